@@ -1,0 +1,73 @@
+using System.Collections.Concurrent;
+using Burnish.Pipeline;
+using Spectre.Console;
+
+namespace Burnish.Cli;
+
+/// <summary>Shows a batch's progress: Spectre bars on a terminal, plain lines otherwise. Ends with the failure list.</summary>
+public static class BatchView
+{
+    public static async Task<IReadOnlyList<FinishResult>> RunAsync(BatchRequest request, CancellationToken cancel)
+    {
+        if (Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
+            return await Batch.RunAsync(request, new SyncProgress<BatchEvent>(PlainLine), cancel);
+
+        IReadOnlyList<FinishResult> results = [];
+        await AnsiConsole.Progress()
+            .AutoClear(false)
+            .HideCompleted(true)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),
+                new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .StartAsync(async ctx =>
+            {
+                var overall = ctx.AddTask($"[bold]{request.Inputs.Count} image(s)[/]", maxValue: Math.Max(1, request.Inputs.Count));
+                var rows = new ConcurrentDictionary<int, ProgressTask>();
+                var progress = new SyncProgress<BatchEvent>(e =>
+                {
+                    var name = Markup.Escape(Path.GetFileName(e.Input));
+                    if (e.Result is { } result)
+                    {
+                        if (rows.TryRemove(e.Index, out var row)) row.StopTask();
+                        overall.Increment(1);
+                        if (result.Status == FinishStatus.Failed)
+                            AnsiConsole.MarkupLine($"[red]failed[/] {Markup.Escape(result.Message)}");
+                        return;
+                    }
+                    var task = rows.GetOrAdd(e.Index, _ => ctx.AddTask(name, maxValue: StageOrder.Canonical.Count));
+                    if (e.Stage is { } stage)
+                    {
+                        task.Description = $"{name} [grey]{stage.Key()}[/]";
+                        task.Value = (int)stage - 1;
+                    }
+                });
+                results = await Batch.RunAsync(request, progress, cancel);
+            });
+        return results;
+    }
+
+    private static void PlainLine(BatchEvent e)
+    {
+        if (e.Result is { } r)
+            Console.WriteLine($"[{e.Index + 1}/{e.Total}] {Verb(r.Status)} {e.Input}: {r.Message}");
+    }
+
+    private static string Verb(FinishStatus s) => s switch
+    {
+        FinishStatus.Finished => "finished",
+        FinishStatus.Skipped => "skipped",
+        _ => "FAILED",
+    };
+
+    /// <summary>Prints the summary and failure list; returns the exit code.</summary>
+    public static int Summarise(IReadOnlyList<FinishResult> results)
+    {
+        var failed = results.Where(r => r.Status == FinishStatus.Failed).ToList();
+        var finished = results.Count(r => r.Status == FinishStatus.Finished);
+        var skipped = results.Count(r => r.Status == FinishStatus.Skipped);
+        Console.WriteLine($"{finished} finished, {skipped} skipped, {failed.Count} failed");
+        if (failed.Count == 0) return ExitCodes.Ok;
+        Console.Error.WriteLine("Failures:");
+        foreach (var f in failed) Console.Error.WriteLine($"  {f.Message}");
+        return ExitCodes.SomeFailed;
+    }
+}

@@ -1,0 +1,45 @@
+using System.CommandLine;
+using Burnish.Imaging;
+using Burnish.Pipeline;
+
+namespace Burnish.Cli.Commands;
+
+public static class FinishCommand
+{
+    public static Command Create()
+    {
+        var inputs = new Argument<string[]>("inputs") { Description = "Image files, folders (recursive) or globs.", Arity = ArgumentArity.OneOrMore };
+        var recipe = CommonOptions.Recipe();
+        var preset = CommonOptions.Preset();
+        var output = new Option<string>("--output", "-o") { Description = "Output folder.", DefaultValueFactory = _ => "out" };
+        var jobs = new Option<int>("--jobs", "-j") { Description = "Images processed in parallel.", DefaultValueFactory = _ => 1 };
+        var resume = new Option<bool>("--resume") { Description = "Skip images whose sidecar records success for the same input and recipe." };
+        var keep = new Option<bool>("--keep-intermediates") { Description = "Save each stage's result as a 16-bit PNG under NAME/stages/." };
+        var maxPixels = CommonOptions.MaxPixels();
+        jobs.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--jobs must be at least 1"); });
+
+        var command = new Command("finish", "Finish images with a recipe into a 16-bit wide-gamut master plus destination copies.")
+        {
+            inputs, recipe, preset, output, jobs, resume, keep, maxPixels,
+        };
+        command.SetAction((parse, cancel) => CommonOptions.Guard(parse, async () =>
+        {
+            var source = CommonOptions.LoadRecipe(parse.GetValue(recipe), parse.GetValue(preset));
+            var outDir = parse.GetValue(output)!;
+            var items = InputSet.Expand(parse.GetValue(inputs)!, outDir);
+            if (items.Count == 0) throw new BurnishException("no images found in the given inputs");
+            var options = new FinishOptions(new LoadLimits(parse.GetValue(maxPixels)), parse.GetValue(keep), parse.GetValue(resume));
+            var request = new BatchRequest(items, outDir, source, options, parse.GetValue(jobs));
+            try
+            {
+                return BatchView.Summarise(await BatchView.RunAsync(request, cancel));
+            }
+            catch (BatchCancelledException e)
+            {
+                BatchView.Summarise(e.Results);
+                throw;
+            }
+        }));
+        return command;
+    }
+}

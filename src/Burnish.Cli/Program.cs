@@ -1,0 +1,28 @@
+using System.CommandLine;
+using Burnish;
+using Burnish.Cli;
+using Burnish.Cli.Commands;
+
+// libvips' operation cache would hold every image of a batch; a finishing run never repeats an operation.
+NetVips.Cache.Max = 0;
+NetVips.Cache.MaxFiles = 0;
+
+var root = new RootCommand("Burnish: finishing for AI-generated images (repair → outpaint → upscale → cleanup → grade → sharpen → export).")
+{
+    FinishCommand.Create(),
+    ExportCommand.Create(),
+    InfoCommand.Create(),
+    RecipeCommand.Create(),
+    DemoCommand.Create(),
+};
+root.Add(CommonOptions.Verbose);
+
+try
+{
+    return await root.Parse(args).InvokeAsync();
+}
+catch (BurnishException e)
+{
+    Console.Error.WriteLine($"burnish: {e.Message}");
+    return ExitCodes.BadInput;
+}

@@ -1,0 +1,51 @@
+using System.Security.Cryptography;
+
+namespace Burnish.Imaging;
+
+/// <summary>An ICC profile with a short stable id ("srgb", "display-p3", … or "embedded").</summary>
+public sealed record ColourProfile(string Id, string Description, byte[] Icc)
+{
+    /// <summary>Two profiles are the same when their bytes after the 128-byte header match (the header holds dates and ids).</summary>
+    public bool SameAs(ColourProfile other) =>
+        ReferenceEquals(this, other) || Icc.AsSpan(Math.Min(128, Icc.Length)).SequenceEqual(other.Icc.AsSpan(Math.Min(128, other.Icc.Length)));
+
+    public string Sha256 => Convert.ToHexStringLower(SHA256.HashData(Icc));
+
+    /// <summary>A grey (single-channel) profile, from the ICC header's colour space.</summary>
+    public bool IsGrey => Icc.Length >= 20 && Icc[16] == (byte)'G' && Icc[17] == (byte)'R' && Icc[18] == (byte)'A' && Icc[19] == (byte)'Y';
+}
+
+/// <summary>The RGB spaces Burnish ships (made with LittleCMS by tools/icc/make-profiles.sh).</summary>
+public static class ShippedProfiles
+{
+    private static readonly Lazy<ColourProfile> srgb = new(() => Load("srgb", "sRGB IEC 61966-2-1", "srgb.icc"));
+    private static readonly Lazy<ColourProfile> displayP3 = new(() => Load("display-p3", "Display P3", "display-p3.icc"));
+    private static readonly Lazy<ColourProfile> adobeRgb = new(() => Load("adobe-rgb", "Adobe RGB (1998) compatible", "adobe-rgb-1998.icc"));
+    private static readonly Lazy<ColourProfile> proPhoto = new(() => Load("prophoto", "ProPhoto RGB (ROMM)", "prophoto-rgb.icc"));
+
+    public static ColourProfile Srgb => srgb.Value;
+    public static ColourProfile DisplayP3 => displayP3.Value;
+    public static ColourProfile AdobeRgb => adobeRgb.Value;
+    public static ColourProfile ProPhoto => proPhoto.Value;
+
+    /// <summary>The ids a recipe may name for the master.</summary>
+    public static IReadOnlyList<string> MasterSpaceIds { get; } = ["display-p3", "adobe-rgb", "prophoto"];
+
+    public static ColourProfile ById(string id) => id switch
+    {
+        "srgb" => Srgb,
+        "display-p3" => DisplayP3,
+        "adobe-rgb" => AdobeRgb,
+        "prophoto" => ProPhoto,
+        _ => throw new ArgumentOutOfRangeException(nameof(id), id, "unknown colour space"),
+    };
+
+    private static ColourProfile Load(string id, string description, string file)
+    {
+        using var stream = typeof(ShippedProfiles).Assembly.GetManifestResourceStream($"Burnish.Profiles.{file}")
+            ?? throw new InvalidOperationException($"profile resource {file} is missing from the build");
+        using var bytes = new MemoryStream();
+        stream.CopyTo(bytes);
+        return new ColourProfile(id, description, bytes.ToArray());
+    }
+}

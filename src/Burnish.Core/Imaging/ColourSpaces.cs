@@ -1,0 +1,59 @@
+using NetVips;
+using static Burnish.Imaging.LittleCms;
+
+namespace Burnish.Imaging;
+
+/// <summary>
+/// Colour conversions, all through LittleCMS in float (see <see cref="LittleCms"/>): relative colorimetric intent,
+/// no black-point compensation, unbounded, so out-of-gamut values survive until a file is encoded.
+/// These are the same settings as the transicc goldens in the tests.
+/// </summary>
+public static class ColourSpaces
+{
+    /// <summary>Converts the colour bands to <paramref name="target"/>; alpha is carried unchanged.</summary>
+    public static WorkImage Convert(WorkImage image, ColourProfile target)
+    {
+        if (image.Profile.SameAs(target) && !image.IsGrey) return image with { Profile = target };
+        var (colour, format) = Source(image);
+        using var transform = Create(image.Profile.Icc, format, target.Icc, PixelFormat.RgbFloat);
+        return new WorkImage(WithAlpha(Tag(transform.Apply(colour), Enums.Interpretation.Rgb), image.Alpha), target);
+    }
+
+    /// <summary>CIE XYZ (D50 PCS, white Y = 1), float: linear light for operations that must average light.</summary>
+    public static Image ToLinear(WorkImage image) => ToPcs(image, PixelFormat.XyzFloat, Enums.Interpretation.Xyz);
+
+    /// <summary>CIE Lab (D50), float: for colour differences.</summary>
+    public static Image ToLab(WorkImage image) => ToPcs(image, PixelFormat.LabFloat, Enums.Interpretation.Lab);
+
+    /// <summary>Back from <see cref="ToLinear"/> into <paramref name="target"/>'s encoding.</summary>
+    public static Image FromLinear(Image xyz, ColourProfile target)
+    {
+        using var transform = Create(null, PixelFormat.XyzFloat, target.Icc, PixelFormat.RgbFloat);
+        return Tag(transform.Apply(xyz), Enums.Interpretation.Rgb);
+    }
+
+    public static Image WithAlpha(Image colour, Image? alpha) => alpha is null ? colour : colour.Bandjoin(alpha);
+
+    /// <summary>Rounds float 0–1 to ushort, clipping out-of-range values.</summary>
+    public static Image Quantise16(Image image) => (image * 65535.0 + 0.5).Clamp(min: 0.0, max: 65535.0).Cast(Enums.BandFormat.Ushort);
+
+    /// <summary>Rounds float 0–1 to uchar, clipping out-of-range values.</summary>
+    public static Image Quantise8(Image image) => (image * 255.0 + 0.5).Clamp(min: 0.0, max: 255.0).Cast(Enums.BandFormat.Uchar);
+
+    private static Image ToPcs(WorkImage image, PixelFormat pcs, Enums.Interpretation interpretation)
+    {
+        var (colour, format) = Source(image);
+        using var transform = Create(image.Profile.Icc, format, null, pcs);
+        return Tag(transform.Apply(colour), interpretation);
+    }
+
+    // Grey with its own grey profile goes in as grey; an untagged grey is sRGB-encoded grey, so it is widened to RGB.
+    private static (Image Colour, PixelFormat Format) Source(WorkImage image)
+    {
+        var colour = image.Colour;
+        if (!image.IsGrey) return (colour, PixelFormat.RgbFloat);
+        return image.Profile.IsGrey ? (colour, PixelFormat.GreyFloat) : (colour.Bandjoin(colour, colour), PixelFormat.RgbFloat);
+    }
+
+    private static Image Tag(Image image, Enums.Interpretation interpretation) => image.Copy(interpretation: interpretation);
+}

@@ -1,0 +1,97 @@
+using System.Runtime.InteropServices;
+using NetVips;
+
+namespace Burnish.Imaging;
+
+/// <summary>
+/// Float colour transforms through LittleCMS 2 (liblcms2), called directly: libvips' icc_transform lets LittleCMS
+/// optimise 16-bit transforms into grid tables, which costs up to ~450/65535 on a round trip. Here transforms are
+/// float in, float out, unoptimised and unbounded, the same pipeline as transicc -c0 that made the goldens.
+/// </summary>
+public sealed class LittleCms : IDisposable
+{
+    private const string Lib = "liblcms2.so.2";
+    private const uint RelativeColorimetric = 1;
+    private const uint NoOptimise = 0x0100, NoCache = 0x0040;
+
+    /// <summary>LittleCMS pixel formats (lcms2.h TYPE_*_FLT): float samples, interleaved.</summary>
+    public enum PixelFormat : uint
+    {
+        GreyFloat = (1 << 22) | (3 << 16) | (1 << 3) | 4,
+        RgbFloat = (1 << 22) | (4 << 16) | (3 << 3) | 4,
+        XyzFloat = (1 << 22) | (9 << 16) | (3 << 3) | 4,
+        LabFloat = (1 << 22) | (10 << 16) | (3 << 3) | 4,
+    }
+
+    private readonly nint transform;
+    private readonly int inBands, outBands;
+
+    private LittleCms(nint transform, int inBands, int outBands) => (this.transform, this.inBands, this.outBands) = (transform, inBands, outBands);
+
+    /// <summary>A transform between two profiles; <c>null</c> for a PCS side means XYZ or Lab (D50), per the format.</summary>
+    public static LittleCms Create(byte[]? from, PixelFormat inFormat, byte[]? to, PixelFormat outFormat)
+    {
+        var input = Open(from, inFormat);
+        var output = Open(to, outFormat);
+        try
+        {
+            var t = cmsCreateTransform(input, (uint)inFormat, output, (uint)outFormat, RelativeColorimetric, NoOptimise | NoCache);
+            if (t == 0) throw new BurnishException("LittleCMS could not build a transform between these profiles");
+            return new LittleCms(t, Bands(inFormat), Bands(outFormat));
+        }
+        finally
+        {
+            cmsCloseProfile(input);
+            cmsCloseProfile(output);
+        }
+    }
+
+    /// <summary>True when LittleCMS can open the bytes as a profile.</summary>
+    public static bool CanOpen(byte[] icc)
+    {
+        var p = cmsOpenProfileFromMem(icc, (uint)icc.Length);
+        if (p == 0) return false;
+        cmsCloseProfile(p);
+        return true;
+    }
+
+    /// <summary>Runs the transform over a float image, a strip of rows at a time, in parallel.</summary>
+    public unsafe Image Apply(Image image)
+    {
+        if (image.Bands != inBands) throw new ArgumentException($"expected {inBands} bands, got {image.Bands}", nameof(image));
+        var source = image.Cast(Enums.BandFormat.Float);
+        int w = image.Width, h = image.Height;
+        var output = new float[(long)w * h * outBands];
+        const int StripRows = 128;
+        var strips = (h + StripRows - 1) / StripRows;
+        Parallel.For(0, strips, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount) }, s =>
+        {
+            var y = s * StripRows;
+            var rows = Math.Min(StripRows, h - y);
+            var strip = source.Crop(0, y, w, rows).WriteToMemory<float>();
+            fixed (float* src = strip)
+            fixed (float* dst = &output[(long)y * w * outBands])
+                cmsDoTransform(transform, src, dst, (uint)(w * rows));
+        });
+        return Image.NewFromMemory(output, w, h, outBands, Enums.BandFormat.Float);
+    }
+
+    public void Dispose() => cmsDeleteTransform(transform);
+
+    private static nint Open(byte[]? icc, PixelFormat format)
+    {
+        var p = icc is not null ? cmsOpenProfileFromMem(icc, (uint)icc.Length)
+            : format == PixelFormat.LabFloat ? cmsCreateLab4Profile(0) : cmsCreateXYZProfile();
+        return p != 0 ? p : throw new BurnishException("LittleCMS cannot read this ICC profile");
+    }
+
+    private static int Bands(PixelFormat f) => f == PixelFormat.GreyFloat ? 1 : 3;
+
+    [DllImport(Lib)] private static extern nint cmsOpenProfileFromMem(byte[] mem, uint size);
+    [DllImport(Lib)] private static extern nint cmsCreateXYZProfile();
+    [DllImport(Lib)] private static extern nint cmsCreateLab4Profile(nint whitePoint);
+    [DllImport(Lib)] private static extern int cmsCloseProfile(nint profile);
+    [DllImport(Lib)] private static extern nint cmsCreateTransform(nint input, uint inFormat, nint output, uint outFormat, uint intent, uint flags);
+    [DllImport(Lib)] private static extern unsafe void cmsDoTransform(nint transform, void* input, void* output, uint count);
+    [DllImport(Lib)] private static extern void cmsDeleteTransform(nint transform);
+}

@@ -1,0 +1,239 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Burnish.Imaging;
+using Burnish.IO;
+using Burnish.Recipes;
+using Burnish.Stages.Export;
+using Burnish.Stages.Sharpen;
+
+namespace Burnish.Pipeline;
+
+/// <summary>How a run treats inputs and outputs, beyond the recipe.</summary>
+public sealed record FinishOptions(LoadLimits Limits, bool KeepIntermediates = false, bool Resume = false)
+{
+    public static FinishOptions Default { get; } = new(LoadLimits.Default);
+}
+
+/// <summary>A recipe and where it came from (a path, or preset:NAME), hashed once.</summary>
+public sealed record RecipeSource(Recipe Recipe, string Origin)
+{
+    public string Sha256 { get; } = RecipeReader.Hash(Recipe);
+}
+
+public enum FinishStatus { Finished, Skipped, Failed }
+
+/// <summary>The outcome for one input.</summary>
+public sealed record FinishResult(string Input, FinishStatus Status, string Message, Lineage? Lineage = null, string? Sidecar = null);
+
+/// <summary>Runs the canonical stage order over one image and writes its outputs and sidecar as one set.</summary>
+public static class Finisher
+{
+    public static string ToolVersion { get; } =
+        typeof(Finisher).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    /// <summary>Finishes <paramref name="input"/> into files named from <paramref name="names"/>. Expected failures come back as a Failed result.</summary>
+    public static FinishResult Finish(string input, OutputNames names, RecipeSource recipe, FinishOptions options,
+        IProgress<StageId>? progress = null, CancellationToken cancel = default)
+    {
+        try
+        {
+            return Run(input, names, recipe, options, progress, cancel);
+        }
+        catch (BurnishException e)
+        {
+            return new FinishResult(input, FinishStatus.Failed, e.Message);
+        }
+        catch (NetVips.VipsException e)
+        {
+            return new FinishResult(input, FinishStatus.Failed, $"{input}: image processing failed ({ImageLoader.FirstLine(e)})");
+        }
+    }
+
+    private static FinishResult Run(string input, OutputNames names, RecipeSource source, FinishOptions options,
+        IProgress<StageId>? progress, CancellationToken cancel)
+    {
+        var clock = Stopwatch.StartNew();
+        var started = DateTimeOffset.UtcNow;
+        var recipe = source.Recipe;
+        var export = recipe.Export;
+
+        var loaded = ImageLoader.Load(input, options.Limits);
+        var (inputSha, inputBytes) = HashFile(input);
+
+        var resolved = ResolveNames(input, names, inputSha, source, options);
+        if (resolved.Skip is { } reason)
+            return new FinishResult(input, FinishStatus.Skipped, reason, Sidecar: names.Sidecar);
+        names = resolved.Names;
+        cancel.ThrowIfCancellationRequested();
+
+        using var outputs = new OutputTransaction(resolved.Overwrite);
+        var stages = new List<StageRecord>();
+        var intermediates = new List<OutputRecord>();
+        var sidecarDir = Path.GetDirectoryName(Path.GetFullPath(names.Sidecar))!;
+        var image = loaded.Image;
+
+        void KeepIntermediate(StageId stage, string suffix, WorkImage result)
+        {
+            if (!options.KeepIntermediates) return;
+            var path = names.Intermediate((int)stage, stage.Key() + suffix);
+            var file = outputs.Stage(path, temp => ImageFiles.Save16(result, MasterFormat.Png, OutputMetadata.Bare(72), temp));
+            intermediates.Add(Record($"stage:{stage.Key()}{suffix}", file, result, "png16", sidecarDir));
+        }
+
+        foreach (var stage in StageOrder.Canonical)
+        {
+            cancel.ThrowIfCancellationRequested();
+            progress?.Report(stage);
+            var stageClock = Stopwatch.StartNew();
+            switch (stage)
+            {
+                case StageId.Repair or StageId.Outpaint or StageId.Upscale or StageId.Cleanup:
+                    stages.Add(new StageRecord(stage.Key(), "not in this version", null, 0, [], Empty));
+                    break;
+                case StageId.Grade:
+                    // The grade stage is the identity until it is built; its result is still a stage result.
+                    KeepIntermediate(stage, "", image);
+                    stages.Add(new StageRecord(stage.Key(), "identity", null, stageClock.Elapsed.TotalMilliseconds, [], Empty));
+                    break;
+                case StageId.Sharpen:
+                    stages.Add(new StageRecord(stage.Key(), "per destination, inside export: none applied in this version", null, 0, [], Empty));
+                    break;
+                case StageId.Export:
+                    var (exportRecord, files) = RunExport(image, loaded, names, source, inputSha, outputs, sidecarDir, cancel, KeepIntermediate);
+                    stages.Add(exportRecord with { Ms = stageClock.Elapsed.TotalMilliseconds });
+                    var lineage = new Lineage("burnish", ToolVersion, Lineage.Success,
+                        new InputRecord(Path.GetFullPath(input), inputSha, inputBytes, loaded.Facts, loaded.Metadata.Generation),
+                        new RecipeRecord(source.Origin, source.Sha256, RecipeReader.Normalise(recipe)),
+                        stages, [], files, intermediates, started, clock.Elapsed.TotalMilliseconds);
+                    outputs.StageBytes(names.Sidecar, lineage.ToJson());
+                    outputs.Commit(cancel);
+                    var warnings = stages.Sum(s => s.Warnings.Count);
+                    return new FinishResult(input, FinishStatus.Finished,
+                        $"{files.Count} files" + (warnings > 0 ? $", {warnings} warning(s)" : ""), lineage, names.Sidecar);
+            }
+        }
+        throw new UnreachableException("export is the last canonical stage");
+    }
+
+    private static (StageRecord Record, List<OutputRecord> Files) RunExport(
+        WorkImage finished, LoadedImage loaded, OutputNames names, RecipeSource source, string inputSha,
+        OutputTransaction outputs, string sidecarDir, CancellationToken cancel, Action<StageId, string, WorkImage> keepIntermediate)
+    {
+        var export = source.Recipe.Export;
+        var files = new List<OutputRecord>();
+        var warnings = new List<string>();
+        var measurements = new Dictionary<string, double>();
+        var meta = loaded.Metadata;
+
+        var master = Export.Master(finished, export.Master);
+        var lineageText = JsonSerializer.Serialize(new { tool = "burnish", version = ToolVersion, recipe_sha256 = source.Sha256, input_sha256 = inputSha, recipe = source.Origin });
+        var masterMeta = new OutputMetadata([.. meta.TextChunks, new("burnish", lineageText)], meta.Fields, [new("lineage", lineageText)], 72, StripGps: false);
+        var masterPath = names.Master(export.Master);
+        var masterFile = outputs.Stage(masterPath, temp => ImageFiles.Save16(master, export.Master.Format, masterMeta, temp));
+        files.Add(Record("master", masterFile, master, export.Master.Format == MasterFormat.Png ? "png16" : "tiff16", sidecarDir));
+
+        WriteCopies(master, export.Copies, meta, names, outputs, sidecarDir, files, warnings, measurements, cancel, keepIntermediate);
+        var parameters = JsonSerializer.SerializeToElement(export, Lineage.Json);
+        return (new StageRecord(StageId.Export.Key(), "done", parameters, 0, warnings, measurements), files);
+    }
+
+    private static void WriteCopies(WorkImage master, IReadOnlyList<CopyParams> copies, SourceMetadata meta, OutputNames names,
+        OutputTransaction outputs, string sidecarDir, List<OutputRecord> files, List<string> warnings, Dictionary<string, double> measurements,
+        CancellationToken cancel, Action<StageId, string, WorkImage>? keepIntermediate)
+    {
+        foreach (var copy in copies)
+        {
+            cancel.ThrowIfCancellationRequested();
+            var rendered = Export.RenderCopy(master, copy, OutputSharpening.None);
+            keepIntermediate?.Invoke(StageId.Sharpen, "-" + Export.CopyName(copy), rendered.Image);
+            var copyMeta = copy.Metadata == MetadataPolicy.Strip
+                ? OutputMetadata.Bare(rendered.Destination.Ppi)
+                : new OutputMetadata(meta.TextChunks, meta.Fields, [], rendered.Destination.Ppi, StripGps: true);
+            var encoded = Export.Encode(rendered.Image, copy, copyMeta);
+            var file = outputs.StageBytes(names.Copy(copy), encoded.Bytes);
+            files.Add(Record("copy", file, rendered.Image, Names.EnumValue(copy.Format), sidecarDir) with
+            {
+                Quality = copy.Format == CopyFormat.Png ? null : encoded.Quality,
+                Destination = rendered.Destination.Id,
+            });
+            warnings.AddRange(rendered.Report.Warnings);
+            foreach (var (k, v) in rendered.Report.Measurements) measurements[$"{Export.CopyName(copy)}.{k}"] = v;
+        }
+    }
+
+    /// <summary>
+    /// Makes destination copies from an existing master file (the <c>export</c> command): no stage runs and the
+    /// master is not rewritten. Returns the files written; throws <see cref="BurnishException"/> on failure.
+    /// </summary>
+    public static IReadOnlyList<OutputRecord> ExportCopies(string masterPath, OutputNames names, IReadOnlyList<CopyParams> copies,
+        ConflictPolicy onConflict, LoadLimits limits, CancellationToken cancel = default)
+    {
+        var loaded = ImageLoader.Load(masterPath, limits);
+        var existing = copies.Select(names.Copy).Where(File.Exists).ToList();
+        if (existing.Count > 0 && onConflict == ConflictPolicy.Skip)
+            return [];
+        if (existing.Count > 0 && onConflict == ConflictPolicy.Rename)
+            names = Enumerable.Range(1, 9999).Select(names.Numbered).First(n => !copies.Select(n.Copy).Any(File.Exists));
+        var inputFull = Path.GetFullPath(masterPath);
+        if (copies.Select(names.Copy).Any(f => Path.GetFullPath(f) == inputFull))
+            throw new OutputException(masterPath, "a copy would overwrite the master");
+        using var outputs = new OutputTransaction(onConflict == ConflictPolicy.Overwrite);
+        var files = new List<OutputRecord>();
+        var dir = Path.GetDirectoryName(Path.GetFullPath(names.Sidecar))!;
+        WriteCopies(loaded.Image, copies, loaded.Metadata, names, outputs, dir, files, [], [], cancel, null);
+        outputs.Commit(cancel);
+        return files;
+    }
+
+    private static OutputRecord Record(string role, StagedFile file, WorkImage image, string format, string sidecarDir) =>
+        new(role, Path.GetRelativePath(sidecarDir, file.FinalPath), image.Width, image.Height, image.Profile.Id, format, file.Bytes, file.Sha256);
+
+    private sealed record NameDecision(OutputNames Names, bool Overwrite, string? Skip);
+
+    /// <summary>Applies --resume and on_conflict: skip what is done, reuse an interrupted run's names, or number a new set.</summary>
+    private static NameDecision ResolveNames(string input, OutputNames names, string inputSha, RecipeSource source, FinishOptions options)
+    {
+        var export = source.Recipe.Export;
+        var inputFull = Path.GetFullPath(input);
+        if (names.Files(export).Any(f => Path.GetFullPath(f) == inputFull))
+            throw new OutputException(input, "an output would overwrite the input; choose another output folder");
+
+        bool Exists(OutputNames n) => n.Files(export).Any(File.Exists);
+        if (options.Resume)
+        {
+            var previous = Lineage.TryRead(names.Sidecar);
+            if (previous is not null && IsComplete(previous, names, inputSha, source.Sha256))
+                return new NameDecision(names, false, "already finished (sidecar matches input and recipe)");
+            // No complete sidecar: files under these names are a killed run's leftovers, so they are redone in place.
+            if (previous is null) return new NameDecision(names, true, null);
+        }
+        if (!Exists(names)) return new NameDecision(names, false, null);
+        return export.OnConflict switch
+        {
+            ConflictPolicy.Skip => new NameDecision(names, false, "outputs already exist (on_conflict: skip)"),
+            ConflictPolicy.Overwrite => new NameDecision(names, true, null),
+            _ => new NameDecision(Enumerable.Range(1, 9999).Select(names.Numbered).First(n => !Exists(n)), false, null),
+        };
+    }
+
+    private static bool IsComplete(Lineage lineage, OutputNames names, string inputSha, string recipeSha)
+    {
+        if (lineage.Status != Lineage.Success || lineage.Input.Sha256 != inputSha || lineage.Recipe.Sha256 != recipeSha) return false;
+        var dir = Path.GetDirectoryName(Path.GetFullPath(names.Sidecar))!;
+        return lineage.Outputs.All(o =>
+        {
+            var path = Path.Combine(dir, o.Path);
+            return File.Exists(path) && new FileInfo(path).Length == o.Bytes && HashFile(path).Sha256 == o.Sha256;
+        });
+    }
+
+    internal static (string Sha256, long Bytes) HashFile(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return (Convert.ToHexStringLower(SHA256.HashData(stream)), stream.Length);
+    }
+
+    private static readonly IReadOnlyDictionary<string, double> Empty = new Dictionary<string, double>();
+}

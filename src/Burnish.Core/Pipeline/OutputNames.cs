@@ -1,0 +1,25 @@
+using Burnish.Imaging;
+using Burnish.Stages.Export;
+
+namespace Burnish.Pipeline;
+
+/// <summary>
+/// Where one image's outputs go, from a base path without extension: BASE.master.png, BASE.&lt;copy&gt;.jpg,
+/// BASE.burnish.json and BASE/stages/NN-stage.png.
+/// </summary>
+public sealed record OutputNames(string Base)
+{
+    public string Sidecar => Base + ".burnish.json";
+
+    public string Master(MasterParams master) => Base + ".master" + ImageFiles.Extension(master.Format);
+
+    public string Copy(CopyParams copy) => $"{Base}.{Export.CopyName(copy)}{ImageFiles.Extension(copy.Format)}";
+
+    public string Intermediate(int position, string stage) => Path.Combine(Base, "stages", $"{position:00}-{stage}.png");
+
+    /// <summary>Every final file the recipe makes (intermediates aside).</summary>
+    public IEnumerable<string> Files(ExportParams export) =>
+        [Master(export.Master), .. export.Copies.Select(Copy), Sidecar];
+
+    public OutputNames Numbered(int n) => new($"{Base}-{n}");
+}

@@ -1,0 +1,49 @@
+using Burnish.Stages.Export;
+
+namespace Burnish.Recipes;
+
+/// <summary>
+/// A finishing recipe: one optional section per stage. The runner, not the recipe, fixes the order:
+/// repair → outpaint → upscale → cleanup → grade → sharpen → export.
+/// </summary>
+public sealed record Recipe : ISelfValidating
+{
+    /// <summary>The recipe format this build reads.</summary>
+    public const int CurrentVersion = 1;
+
+    [Doc("Recipe format version. Required; this Burnish reads version 1.")]
+    public int Version { get; init; }
+
+    [Doc("Mask-based repair (content-aware fill, inpainting). Not in this version yet.")]
+    public PlannedSection? Repair { get; init; }
+
+    [Doc("Canvas extension to another aspect ratio. Not in this version yet.")]
+    public PlannedSection? Outpaint { get; init; }
+
+    [Doc("AI super-resolution. Not in this version yet.")]
+    public PlannedSection? Upscale { get; init; }
+
+    [Doc("Halo, plastic-skin and colour-drift cleanup. Not in this version yet.")]
+    public PlannedSection? Cleanup { get; init; }
+
+    [Doc("Colour grade. Not in this version yet: the grade is the identity.")]
+    public PlannedSection? Grade { get; init; }
+
+    [Doc("Output sharpening per destination. Not in this version yet: no sharpening is applied.")]
+    public PlannedSection? Sharpen { get; init; }
+
+    [Doc("The master and the destination copies.")]
+    public ExportParams Export { get; init; } = new();
+
+    public IEnumerable<(string? Key, string Message)> Problems()
+    {
+        if (Version == 0)
+            yield return (null, $"'version: {CurrentVersion}' is required");
+        else if (Version != CurrentVersion)
+            yield return ("version", $"recipe version {Version} is not supported; this Burnish reads version {CurrentVersion}");
+    }
+}
+
+/// <summary>A stage section reserved in the recipe format whose stage is not built yet.</summary>
+[PlannedStage]
+public sealed record PlannedSection;

@@ -1,0 +1,182 @@
+using System.Globalization;
+using System.Reflection;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Burnish.Recipes;
+
+/// <summary>
+/// Binds YAML nodes onto parameter records by reflection over their properties, so that each key's name, type,
+/// range and doc are declared once on the record. Collects every problem instead of stopping at the first.
+/// </summary>
+internal sealed class RecipeBinder(string file)
+{
+    private readonly List<RecipeProblem> problems = [];
+
+    public IReadOnlyList<RecipeProblem> Problems => [.. problems.OrderBy(p => p.Line).ThenBy(p => p.Column)];
+
+    public void Report(Mark at, string message) => problems.Add(new RecipeProblem(file, (int)at.Line, (int)at.Column, message));
+
+    public object Bind(Type type, YamlNode node, string path)
+    {
+        var instance = Activator.CreateInstance(type)!;
+        if (node is YamlScalarNode { Value: null or "" or "~" or "null" }) return instance; // an empty section keeps the defaults
+        if (node is not YamlMappingNode map)
+        {
+            Report(node.Start, $"{path}: expected a mapping of keys, got {Describe(node)}");
+            return instance;
+        }
+        var planned = type.GetCustomAttribute<PlannedStageAttribute>() is not null;
+        var properties = RecipeKeys.Of(type);
+        var seen = new HashSet<string>();
+        var failedKeys = new HashSet<string>();
+        foreach (var (keyNode, valueNode) in map.Children)
+        {
+            var key = (keyNode as YamlScalarNode)?.Value ?? "";
+            var where = path.Length == 0 ? key : $"{path}.{key}";
+            if (planned)
+            {
+                Report(keyNode.Start, $"'{path}' is not available in this version of Burnish yet; leave the section empty or remove it");
+                continue;
+            }
+            if (!seen.Add(key))
+            {
+                Report(keyNode.Start, $"duplicate key '{where}'");
+                continue;
+            }
+            if (!properties.TryGetValue(key, out var property))
+            {
+                var hint = Names.Closest(key, properties.Keys);
+                Report(keyNode.Start, $"unknown key '{where}'" + (hint is null ? $"; known keys: {string.Join(", ", properties.Keys)}" : $"; did you mean '{hint}'?"));
+                continue;
+            }
+            if (BindValue(property.PropertyType, valueNode, where, property, out var value))
+                property.SetValue(instance, value);
+            else
+                failedKeys.Add(key);
+        }
+        if (instance is ISelfValidating self)
+        {
+            foreach (var (key, message) in self.Problems())
+            {
+                // A key that failed to bind was left at its default; relations involving it would only echo that problem.
+                if (failedKeys.Count > 0 && (key is null || failedKeys.Contains(key))) continue;
+                var at = key is not null && map.Children.FirstOrDefault(kv => (kv.Key as YamlScalarNode)?.Value == key).Value is { } v ? v.Start : map.Start;
+                Report(at, path.Length == 0 ? message : $"{path}: {message}");
+            }
+        }
+        return instance;
+    }
+
+    private bool BindValue(Type type, YamlNode node, string path, PropertyInfo? property, out object? value)
+    {
+        value = null;
+        var underlying = Nullable.GetUnderlyingType(type);
+        if (node is YamlScalarNode { Value: "~" or "null" } && (underlying is not null || !type.IsValueType))
+            return true;
+        type = underlying ?? type;
+        if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IReadOnlyList<>))
+            return BindList(type.GetGenericArguments()[0], node, path, out value);
+        if (RecipeKeys.IsSection(type))
+        {
+            value = Bind(type, node, path);
+            return true;
+        }
+        if (node is not YamlScalarNode scalar || scalar.Value is null)
+        {
+            Report(node.Start, $"{path}: expected {TypeName(type)}, got {Describe(node)}");
+            return false;
+        }
+        var text = scalar.Value;
+        var quoted = scalar.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted;
+        if (type == typeof(string))
+        {
+            value = text;
+            return true;
+        }
+        if (type == typeof(bool))
+        {
+            if (!quoted && text is "true" or "false") { value = text == "true"; return true; }
+            Report(node.Start, $"{path}: expected true or false, got '{text}'");
+            return false;
+        }
+        if (type.IsEnum)
+        {
+            var options = Enum.GetNames(type).ToDictionary(Names.EnumValue, n => Enum.Parse(type, n));
+            if (options.TryGetValue(text, out value)) return true;
+            var hint = Names.Closest(text, options.Keys);
+            Report(node.Start, $"{path}: '{text}' is not one of {string.Join(", ", options.Keys)}" + (hint is null ? "" : $"; did you mean '{hint}'?"));
+            return false;
+        }
+        if (type == typeof(int) || type == typeof(double))
+        {
+            double number;
+            if (quoted || !double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out number) || double.IsNaN(number) || double.IsInfinity(number))
+            {
+                Report(node.Start, $"{path}: expected {TypeName(type)}, got '{text}'");
+                return false;
+            }
+            if (type == typeof(int) && (number != Math.Floor(number) || Math.Abs(number) > int.MaxValue))
+            {
+                Report(node.Start, $"{path}: expected a whole number, got '{text}'");
+                return false;
+            }
+            if (property?.GetCustomAttribute<RangeAttribute>() is { } range && (number < range.Min || number > range.Max))
+            {
+                Report(node.Start, $"{path}: {text} is out of range {range.Min.ToString(CultureInfo.InvariantCulture)}..{range.Max.ToString(CultureInfo.InvariantCulture)}");
+                return false;
+            }
+            value = type == typeof(int) ? (object)(int)number : number;
+            return true;
+        }
+        throw new NotSupportedException($"recipe key type {type} at {path}");
+    }
+
+    private bool BindList(Type element, YamlNode node, string path, out object? value)
+    {
+        var list = (System.Collections.IList)Activator.CreateInstance(typeof(List<>).MakeGenericType(element))!;
+        value = list;
+        if (node is not YamlSequenceNode sequence)
+        {
+            Report(node.Start, $"{path}: expected a list, got {Describe(node)}");
+            return false;
+        }
+        var i = 0;
+        foreach (var item in sequence.Children)
+        {
+            if (BindValue(element, item, $"{path}[{i++}]", null, out var v)) list.Add(v);
+        }
+        return true;
+    }
+
+    private static string Describe(YamlNode node) => node switch
+    {
+        YamlMappingNode => "a mapping",
+        YamlSequenceNode => "a list",
+        YamlScalarNode s => $"'{s.Value}'",
+        _ => "something else",
+    };
+
+    internal static string TypeName(Type type) => type switch
+    {
+        _ when type == typeof(int) => "a whole number",
+        _ when type == typeof(double) => "a number",
+        _ when type == typeof(bool) => "true or false",
+        _ when type == typeof(string) => "text",
+        _ when type.IsEnum => "one of " + string.Join(", ", Enum.GetNames(type).Select(Names.EnumValue)),
+        _ when type.IsGenericType => "a list",
+        _ => "a mapping",
+    };
+}
+
+/// <summary>The recipe keys of a parameters record: its public settable properties, by snake_case name.</summary>
+public static class RecipeKeys
+{
+    public static IReadOnlyDictionary<string, PropertyInfo> Of(Type type) =>
+        type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.CanWrite && p.GetCustomAttribute<DocAttribute>() is not null)
+            .ToDictionary(p => Names.Key(p.Name));
+
+    /// <summary>True for the records that are written as a nested mapping.</summary>
+    public static bool IsSection(Type type) => type.IsClass && type != typeof(string) && type.Namespace?.StartsWith("Burnish", StringComparison.Ordinal) == true;
+}

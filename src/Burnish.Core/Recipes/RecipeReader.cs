@@ -1,0 +1,64 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Burnish.Recipes;
+
+/// <summary>Reads recipes (YAML, or JSON, which is read as YAML) and writes their normalised form.</summary>
+public static class RecipeReader
+{
+    /// <summary>Reads and validates a recipe file. Throws <see cref="RecipeException"/> listing every problem.</summary>
+    public static Recipe Read(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new RecipeException([new RecipeProblem(path, 0, 0, e is FileNotFoundException or DirectoryNotFoundException ? "recipe file not found" : e.Message)]);
+        }
+        return Parse(text, path);
+    }
+
+    /// <summary>Parses and validates recipe text; <paramref name="file"/> names it in problems.</summary>
+    public static Recipe Parse(string text, string file)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException e)
+        {
+            var message = e.InnerException?.Message ?? e.Message;
+            throw new RecipeException([new RecipeProblem(file, (int)e.Start.Line, (int)e.Start.Column, $"not valid YAML or JSON: {message}")]);
+        }
+        if (stream.Documents.Count == 0)
+            throw new RecipeException([new RecipeProblem(file, 1, 1, $"empty recipe; it needs at least 'version: {Recipe.CurrentVersion}'")]);
+        var binder = new RecipeBinder(file);
+        var recipe = (Recipe)binder.Bind(typeof(Recipe), stream.Documents[0].RootNode, "");
+        if (binder.Problems.Count > 0) throw new RecipeException(binder.Problems);
+        // Defaults that depend on other keys are written out, so a recipe hashes alike however it was written.
+        return recipe with { Export = recipe.Export with { Copies = [.. recipe.Export.Copies.Select(c => c.Resolved())] } };
+    }
+
+    private static readonly JsonSerializerOptions NormalForm = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+        WriteIndented = false,
+    };
+
+    /// <summary>The recipe with every default filled in, as JSON: what the sidecar records and what is hashed.</summary>
+    public static JsonElement Normalise(Recipe recipe) => JsonSerializer.SerializeToElement(recipe, NormalForm);
+
+    /// <summary>SHA-256 of the normalised recipe: equal recipes hash alike however they were written.</summary>
+    public static string Hash(Recipe recipe) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Normalise(recipe).GetRawText())));
+}

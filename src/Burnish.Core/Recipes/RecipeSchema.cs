@@ -1,0 +1,39 @@
+namespace Burnish.Recipes;
+
+/// <summary>What a recipe key means, shown by validation, <c>recipe init</c> and the docs. Declared once, beside the field.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class DocAttribute(string text) : Attribute
+{
+    public string Text { get; } = text;
+}
+
+/// <summary>The inclusive range a number key accepts.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class RangeAttribute(double min, double max) : Attribute
+{
+    public double Min { get; } = min;
+    public double Max { get; } = max;
+}
+
+/// <summary>Marks a stage section whose stage is not in this build yet: an empty section is accepted, any key is refused.</summary>
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class PlannedStageAttribute : Attribute;
+
+/// <summary>A record that checks relations between its keys after binding (e.g. "one of A or B").</summary>
+public interface ISelfValidating
+{
+    IEnumerable<(string? Key, string Message)> Problems();
+}
+
+/// <summary>One thing wrong with a recipe, located in its file.</summary>
+public sealed record RecipeProblem(string File, int Line, int Column, string Message)
+{
+    public override string ToString() => $"{File}:{Line}:{Column}: {Message}";
+}
+
+/// <summary>A recipe that failed validation; every problem is listed.</summary>
+public sealed class RecipeException(IReadOnlyList<RecipeProblem> problems)
+    : BurnishException(problems.Count == 1 ? problems[0].ToString() : $"{problems.Count} problems in recipe:\n  " + string.Join("\n  ", problems))
+{
+    public IReadOnlyList<RecipeProblem> Problems { get; } = problems;
+}

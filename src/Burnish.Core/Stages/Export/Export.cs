@@ -1,0 +1,149 @@
+using Burnish.Imaging;
+using Burnish.Pipeline;
+using Burnish.Stages.Sharpen;
+using NetVips;
+
+namespace Burnish.Stages.Export;
+
+/// <summary>A copy rendered for its destination, in sRGB, ready to encode.</summary>
+public sealed record RenderedCopy(WorkImage Image, Destination Destination, StageReport Report);
+
+/// <summary>An encoded copy and the quality that produced it.</summary>
+public sealed record EncodedCopy(byte[] Bytes, int Quality);
+
+/// <summary>The export stage's image functions: master conversion, per-destination rendering, budgeted encoding.</summary>
+public static class Export
+{
+    /// <summary>The lowest quality a byte-budget search will go to before giving up.</summary>
+    public const int MinBudgetQuality = 20;
+
+    public static ColourProfile MasterProfile(MasterSpace space) => space switch
+    {
+        MasterSpace.AdobeRgb => ShippedProfiles.AdobeRgb,
+        MasterSpace.Prophoto => ShippedProfiles.ProPhoto,
+        _ => ShippedProfiles.DisplayP3,
+    };
+
+    /// <summary>The file-name part of a copy: its name, its preset id, or its custom size.</summary>
+    public static string CopyName(CopyParams copy) => copy.Name ?? Destinations.Resolve(copy).Id;
+
+    public static int Quality(CopyParams copy) => copy.Quality ?? copy.Format switch
+    {
+        CopyFormat.Jpeg => 88,
+        CopyFormat.Webp => 85,
+        CopyFormat.Avif => 60,
+        _ => 100,
+    };
+
+    /// <summary>The master's pixels: the finished image in the master's wide-gamut space, at 16-bit precision.</summary>
+    public static WorkImage Master(WorkImage finished, MasterParams master)
+    {
+        var converted = ColourSpaces.Convert(finished, MasterProfile(master.Space));
+        // Round to the 16-bit values the file will hold, so copies are made from exactly what the master stores.
+        return converted.WithPixels(ColourSpaces.Quantise16(converted.Pixels).Cast(Enums.BandFormat.Float) * (1.0 / 65535));
+    }
+
+    /// <summary>
+    /// Resizes the master for one destination in linear light (premultiplied when there is alpha), output-sharpens it
+    /// in the master's space, then converts to sRGB. Enlargement is done but warned about.
+    /// </summary>
+    public static RenderedCopy RenderCopy(WorkImage master, CopyParams copy, OutputSharpener sharpen)
+    {
+        var destination = Destinations.Resolve(copy);
+        var warnings = new List<string>();
+        var (outW, outH) = destination.OutputSize(master.Width, master.Height);
+        var source = master;
+        var (fitW, fitH) = (outW, outH);
+        if (destination.Fit == Fit.Cover && destination.LongEdge is null)
+            source = CoverCrop(master, outW, outH, copy.Anchor);
+        else if (destination.Fit == Fit.Pad && destination.LongEdge is null)
+            (fitW, fitH) = new Destination("", "", outW, outH, null, Fit.Contain, 0, false).OutputSize(master.Width, master.Height);
+
+        var scale = Math.Max((double)fitW / source.Width, (double)fitH / source.Height);
+        if (scale > 1.0001)
+            warnings.Add($"{destination.Id}: the master ({master.Width}×{master.Height}) is enlarged ×{scale:0.##} to {outW}×{outH}; an upscale stage would give real detail");
+
+        var resized = Resize(source, fitW, fitH);
+        var target = new SharpenTarget(destination.Id, fitW, fitH, destination.Ppi, destination.Id.StartsWith("print-", StringComparison.Ordinal));
+        var (sharpened, sharpenReport) = sharpen(resized, target);
+        var srgb = ColourSpaces.Convert(sharpened, ShippedProfiles.Srgb);
+        if ((fitW, fitH) != (outW, outH))
+            srgb = srgb.WithPixels(Pad(srgb, outW, outH));
+        var measurements = new Dictionary<string, double>(sharpenReport.Measurements) { ["scale"] = Math.Round(scale, 5) };
+        return new RenderedCopy(srgb, destination, new StageReport([.. warnings, .. sharpenReport.Warnings], measurements));
+    }
+
+    /// <summary>Encodes at the copy's quality, or, with a byte budget, at the highest quality that fits (binary search).</summary>
+    public static EncodedCopy Encode(WorkImage srgb, CopyParams copy, OutputMetadata metadata)
+    {
+        var quality = Quality(copy);
+        var bytes = ImageFiles.Encode8(srgb, copy.Format, quality, copy.Effort, metadata);
+        if (copy.MaxKb is not { } kb || bytes.Length <= kb * 1000L) return new EncodedCopy(bytes, quality);
+
+        var budget = kb * 1000L;
+        EncodedCopy? best = null;
+        int lo = MinBudgetQuality, hi = quality - 1;
+        while (lo <= hi)
+        {
+            var q = (lo + hi) / 2;
+            var attempt = ImageFiles.Encode8(srgb, copy.Format, q, copy.Effort, metadata);
+            if (attempt.Length <= budget) { best = new EncodedCopy(attempt, q); lo = q + 1; }
+            else hi = q - 1;
+        }
+        return best ?? throw new BurnishException(
+            $"{CopyName(copy)}: cannot meet max_kb {kb} even at quality {MinBudgetQuality} ({ImageFiles.Encode8(srgb, copy.Format, MinBudgetQuality, copy.Effort, metadata).Length / 1000} KB); raise max_kb or choose a smaller destination");
+    }
+
+    /// <summary>Lanczos3 resize to exactly <paramref name="w"/>×<paramref name="h"/>, averaging light, not code values.</summary>
+    public static WorkImage Resize(WorkImage image, int w, int h)
+    {
+        if (image.Width == w && image.Height == h) return image;
+        var linear = ColourSpaces.ToLinear(image);
+        var alpha = image.Alpha;
+        if (alpha is not null) linear = linear.Bandjoin(alpha).Premultiply(maxAlpha: 1.0);
+        var resized = linear.Resize((double)w / image.Width, vscale: (double)h / image.Height, kernel: Enums.Kernel.Lanczos3);
+        // libvips rounds the output size; pin it to the exact box.
+        if (resized.Width != w || resized.Height != h)
+            resized = resized.Embed(0, 0, w, h, extend: Enums.Extend.Copy);
+        Image? newAlpha = null;
+        if (alpha is not null)
+        {
+            resized = resized.Unpremultiply(maxAlpha: 1.0);
+            newAlpha = resized[3].Clamp(min: 0.0, max: 1.0);
+            resized = resized.ExtractBand(0, 3);
+        }
+        var colour = ColourSpaces.FromLinear(resized.Copy(interpretation: Enums.Interpretation.Xyz), image.Profile);
+        return new WorkImage(ColourSpaces.WithAlpha(colour, newAlpha), image.Profile);
+    }
+
+    /// <summary>Crops the master to the destination's aspect ratio around its centre or its most salient region.</summary>
+    private static WorkImage CoverCrop(WorkImage image, int boxW, int boxH, CropAnchor anchor)
+    {
+        var aspect = (double)boxW / boxH;
+        int cw = image.Width, ch = image.Height;
+        if ((double)cw / ch > aspect) cw = Math.Max(1, (int)Math.Round(ch * aspect));
+        else ch = Math.Max(1, (int)Math.Round(cw / aspect));
+        if (cw == image.Width && ch == image.Height) return image;
+        double cx = image.Width / 2.0, cy = image.Height / 2.0;
+        if (anchor == CropAnchor.Attention)
+        {
+            // Find the salient point on a small 8-bit preview; the crop itself is taken from the full master.
+            var shrink = Math.Min(1.0, 512.0 / Math.Max(image.Width, image.Height));
+            var preview = ColourSpaces.Quantise8(image.Colour.Resize(shrink)).Copy(interpretation: image.IsGrey ? Enums.Interpretation.Bw : Enums.Interpretation.Srgb);
+            var pw = Math.Clamp((int)Math.Round(cw * shrink), 1, preview.Width);
+            var ph = Math.Clamp((int)Math.Round(ch * shrink), 1, preview.Height);
+            using var _ = preview.Smartcrop(pw, ph, out var ax, out var ay, interesting: Enums.Interesting.Attention);
+            (cx, cy) = (ax / shrink, ay / shrink);
+        }
+        var left = (int)Math.Clamp(Math.Round(cx - cw / 2.0), 0, image.Width - cw);
+        var top = (int)Math.Clamp(Math.Round(cy - ch / 2.0), 0, image.Height - ch);
+        return image.WithPixels(image.Pixels.Crop(left, top, cw, ch));
+    }
+
+    /// <summary>Centres the image on a white (or, with alpha, transparent) canvas: paper for print.</summary>
+    private static Image Pad(WorkImage image, int w, int h)
+    {
+        double[] background = image.HasAlpha ? [.. Enumerable.Repeat(1.0, image.ColourBands), 0.0] : [.. Enumerable.Repeat(1.0, image.ColourBands)];
+        return image.Pixels.Gravity(Enums.CompassDirection.Centre, w, h, extend: Enums.Extend.Background, background: background);
+    }
+}
