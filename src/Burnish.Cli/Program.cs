@@ -17,12 +17,19 @@ var root = new RootCommand("Burnish: finishing for AI-generated images (repair â
 };
 root.Add(CommonOptions.Verbose);
 
+var parse = root.Parse(args);
+// libvips prints decoder warnings straight to stderr; Burnish reports problems itself, one line each.
+var quietVips = parse.GetValue(CommonOptions.Verbose) ? 0u : NetVips.Log.SetLogHandler("VIPS", NetVips.Enums.LogLevelFlags.Warning, (_, _, _) => { });
 try
 {
-    return await root.Parse(args).InvokeAsync();
+    return await parse.InvokeAsync();
 }
 catch (BurnishException e)
 {
     Console.Error.WriteLine($"burnish: {e.Message}");
     return ExitCodes.BadInput;
+}
+finally
+{
+    if (quietVips != 0) NetVips.Log.RemoveLogHandler("VIPS", quietVips);
 }

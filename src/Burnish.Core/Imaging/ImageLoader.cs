@@ -82,17 +82,23 @@ public static class ImageLoader
         {
             throw new ImageInputException(path, $"unreadable image header ({FirstLine(e)})", e);
         }
-        var pixels = (long)header.Width * header.Height;
+        if (!header.Contains("icc-profile-data") && DeclaredProfile.IsDeclared(path))
+        {
+            header.Dispose();
+            throw new ImageInputException(path, "unreadable ICC profile: the file embeds one that the decoder could not parse");
+        }
+        var (w, h, bands, interpretation) = (header.Width, header.Height, header.Bands, header.Interpretation);
+        var pixels = (long)w * h;
         if (pixels > limits.MaxPixels)
         {
             header.Dispose();
             throw new ImageInputException(path,
-                $"image is {header.Width}×{header.Height} = {pixels:N0} pixels, over the limit of {limits.MaxPixels:N0} (raise it with --max-pixels)");
+                $"image is {w}×{h} = {pixels:N0} pixels, over the limit of {limits.MaxPixels:N0} (raise it with --max-pixels)");
         }
-        if (header.Interpretation is Enums.Interpretation.Cmyk || header.Bands > 4)
+        if (interpretation is Enums.Interpretation.Cmyk || bands > 4)
         {
             header.Dispose();
-            throw new ImageInputException(path, $"{header.Bands}-band {header.Interpretation} images are not supported (grey or RGB, with or without alpha)");
+            throw new ImageInputException(path, $"{bands}-band {interpretation} images are not supported (grey or RGB, with or without alpha)");
         }
         return header;
     }
@@ -130,8 +136,8 @@ public static class ImageLoader
         var expected = bands < 3 ? "GRAY" : "RGB";
         if (header.ColourSpace != expected)
             throw new ImageInputException(path, $"unreadable ICC profile: it describes {header.ColourSpace} but the image is {(bands < 3 ? "grey" : "RGB")}");
-        if (!LittleCms.CanOpen(icc))
-            throw new ImageInputException(path, "unreadable ICC profile: LittleCMS cannot open it");
+        if (!LittleCms.CanTransform(icc, bands < 3 ? LittleCms.PixelFormat.GreyFloat : LittleCms.PixelFormat.RgbFloat))
+            throw new ImageInputException(path, "unreadable ICC profile: LittleCMS cannot build a transform from it");
         var profile = new ColourProfile("embedded", header.Description ?? "embedded", icc);
         return profile.SameAs(ShippedProfiles.Srgb) ? ShippedProfiles.Srgb : profile;
     }

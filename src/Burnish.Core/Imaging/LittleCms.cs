@@ -46,13 +46,18 @@ public sealed class LittleCms : IDisposable
         }
     }
 
-    /// <summary>True when LittleCMS can open the bytes as a profile.</summary>
-    public static bool CanOpen(byte[] icc)
+    /// <summary>True when LittleCMS can build a transform from the profile to XYZ: it opens and its tags read.</summary>
+    public static bool CanTransform(byte[] icc, PixelFormat format)
     {
-        var p = cmsOpenProfileFromMem(icc, (uint)icc.Length);
-        if (p == 0) return false;
-        cmsCloseProfile(p);
-        return true;
+        try
+        {
+            Create(icc, format, null, PixelFormat.XyzFloat).Dispose();
+            return true;
+        }
+        catch (BurnishException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Runs the transform over a float image, a strip of rows at a time, in parallel.</summary>
