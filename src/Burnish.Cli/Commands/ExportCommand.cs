@@ -16,6 +16,7 @@ public static class ExportCommand
         var quality = new Option<int?>("--quality") { Description = "Encoder quality 1–100 (default per format)." };
         var onConflict = new Option<ConflictPolicy>("--on-conflict") { Description = "rename, skip or overwrite.", DefaultValueFactory = _ => ConflictPolicy.Rename };
         var maxPixels = CommonOptions.MaxPixels();
+        quality.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 1 or > 100) r.AddError("--quality must be 1–100"); });
         var command = new Command("export", "Make destination copies (resized, sRGB) from an existing master.")
         {
             master, output, to, format, quality, onConflict, maxPixels,

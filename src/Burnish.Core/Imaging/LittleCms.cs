@@ -35,7 +35,7 @@ public sealed class LittleCms : IDisposable
         var output = Open(to, outFormat);
         try
         {
-            var t = cmsCreateTransform(input, (uint)inFormat, output, (uint)outFormat, RelativeColorimetric, NoOptimise | NoCache);
+            var t = cmsCreateTransform(input, (uint)inFormat, output, (uint)outFormat, RelativeColorimetric, NoCache);
             if (t == 0) throw new BurnishException("LittleCMS could not build a transform between these profiles");
             return new LittleCms(t, Bands(inFormat), Bands(outFormat));
         }

@@ -143,10 +143,12 @@ public static class Finisher
         OutputTransaction outputs, string sidecarDir, List<OutputRecord> files, List<string> warnings, Dictionary<string, double> measurements,
         CancellationToken cancel, Action<StageId, string, WorkImage>? keepIntermediate)
     {
+        if (copies.Count == 0) return;
+        var linear = LinearImage.Of(master);
         foreach (var copy in copies)
         {
             cancel.ThrowIfCancellationRequested();
-            var rendered = Export.RenderCopy(master, copy, OutputSharpening.None);
+            var rendered = Export.RenderCopy(master, linear, copy, OutputSharpening.None);
             keepIntermediate?.Invoke(StageId.Sharpen, "-" + Export.CopyName(copy), rendered.Image);
             var copyMeta = copy.Metadata == MetadataPolicy.Strip
                 ? OutputMetadata.Bare(rendered.Destination.Ppi)

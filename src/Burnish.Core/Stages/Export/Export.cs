@@ -5,6 +5,23 @@ using NetVips;
 
 namespace Burnish.Stages.Export;
 
+/// <summary>
+/// An image in linear light (CIE XYZ, alpha premultiplied), made once from the master and shared by every copy:
+/// the colour transform is the expensive part of a resize.
+/// </summary>
+public sealed record LinearImage(Image Light, bool HasAlpha, ColourProfile Profile)
+{
+    public int Width => Light.Width;
+    public int Height => Light.Height;
+
+    public static LinearImage Of(WorkImage image)
+    {
+        var light = ColourSpaces.ToLinear(image);
+        if (image.Alpha is { } alpha) light = light.Bandjoin(alpha).Premultiply(maxAlpha: 1.0);
+        return new LinearImage(light.CopyMemory(), image.HasAlpha, image.Profile);
+    }
+}
+
 /// <summary>A copy rendered for its destination, in sRGB, ready to encode.</summary>
 public sealed record RenderedCopy(WorkImage Image, Destination Destination, StageReport Report);
 
@@ -44,26 +61,30 @@ public static class Export
     }
 
     /// <summary>
-    /// Resizes the master for one destination in linear light (premultiplied when there is alpha), output-sharpens it
-    /// in the master's space, then converts to sRGB. Enlargement is done but warned about.
+    /// Resizes the master for one destination in linear light (<paramref name="linear"/>, made from
+    /// <paramref name="master"/> by <see cref="LinearImage.Of"/>), output-sharpens it in the master's space, then
+    /// converts to sRGB. Enlargement is done but warned about.
     /// </summary>
-    public static RenderedCopy RenderCopy(WorkImage master, CopyParams copy, OutputSharpener sharpen)
+    public static RenderedCopy RenderCopy(WorkImage master, LinearImage linear, CopyParams copy, OutputSharpener sharpen)
     {
         var destination = Destinations.Resolve(copy);
         var warnings = new List<string>();
         var (outW, outH) = destination.OutputSize(master.Width, master.Height);
-        var source = master;
+        var crop = (Left: 0, Top: 0, Width: master.Width, Height: master.Height);
         var (fitW, fitH) = (outW, outH);
         if (destination.Fit == Fit.Cover && destination.LongEdge is null)
-            source = CoverCrop(master, outW, outH, copy.Anchor);
+            crop = CoverCrop(master, outW, outH, copy.Anchor);
         else if (destination.Fit == Fit.Pad && destination.LongEdge is null)
             (fitW, fitH) = new Destination("", "", outW, outH, null, Fit.Contain, 0, false).OutputSize(master.Width, master.Height);
 
-        var scale = Math.Max((double)fitW / source.Width, (double)fitH / source.Height);
+        var scale = Math.Max((double)fitW / crop.Width, (double)fitH / crop.Height);
         if (scale > 1.0001)
             warnings.Add($"{destination.Id}: the master ({master.Width}×{master.Height}) is enlarged ×{scale:0.##} to {outW}×{outH}; an upscale stage would give real detail");
 
-        var resized = Resize(source, fitW, fitH);
+        var cropped = crop.Width == master.Width && crop.Height == master.Height
+            ? linear
+            : linear with { Light = linear.Light.Crop(crop.Left, crop.Top, crop.Width, crop.Height) };
+        var resized = Resize(cropped, fitW, fitH);
         var target = new SharpenTarget(destination.Id, fitW, fitH, destination.Ppi, destination.Id.StartsWith("print-", StringComparison.Ordinal));
         var (sharpened, sharpenReport) = sharpen(resized, target);
         var srgb = ColourSpaces.Convert(sharpened, ShippedProfiles.Srgb);
@@ -95,35 +116,31 @@ public static class Export
     }
 
     /// <summary>Lanczos3 resize to exactly <paramref name="w"/>×<paramref name="h"/>, averaging light, not code values.</summary>
-    public static WorkImage Resize(WorkImage image, int w, int h)
+    public static WorkImage Resize(LinearImage linear, int w, int h)
     {
-        if (image.Width == w && image.Height == h) return image;
-        var linear = ColourSpaces.ToLinear(image);
-        var alpha = image.Alpha;
-        if (alpha is not null) linear = linear.Bandjoin(alpha).Premultiply(maxAlpha: 1.0);
-        var resized = linear.Resize((double)w / image.Width, vscale: (double)h / image.Height, kernel: Enums.Kernel.Lanczos3);
+        var resized = linear.Light.Resize((double)w / linear.Width, vscale: (double)h / linear.Height, kernel: Enums.Kernel.Lanczos3);
         // libvips rounds the output size; pin it to the exact box.
         if (resized.Width != w || resized.Height != h)
             resized = resized.Embed(0, 0, w, h, extend: Enums.Extend.Copy);
-        Image? newAlpha = null;
-        if (alpha is not null)
+        Image? alpha = null;
+        if (linear.HasAlpha)
         {
             resized = resized.Unpremultiply(maxAlpha: 1.0);
-            newAlpha = resized[3].Clamp(min: 0.0, max: 1.0);
+            alpha = resized[3].Clamp(min: 0.0, max: 1.0);
             resized = resized.ExtractBand(0, 3);
         }
-        var colour = ColourSpaces.FromLinear(resized.Copy(interpretation: Enums.Interpretation.Xyz), image.Profile);
-        return new WorkImage(ColourSpaces.WithAlpha(colour, newAlpha), image.Profile);
+        var colour = ColourSpaces.FromLinear(resized.Copy(interpretation: Enums.Interpretation.Xyz), linear.Profile);
+        return new WorkImage(ColourSpaces.WithAlpha(colour, alpha), linear.Profile);
     }
 
-    /// <summary>Crops the master to the destination's aspect ratio around its centre or its most salient region.</summary>
-    private static WorkImage CoverCrop(WorkImage image, int boxW, int boxH, CropAnchor anchor)
+    /// <summary>The crop of the master with the destination's aspect ratio, around its centre or its most salient region.</summary>
+    private static (int Left, int Top, int Width, int Height) CoverCrop(WorkImage image, int boxW, int boxH, CropAnchor anchor)
     {
         var aspect = (double)boxW / boxH;
         int cw = image.Width, ch = image.Height;
         if ((double)cw / ch > aspect) cw = Math.Max(1, (int)Math.Round(ch * aspect));
         else ch = Math.Max(1, (int)Math.Round(cw / aspect));
-        if (cw == image.Width && ch == image.Height) return image;
+        if (cw == image.Width && ch == image.Height) return (0, 0, cw, ch);
         double cx = image.Width / 2.0, cy = image.Height / 2.0;
         if (anchor == CropAnchor.Attention)
         {
@@ -137,7 +154,7 @@ public static class Export
         }
         var left = (int)Math.Clamp(Math.Round(cx - cw / 2.0), 0, image.Width - cw);
         var top = (int)Math.Clamp(Math.Round(cy - ch / 2.0), 0, image.Height - ch);
-        return image.WithPixels(image.Pixels.Crop(left, top, cw, ch));
+        return (left, top, cw, ch);
     }
 
     /// <summary>Centres the image on a white (or, with alpha, transparent) canvas: paper for print.</summary>

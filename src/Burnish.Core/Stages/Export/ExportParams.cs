@@ -93,7 +93,7 @@ public sealed record CopyParams : ISelfValidating
         return this with
         {
             Quality = Format == CopyFormat.Png ? null : Export.Quality(this),
-            Fit = LongEdge is null ? destination.Fit : null,
+            Fit = destination.LongEdge is null ? destination.Fit : null,
             Ppi = destination.Ppi,
         };
     }

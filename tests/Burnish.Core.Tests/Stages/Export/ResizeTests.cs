@@ -16,7 +16,7 @@ public class ResizeTests
         // A 1-pixel black/white checkerboard averages to 50 % light, which sRGB encodes as 0.7354 (188/255),
         // not the 0.5 that averaging code values would give.
         var image = new WorkImage(Checker(64), ShippedProfiles.Srgb);
-        var small = Export.Resize(image, 16, 16);
+        var small = Export.Resize(LinearImage.Of(image), 16, 16);
         var mean = small.Pixels.Crop(4, 4, 8, 8).Avg();
         Assert.InRange(mean, 0.7354 - 0.01, 0.7354 + 0.01); // ±0.01: lanczos ringing at the tile's own scale
     }
@@ -32,7 +32,7 @@ public class ResizeTests
             (new CopyParams { Width = 301, Height = 97 }, (301, 97), false),
         })
         {
-            var rendered = Export.RenderCopy(image, copy, OutputSharpening.None);
+            var rendered = Export.RenderCopy(image, LinearImage.Of(image), copy, OutputSharpening.None);
             Assert.Equal(size, (rendered.Image.Width, rendered.Image.Height));
             Assert.Equal("srgb", rendered.Image.Profile.Id);
             Assert.True(rendered.Image.HasAlpha);
