@@ -55,6 +55,7 @@ public static class BatchView
     {
         FinishStatus.Finished => "finished",
         FinishStatus.Skipped => "skipped",
+        FinishStatus.Cancelled => "cancelled",
         _ => "FAILED",
     };
 
@@ -64,7 +65,8 @@ public static class BatchView
         var failed = results.Where(r => r.Status == FinishStatus.Failed).ToList();
         var finished = results.Count(r => r.Status == FinishStatus.Finished);
         var skipped = results.Count(r => r.Status == FinishStatus.Skipped);
-        Console.WriteLine($"{finished} finished, {skipped} skipped, {failed.Count} failed");
+        var cancelled = results.Count(r => r.Status == FinishStatus.Cancelled);
+        Console.WriteLine($"{finished} finished, {skipped} skipped, {failed.Count} failed" + (cancelled > 0 ? $", {cancelled} cancelled" : ""));
         if (failed.Count == 0) return ExitCodes.Ok;
         Console.Error.WriteLine("Failures:");
         foreach (var f in failed) Console.Error.WriteLine($"  {f.Message}");

@@ -37,7 +37,7 @@ public static class Batch
         {
             // Images not started are reported as such; the cancelled ones left nothing behind.
             for (var i = 0; i < total; i++)
-                results[i] ??= new FinishResult(request.Inputs[i].Path, FinishStatus.Failed, $"{request.Inputs[i].Path}: cancelled");
+                results[i] ??= new FinishResult(request.Inputs[i].Path, FinishStatus.Cancelled, $"{request.Inputs[i].Path}: cancelled");
             throw new BatchCancelledException(results);
         }
         return results;

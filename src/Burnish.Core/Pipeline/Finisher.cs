@@ -22,7 +22,7 @@ public sealed record RecipeSource(Recipe Recipe, string Origin)
     public string Sha256 { get; } = RecipeReader.Hash(Recipe);
 }
 
-public enum FinishStatus { Finished, Skipped, Failed }
+public enum FinishStatus { Finished, Skipped, Failed, Cancelled }
 
 /// <summary>The outcome for one input.</summary>
 public sealed record FinishResult(string Input, FinishStatus Status, string Message, Lineage? Lineage = null, string? Sidecar = null);
@@ -59,13 +59,13 @@ public static class Finisher
         var recipe = source.Recipe;
         var export = recipe.Export;
 
-        var loaded = ImageLoader.Load(input, options.Limits);
-        var (inputSha, inputBytes) = HashFile(input);
-
+        // Hash and decide on names before decoding, so a resumed batch skips finished images cheaply.
+        var (inputSha, inputBytes) = File.Exists(input) ? HashInput(input) : ("", 0);
         var resolved = ResolveNames(input, names, inputSha, source, options);
         if (resolved.Skip is { } reason)
             return new FinishResult(input, FinishStatus.Skipped, reason, Sidecar: names.Sidecar);
         names = resolved.Names;
+        var loaded = ImageLoader.Load(input, options.Limits);
         cancel.ThrowIfCancellationRequested();
 
         using var outputs = new OutputTransaction(resolved.Overwrite);
@@ -129,7 +129,9 @@ public static class Finisher
 
         var master = Export.Master(finished, export.Master);
         var lineageText = JsonSerializer.Serialize(new { tool = "burnish", version = ToolVersion, recipe_sha256 = source.Sha256, input_sha256 = inputSha, recipe = source.Origin });
-        var masterMeta = new OutputMetadata([.. meta.TextChunks, new("burnish", lineageText)], meta.Fields, [new("lineage", lineageText)], 72, StripGps: false);
+        // Lineage goes in XMP always, and as a PNG text entry too where the master is a PNG (TIFF has no text chunks).
+        IReadOnlyList<KeyValuePair<string, string>> chunks = export.Master.Format == MasterFormat.Png ? [.. meta.TextChunks, new("burnish", lineageText)] : meta.TextChunks;
+        var masterMeta = new OutputMetadata(chunks, meta.Fields, [new("lineage", lineageText)], 72, StripGps: false);
         var masterPath = names.Master(export.Master);
         var masterFile = outputs.Stage(masterPath, temp => ImageFiles.Save16(master, export.Master.Format, masterMeta, temp));
         files.Add(Record("master", masterFile, master, export.Master.Format == MasterFormat.Png ? "png16" : "tiff16", sidecarDir));
@@ -231,7 +233,19 @@ public static class Finisher
         });
     }
 
-    internal static (string Sha256, long Bytes) HashFile(string path)
+    private static (string Sha256, long Bytes) HashInput(string path)
+    {
+        try
+        {
+            return HashFile(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ImageInputException(path, $"cannot be read ({e.Message})", e);
+        }
+    }
+
+    private static (string Sha256, long Bytes) HashFile(string path)
     {
         using var stream = File.OpenRead(path);
         return (Convert.ToHexStringLower(SHA256.HashData(stream)), stream.Length);
