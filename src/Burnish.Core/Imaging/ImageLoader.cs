@@ -174,6 +174,11 @@ public static class ImageLoader
         return payload is null ? null : GenerationMetadata.Parse(new GenerationSource(new Dictionary<string, string>(), null, payload));
     }
 
-    internal static string FirstLine(Exception e) =>
-        e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault(l => !l.StartsWith("unable to call", StringComparison.Ordinal)) ?? e.Message;
+    /// <summary>libvips' most specific error line: its messages open with generic wrappers ("unable to copy to memory").</summary>
+    internal static string FirstLine(Exception e)
+    {
+        var lines = e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return lines.FirstOrDefault(l => !l.StartsWith("unable to ", StringComparison.Ordinal) && !l.EndsWith("load error", StringComparison.Ordinal))
+            ?? lines.FirstOrDefault() ?? e.Message;
+    }
 }

@@ -17,6 +17,7 @@ public static class Batch
         // A run that was killed leaves only temp files behind; they are never outputs.
         AtomicFile.SweepStale(request.OutputDir);
 
+        var options = request.Options with { BatchInputs = request.Inputs.Select(i => Path.GetFullPath(i.Path)).ToHashSet() };
         var results = new FinishResult[request.Inputs.Count];
         var total = request.Inputs.Count;
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, request.Parallelism), CancellationToken = cancel };
@@ -27,7 +28,7 @@ public static class Batch
                 var item = request.Inputs[i];
                 progress?.Report(new BatchEvent(i, total, item.Path, null, null));
                 var names = new OutputNames(Path.Combine(request.OutputDir, item.RelativeBase));
-                var result = Finisher.Finish(item.Path, names, request.Recipe, request.Options, new SyncProgress<StageId>(s => progress?.Report(new BatchEvent(i, total, item.Path, s, null))), ct);
+                var result = Finisher.Finish(item.Path, names, request.Recipe, options, new SyncProgress<StageId>(s => progress?.Report(new BatchEvent(i, total, item.Path, s, null))), ct);
                 results[i] = result;
                 progress?.Report(new BatchEvent(i, total, item.Path, null, result));
                 return ValueTask.CompletedTask;

@@ -11,7 +11,11 @@ using Burnish.Stages.Sharpen;
 namespace Burnish.Pipeline;
 
 /// <summary>How a run treats inputs and outputs, beyond the recipe.</summary>
-public sealed record FinishOptions(LoadLimits Limits, bool KeepIntermediates = false, bool Resume = false)
+/// <param name="Limits">Limits checked before any pixel is decoded.</param>
+/// <param name="KeepIntermediates">Save each stage's result as a 16-bit PNG under NAME/stages/.</param>
+/// <param name="Resume">Skip images whose sidecar records success for the same input and recipe.</param>
+/// <param name="BatchInputs">Full paths of every input in the batch: no output may replace one of them, whatever on_conflict says.</param>
+public sealed record FinishOptions(LoadLimits Limits, bool KeepIntermediates = false, bool Resume = false, IReadOnlySet<string>? BatchInputs = null)
 {
     public static FinishOptions Default { get; } = new(LoadLimits.Default);
 }
@@ -205,18 +209,22 @@ public static class Finisher
             throw new OutputException(input, "an output would overwrite the input; choose another output folder");
 
         bool Exists(OutputNames n) => n.Files(export).Any(File.Exists);
+        // Another image of the batch may sit where this one's outputs go (input folder = output folder).
+        var clobbered = options.BatchInputs is { } inputs ? names.Files(export).FirstOrDefault(f => inputs.Contains(Path.GetFullPath(f))) : null;
         if (options.Resume)
         {
             var previous = Lineage.TryRead(names.Sidecar);
             if (previous is not null && IsComplete(previous, names, inputSha, source.Sha256))
                 return new NameDecision(names, false, "already finished (sidecar matches input and recipe)");
             // No complete sidecar: files under these names are a killed run's leftovers, so they are redone in place.
-            if (previous is null) return new NameDecision(names, true, null);
+            if (previous is null && clobbered is null) return new NameDecision(names, true, null);
         }
         if (!Exists(names)) return new NameDecision(names, false, null);
         return export.OnConflict switch
         {
             ConflictPolicy.Skip => new NameDecision(names, false, "outputs already exist (on_conflict: skip)"),
+            ConflictPolicy.Overwrite when clobbered is not null =>
+                throw new OutputException(input, $"an output would overwrite the input {clobbered}; choose another output folder"),
             ConflictPolicy.Overwrite => new NameDecision(names, true, null),
             _ => new NameDecision(Enumerable.Range(1, 9999).Select(names.Numbered).First(n => !Exists(n)), false, null),
         };
