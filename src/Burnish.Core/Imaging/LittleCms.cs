@@ -78,7 +78,8 @@ public sealed class LittleCms : IDisposable
             fixed (float* dst = &output[(long)y * w * outBands])
                 cmsDoTransform(transform, src, dst, (uint)(w * rows));
         });
-        return Image.NewFromMemory(output, w, h, outBands, Enums.BandFormat.Float);
+        // libvips takes a copy: an image over a pinned managed array keeps the array alive past the image's use.
+        return Image.NewFromMemoryCopy<float>(output, w, h, outBands, Enums.BandFormat.Float);
     }
 
     public void Dispose() => cmsDeleteTransform(transform);
