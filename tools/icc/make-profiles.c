@@ -128,6 +128,12 @@ int main(int argc, char **argv)
         { 0.7347, 0.2653, 1.0 }, { 0.1596, 0.8404, 1.0 }, { 0.0366, 0.0001, 1.0 }
     };
 
+    /* ITU-R BT.2020 primaries, D65: the linear-light working space of the grade stage. */
+    const cmsCIExyYTRIPLE rec2020 = {
+        { 0.7080, 0.2920, 1.0 }, { 0.1700, 0.7970, 1.0 }, { 0.1310, 0.0460, 1.0 }
+    };
+    const cmsFloat64Number linearCurve[1] = { 1.0 };
+
     /* sRGB decoding: ((v + 0.055) / 1.055)^2.4 for v >= 0.04045, v / 12.92 below. */
     const cmsFloat64Number srgbCurve[5] = { 2.4, 1.0 / 1.055, 0.055 / 1.055, 1.0 / 12.92, 0.04045 };
     /* Adobe RGB (1998): pure gamma 563/256 = 2.19921875. */
@@ -146,5 +152,6 @@ int main(int argc, char **argv)
     make_rgb(dir, "display-p3.icc", "Burnish Display P3", &D65, &p3, 4, srgbCurve);
     make_rgb(dir, "adobe-rgb-1998.icc", "Burnish Adobe RGB (1998) compatible", &D65, &adobe, 1, adobeCurve);
     make_rgb(dir, "prophoto-rgb.icc", "Burnish ProPhoto RGB (ROMM)", cmsD50_xyY(), &romm, 4, rommCurve);
+    make_rgb(dir, "rec2020-linear.icc", "Burnish linear Rec.2020 (working space)", &D65, &rec2020, 1, linearCurve);
     return 0;
 }

@@ -22,11 +22,15 @@ public static class ShippedProfiles
     private static readonly Lazy<ColourProfile> displayP3 = new(() => Load("display-p3", "Display P3", "display-p3.icc"));
     private static readonly Lazy<ColourProfile> adobeRgb = new(() => Load("adobe-rgb", "Adobe RGB (1998) compatible", "adobe-rgb-1998.icc"));
     private static readonly Lazy<ColourProfile> proPhoto = new(() => Load("prophoto", "ProPhoto RGB (ROMM)", "prophoto-rgb.icc"));
+    private static readonly Lazy<ColourProfile> linearRec2020 = new(() => Load("rec2020-linear", "linear Rec.2020", "rec2020-linear.icc"));
 
     public static ColourProfile Srgb => srgb.Value;
     public static ColourProfile DisplayP3 => displayP3.Value;
     public static ColourProfile AdobeRgb => adobeRgb.Value;
     public static ColourProfile ProPhoto => proPhoto.Value;
+
+    /// <summary>The grade stage's working space: linear light, BT.2020 primaries, D65. Wide enough that grading does not clip.</summary>
+    public static ColourProfile LinearRec2020 => linearRec2020.Value;
 
     /// <summary>The ids a recipe may name for the master.</summary>
     public static IReadOnlyList<string> MasterSpaceIds { get; } = ["display-p3", "adobe-rgb", "prophoto"];
@@ -37,6 +41,7 @@ public static class ShippedProfiles
         "display-p3" => DisplayP3,
         "adobe-rgb" => AdobeRgb,
         "prophoto" => ProPhoto,
+        "rec2020-linear" => LinearRec2020,
         _ => throw new ArgumentOutOfRangeException(nameof(id), id, "unknown colour space"),
     };
 

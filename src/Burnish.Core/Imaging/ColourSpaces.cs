@@ -25,6 +25,13 @@ public static class ColourSpaces
     /// <summary>CIE Lab (D50), float: for colour differences.</summary>
     public static Image ToLab(WorkImage image) => ToPcs(image, PixelFormat.LabFloat, Enums.Interpretation.Lab);
 
+    /// <summary>Back from <see cref="ToLab"/> into <paramref name="target"/>'s encoding.</summary>
+    public static Image FromLab(Image lab, ColourProfile target)
+    {
+        using var transform = Create(null, PixelFormat.LabFloat, target.Icc, PixelFormat.RgbFloat);
+        return Tag(transform.Apply(lab), Enums.Interpretation.Rgb);
+    }
+
     /// <summary>Back from <see cref="ToLinear"/> into <paramref name="target"/>'s encoding.</summary>
     public static Image FromLinear(Image xyz, ColourProfile target)
     {
