@@ -96,10 +96,15 @@ public static class Finisher
                 case StageId.Repair or StageId.Outpaint or StageId.Upscale or StageId.Cleanup:
                     stages.Add(new StageRecord(stage.Key(), "not in this version", null, 0, [], Empty));
                     break;
-                case StageId.Grade:
-                    // The grade stage is the identity until it is built; its result is still a stage result.
+                case StageId.Grade when recipe.Grade is { } grade:
+                    var (graded, gradeReport) = Stages.Grade.Grade.Apply(image, grade, cancel);
+                    image = graded;
                     KeepIntermediate(stage, "", image);
-                    stages.Add(new StageRecord(stage.Key(), "identity", null, stageClock.Elapsed.TotalMilliseconds, [], Empty));
+                    stages.Add(new StageRecord(stage.Key(), Stages.Grade.Grade.IsIdentity(grade) ? "identity" : "done",
+                        JsonSerializer.SerializeToElement(grade, Lineage.Json), stageClock.Elapsed.TotalMilliseconds, gradeReport.Warnings, gradeReport.Measurements));
+                    break;
+                case StageId.Grade:
+                    stages.Add(new StageRecord(stage.Key(), "not in recipe", null, 0, [], Empty));
                     break;
                 case StageId.Sharpen:
                     stages.Add(new StageRecord(stage.Key(), "per destination, inside export: none applied in this version", null, 0, [], Empty));

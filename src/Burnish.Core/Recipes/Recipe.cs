@@ -1,4 +1,5 @@
 using Burnish.Stages.Export;
+using Burnish.Stages.Grade;
 
 namespace Burnish.Recipes;
 
@@ -26,8 +27,8 @@ public sealed record Recipe : ISelfValidating
     [Doc("Halo, plastic-skin and colour-drift cleanup. Not in this version yet.")]
     public PlannedSection? Cleanup { get; init; }
 
-    [Doc("Colour grade. Not in this version yet: the grade is the identity.")]
-    public PlannedSection? Grade { get; init; }
+    [Doc("Colour grade: white balance, exposure, tone curve, split toning, saturation and vibrance. Leave it out for none.")]
+    public GradeParams? Grade { get; init; }
 
     [Doc("Output sharpening per destination. Not in this version yet: no sharpening is applied.")]
     public PlannedSection? Sharpen { get; init; }

@@ -17,15 +17,18 @@ internal sealed class RecipeBinder(string file)
 
     public void Report(Mark at, string message) => problems.Add(new RecipeProblem(file, (int)at.Line, (int)at.Column, message));
 
-    public object Bind(Type type, YamlNode node, string path)
+    /// <summary>Binds <paramref name="node"/> onto a copy of <paramref name="seed"/> (or onto the defaults).</summary>
+    public object Bind(Type type, YamlNode node, string path, object? seed = null)
     {
-        var instance = Activator.CreateInstance(type)!;
+        var instance = seed is null ? Activator.CreateInstance(type)! : type.GetMethod("<Clone>$")!.Invoke(seed, null)!;
         if (node is YamlScalarNode { Value: null or "" or "~" or "null" }) return instance; // an empty section keeps the defaults
         if (node is not YamlMappingNode map)
         {
             Report(node.Start, $"{path}: expected a mapping of keys, got {Describe(node)}");
             return instance;
         }
+        if (type.GetCustomAttribute<PresetSourceAttribute>() is { } presets && PresetNode(map) is { } presetNode)
+            instance = BindPreset(type, presets, presetNode, path) ?? instance;
         var planned = type.GetCustomAttribute<PlannedStageAttribute>() is not null;
         var properties = RecipeKeys.Of(type);
         var seen = new HashSet<string>();
@@ -50,7 +53,7 @@ internal sealed class RecipeBinder(string file)
                 Report(keyNode.Start, $"unknown key '{where}'" + (hint is null ? $"; known keys: {string.Join(", ", properties.Keys)}" : $"; did you mean '{hint}'?"));
                 continue;
             }
-            if (BindValue(property.PropertyType, valueNode, where, property, out var value))
+            if (BindValue(property.PropertyType, valueNode, where, property, property.GetValue(instance), out var value))
                 property.SetValue(instance, value);
             else
                 failedKeys.Add(key);
@@ -68,7 +71,27 @@ internal sealed class RecipeBinder(string file)
         return instance;
     }
 
-    private bool BindValue(Type type, YamlNode node, string path, PropertyInfo? property, out object? value)
+    private static YamlScalarNode? PresetNode(YamlMappingNode map) =>
+        map.Children.FirstOrDefault(kv => (kv.Key as YamlScalarNode)?.Value == PresetSourceAttribute.Key).Value as YamlScalarNode;
+
+    // A section with a preset starts from the preset's values; its other keys then override them one by one.
+    private object? BindPreset(Type type, PresetSourceAttribute presets, YamlScalarNode node, string path)
+    {
+        var source = (IPresetSource)Activator.CreateInstance(presets.Source)!;
+        var name = node.Value ?? "";
+        try
+        {
+            var preset = source.Load(name);
+            return preset.GetType() == type ? type.GetMethod("<Clone>$")!.Invoke(preset, null) : null;
+        }
+        catch (BurnishException e)
+        {
+            Report(node.Start, $"{path}.{PresetSourceAttribute.Key}: {e.Message}");
+            return null;
+        }
+    }
+
+    private bool BindValue(Type type, YamlNode node, string path, PropertyInfo? property, object? current, out object? value)
     {
         value = null;
         var underlying = Nullable.GetUnderlyingType(type);
@@ -79,7 +102,7 @@ internal sealed class RecipeBinder(string file)
             return BindList(type.GetGenericArguments()[0], node, path, out value);
         if (RecipeKeys.IsSection(type))
         {
-            value = Bind(type, node, path);
+            value = Bind(type, node, path, current);
             return true;
         }
         if (node is not YamlScalarNode scalar || scalar.Value is null)
@@ -144,7 +167,7 @@ internal sealed class RecipeBinder(string file)
         var i = 0;
         foreach (var item in sequence.Children)
         {
-            if (BindValue(element, item, $"{path}[{i++}]", null, out var v)) list.Add(v);
+            if (BindValue(element, item, $"{path}[{i++}]", null, null, out var v)) list.Add(v);
         }
         return true;
     }

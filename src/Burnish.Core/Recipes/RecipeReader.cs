@@ -28,6 +28,18 @@ public static class RecipeReader
     /// <summary>Parses and validates recipe text; <paramref name="file"/> names it in problems.</summary>
     public static Recipe Parse(string text, string file)
     {
+        var root = Root(text, file) ?? throw new RecipeException([new RecipeProblem(file, 1, 1, $"empty recipe; it needs at least 'version: {Recipe.CurrentVersion}'")]);
+        var recipe = Bind<Recipe>(root, file);
+        // Defaults that depend on other keys are written out, so a recipe hashes alike however it was written.
+        return recipe with { Export = recipe.Export with { Copies = [.. recipe.Export.Copies.Select(c => c.Resolved())] } };
+    }
+
+    /// <summary>Parses YAML holding the keys of one section (a grade preset file, say) into its record.</summary>
+    public static T ParseSection<T>(string text, string file) where T : class =>
+        Root(text, file) is { } root ? Bind<T>(root, file) : Activator.CreateInstance<T>();
+
+    private static YamlNode? Root(string text, string file)
+    {
         var stream = new YamlStream();
         try
         {
@@ -35,16 +47,17 @@ public static class RecipeReader
         }
         catch (YamlException e)
         {
-            var message = e.InnerException?.Message ?? e.Message;
-            throw new RecipeException([new RecipeProblem(file, (int)e.Start.Line, (int)e.Start.Column, $"not valid YAML or JSON: {message}")]);
+            throw new RecipeException([new RecipeProblem(file, (int)e.Start.Line, (int)e.Start.Column, $"not valid YAML or JSON: {e.InnerException?.Message ?? e.Message}")]);
         }
-        if (stream.Documents.Count == 0)
-            throw new RecipeException([new RecipeProblem(file, 1, 1, $"empty recipe; it needs at least 'version: {Recipe.CurrentVersion}'")]);
+        return stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode;
+    }
+
+    private static T Bind<T>(YamlNode root, string file)
+    {
         var binder = new RecipeBinder(file);
-        var recipe = (Recipe)binder.Bind(typeof(Recipe), stream.Documents[0].RootNode, "");
+        var bound = (T)binder.Bind(typeof(T), root, "");
         if (binder.Problems.Count > 0) throw new RecipeException(binder.Problems);
-        // Defaults that depend on other keys are written out, so a recipe hashes alike however it was written.
-        return recipe with { Export = recipe.Export with { Copies = [.. recipe.Export.Copies.Select(c => c.Resolved())] } };
+        return bound;
     }
 
     private static readonly JsonSerializerOptions NormalForm = new()

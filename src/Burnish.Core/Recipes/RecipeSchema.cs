@@ -19,6 +19,23 @@ public sealed class RangeAttribute(double min, double max) : Attribute
 [AttributeUsage(AttributeTargets.Class)]
 public sealed class PlannedStageAttribute : Attribute;
 
+/// <summary>
+/// A section whose <c>preset</c> key names a shipped or user look: the section starts from that preset's values and
+/// its other keys override them.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class PresetSourceAttribute(Type source) : Attribute
+{
+    public const string Key = "preset";
+    public Type Source { get; } = source;
+}
+
+/// <summary>Loads presets by name; throws <see cref="BurnishException"/> for an unknown one.</summary>
+public interface IPresetSource
+{
+    object Load(string name);
+}
+
 /// <summary>A record that checks relations between its keys after binding (e.g. "one of A or B").</summary>
 public interface ISelfValidating
 {

@@ -40,6 +40,15 @@ public static class RecipeTemplate
             var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
             if (type.GetCustomAttribute<PlannedStageAttribute>() is not null)
                 Comment($"{key}: {{}}");
+            else if (value is null && RecipeKeys.IsSection(type))
+            {
+                // An optional section left out: show its keys and defaults, commented, so it can be switched on.
+                Comment($"{key}:");
+                var inner = new StringBuilder();
+                WriteSection(inner, Activator.CreateInstance(type)!, 2);
+                foreach (var line in inner.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries))
+                    b.Append(pad).Append("# ").AppendLine(line.TrimEnd('\r'));
+            }
             else if (value is null)
                 Comment($"{key}:");
             else if (value is IList list)

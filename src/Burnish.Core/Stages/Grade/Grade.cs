@@ -1,0 +1,55 @@
+using System.Globalization;
+using Burnish.Imaging;
+using Burnish.Pipeline;
+
+namespace Burnish.Stages.Grade;
+
+/// <summary>The grade stage: pure functions from an image and <see cref="GradeParams"/> to a graded image and a report.</summary>
+public static class Grade
+{
+    /// <summary>A grade that clips more than this share of pixels that were not clipped before is warned about.</summary>
+    public const double ClipWarnShare = 0.005;
+
+    public static bool IsIdentity(GradeParams p) =>
+        p.WhiteBalance.Temperature == 0 && p.WhiteBalance.Tint == 0 && p.Exposure == 0 && ToneCurve.IsIdentity(p.Tone)
+        && p.SplitTone.Shadows.Amount == 0 && p.SplitTone.Highlights.Amount == 0 && p.Saturation == 0 && p.Vibrance == 0;
+
+    /// <summary>
+    /// Grades <paramref name="image"/> in linear BT.2020 (the result stays there, unbounded, so nothing the grade
+    /// pushes out of sRGB is lost before the master). Alpha is carried unchanged.
+    /// </summary>
+    public static (WorkImage Image, StageReport Report) Apply(WorkImage image, GradeParams p, CancellationToken cancel = default)
+    {
+        if (IsIdentity(p)) return (image, StageReport.Empty);
+        var linear = ColourSpaces.Convert(image, ShippedProfiles.LinearRec2020);
+        var buffer = PixelBuffer.From(linear.Colour);
+        var before = ColourKernels.Clipping(buffer);
+
+        var matrix = WhiteBalance.Matrix(p.WhiteBalance) * Math.Pow(2, p.Exposure);
+        if (matrix != Matrix3.Identity) ColourKernels.Transform(buffer, matrix, cancel);
+        if (!ToneCurve.IsIdentity(p.Tone)) ToneCurve.Build(p.Tone).Apply(buffer, cancel);
+        if (p.SplitTone.Shadows.Amount != 0 || p.SplitTone.Highlights.Amount != 0 || p.Saturation != 0 || p.Vibrance != 0)
+            ColourKernels.SplitToneAndSaturation(buffer, p.SplitTone, p.Saturation, p.Vibrance, cancel);
+
+        var after = ColourKernels.Clipping(buffer);
+        var result = new WorkImage(ColourSpaces.WithAlpha(buffer.ToImage(NetVips.Enums.Interpretation.Rgb), linear.Alpha), ShippedProfiles.LinearRec2020);
+        return (result, Report(before, after));
+    }
+
+    private static StageReport Report((double Shadows, double Highlights) before, (double Shadows, double Highlights) after)
+    {
+        var measurements = new Dictionary<string, double>
+        {
+            ["clipped_shadows_before"] = Math.Round(before.Shadows, 6),
+            ["clipped_shadows_after"] = Math.Round(after.Shadows, 6),
+            ["clipped_highlights_before"] = Math.Round(before.Highlights, 6),
+            ["clipped_highlights_after"] = Math.Round(after.Highlights, 6),
+        };
+        var warnings = new List<string>();
+        var newly = after.Shadows - before.Shadows + (after.Highlights - before.Highlights);
+        if (newly > ClipWarnShare)
+            warnings.Add(string.Create(CultureInfo.InvariantCulture,
+                $"grade clips {newly * 100:0.##} % more pixels (shadows {before.Shadows * 100:0.##} → {after.Shadows * 100:0.##} %, highlights {before.Highlights * 100:0.##} → {after.Highlights * 100:0.##} %)"));
+        return new StageReport(warnings, measurements);
+    }
+}

@@ -1,0 +1,32 @@
+using Burnish.Recipes;
+
+namespace Burnish.Stages.Grade;
+
+/// <summary>
+/// Named looks that ship with Burnish (embedded YAML of grade keys, validated like a recipe), and user presets:
+/// any path to a YAML file of grade keys.
+/// </summary>
+public sealed class GradePresets : IPresetSource
+{
+    public static IReadOnlyList<string> Names { get; } = ["neutral", "warm-golden", "cool-moody", "cinematic-split", "soft-film"];
+
+    object IPresetSource.Load(string name) => Load(name);
+
+    public static GradeParams Load(string name)
+    {
+        if (name.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
+        {
+            if (!File.Exists(name)) throw new BurnishException($"grade preset file '{name}' not found");
+            return RecipeReader.ParseSection<GradeParams>(File.ReadAllText(name), name);
+        }
+        if (!Names.Contains(name))
+        {
+            var hint = Recipes.Names.Closest(name, Names);
+            throw new BurnishException($"unknown grade preset '{name}'" + (hint is null ? $"; presets: {string.Join(", ", Names)}" : $"; did you mean '{hint}'?"));
+        }
+        using var stream = typeof(GradePresets).Assembly.GetManifestResourceStream($"Burnish.Grade.Presets.{name}.yaml")
+            ?? throw new InvalidOperationException($"grade preset resource {name} is missing from the build");
+        using var reader = new StreamReader(stream);
+        return RecipeReader.ParseSection<GradeParams>(reader.ReadToEnd(), $"grade-preset:{name}");
+    }
+}
