@@ -11,6 +11,7 @@ var root = new RootCommand("Burnish: finishing for AI-generated images (repair â
 {
     FinishCommand.Create(),
     ExportCommand.Create(),
+    GradeCommand.Create(),
     InfoCommand.Create(),
     RecipeCommand.Create(),
     DemoCommand.Create(),

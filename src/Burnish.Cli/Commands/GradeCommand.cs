@@ -1,0 +1,104 @@
+using System.CommandLine;
+using System.Text;
+using Burnish.Imaging;
+using Burnish.IO;
+using Burnish.Recipes;
+using Burnish.Stages.Export;
+using Burnish.Stages.Grade;
+
+namespace Burnish.Cli.Commands;
+
+public static class GradeCommand
+{
+    public static Command Create()
+    {
+        var input = new Argument<string>("input") { Description = "The image to grade." };
+        var settings = new Argument<string[]>("settings")
+        {
+            Description = "Grade keys as key=value, dotted for nested keys: exposure=0.3 tone.contrast=0.1 split_tone.shadows.hue=200",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var output = new Option<string>("--output", "-o") { Description = "Output file: .png/.tif are 16-bit Display P3, .jpg/.webp/.avif 8-bit sRGB.", Required = true };
+        var preset = new Option<string?>("--preset") { Description = $"A look to start from: {string.Join(", ", GradePresets.Names)}, or a YAML file of grade keys." };
+        var sheet = new Option<bool>("--contact-sheet") { Description = "Write the input under every shipped look, labelled, instead of grading." };
+        var force = new Option<bool>("--force") { Description = "Overwrite an existing output file." };
+        var maxPixels = CommonOptions.MaxPixels();
+        var command = new Command("grade", "Grade one image (or make a contact sheet of the looks).") { input, settings, output, preset, sheet, force, maxPixels };
+        command.SetAction((parse, cancel) => CommonOptions.Guard(parse, () =>
+        {
+            var inPath = parse.GetValue(input)!;
+            var outPath = parse.GetValue(output)!;
+            if (Path.GetFullPath(inPath) == Path.GetFullPath(outPath)) throw new BurnishException($"{outPath}: would overwrite the input");
+            if (File.Exists(outPath) && !parse.GetValue(force)) throw new BurnishException($"{outPath}: already exists (use --force to overwrite)");
+            var grade = RecipeReader.ParseSection<GradeParams>(SettingsYaml(parse.GetValue(preset), parse.GetValue(settings) ?? []), "command line");
+            var image = ImageLoader.Load(inPath, new LoadLimits(parse.GetValue(maxPixels))).Image;
+            WorkImage result;
+            if (parse.GetValue(sheet))
+                result = ContactSheet.Render(image, [.. GradePresets.Names.Where(n => n != "neutral").Select(n => (n, GradePresets.Load(n)))], cancel: cancel);
+            else
+            {
+                var (graded, report) = Grade.Apply(image, grade, cancel);
+                foreach (var w in report.Warnings) Console.Error.WriteLine($"warning: {w}");
+                result = graded;
+            }
+            Write(result, outPath, parse.GetValue(force));
+            Console.WriteLine($"wrote {outPath} ({result.Width}×{result.Height})");
+            return Task.FromResult(ExitCodes.Ok);
+        }));
+        return command;
+    }
+
+    /// <summary>Turns key=value settings into a YAML mapping, so they are validated exactly like a recipe's grade section.</summary>
+    internal static string SettingsYaml(string? preset, IEnumerable<string> settings)
+    {
+        var root = new SortedDictionary<string, object>(StringComparer.Ordinal);
+        if (preset is not null) root["preset"] = preset;
+        foreach (var setting in settings)
+        {
+            var eq = setting.IndexOf('=');
+            if (eq <= 0) throw new BurnishException($"'{setting}' is not key=value");
+            var path = setting[..eq].Split('.');
+            var node = root;
+            foreach (var part in path[..^1])
+            {
+                if (!node.TryGetValue(part, out var child) || child is not SortedDictionary<string, object> dict)
+                    node[part] = dict = new SortedDictionary<string, object>(StringComparer.Ordinal);
+                node = dict;
+            }
+            node[path[^1]] = setting[(eq + 1)..];
+        }
+        var yaml = new StringBuilder();
+        void Write(SortedDictionary<string, object> map, int indent)
+        {
+            foreach (var (key, value) in map)
+            {
+                yaml.Append(' ', indent).Append(key).Append(':');
+                if (value is SortedDictionary<string, object> child) { yaml.AppendLine(); Write(child, indent + 2); }
+                else yaml.Append(' ').AppendLine((string)value);
+            }
+        }
+        Write(root, 0);
+        return yaml.ToString();
+    }
+
+    private static void Write(WorkImage image, string path, bool overwrite)
+    {
+        var ext = Path.GetExtension(path).ToLowerInvariant();
+        using var transaction = new IO.OutputTransaction(overwrite);
+        switch (ext)
+        {
+            case ".png" or ".tif" or ".tiff":
+                var p3 = ColourSpaces.Convert(image, ShippedProfiles.DisplayP3);
+                transaction.Stage(path, temp => ImageFiles.Save16(p3, ext == ".png" ? MasterFormat.Png : MasterFormat.Tiff, OutputMetadata.Bare(72), temp));
+                break;
+            case ".jpg" or ".jpeg" or ".webp" or ".avif":
+                var format = ext switch { ".webp" => CopyFormat.Webp, ".avif" => CopyFormat.Avif, _ => CopyFormat.Jpeg };
+                var srgb = ColourSpaces.Convert(image, ShippedProfiles.Srgb);
+                transaction.StageBytes(path, ImageFiles.Encode8(srgb, format, 92, 4, OutputMetadata.Bare(72)));
+                break;
+            default:
+                throw new BurnishException($"{path}: unsupported output type '{ext}' (png, tif, jpg, webp or avif)");
+        }
+        transaction.Commit(CancellationToken.None);
+    }
+}
