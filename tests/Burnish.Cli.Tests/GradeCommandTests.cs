@@ -1,0 +1,48 @@
+using Burnish.Cli.Tests.Infrastructure;
+
+namespace Burnish.Cli.Tests;
+
+public class GradeCommandTests
+{
+    [Fact]
+    public void Key_value_settings_grade_into_a_16bit_p3_png_and_a_jpeg()
+    {
+        using var ws = new Workspace();
+        var input = ws.Copy(Fixtures.ComfyUi);
+        var png = ws.Burnish("grade", input, "exposure=0.3", "tone.contrast=0.1", "white_balance.temperature=8", "-o", "graded.png");
+        Assert.True(png.ExitCode == 0, png.ToString());
+        Assert.Contains("Display P3", Pixels.IccDescription(ws.PathOf("graded.png")));
+        var jpg = ws.Burnish("grade", input, "--preset", "soft-film", "-o", "graded.jpg");
+        Assert.True(jpg.ExitCode == 0, jpg.ToString());
+        Assert.Contains("sRGB", Pixels.IccDescription(ws.PathOf("graded.jpg")));
+        Assert.Equal(Pixels.Size(input), Pixels.Size(ws.PathOf("graded.jpg")));
+        // Brighter by +0.3 stops: the mean of the graded image must rise.
+        var before = Pixels.Rgb255(input, toSrgb: true).Avg();
+        var after = Pixels.Rgb255(ws.PathOf("graded.png"), toSrgb: true).Avg();
+        Assert.True(after > before + 3, $"mean {before:0.0} → {after:0.0}");
+    }
+
+    [Fact]
+    public void A_mistyped_setting_is_refused_with_a_suggestion_and_nothing_written()
+    {
+        using var ws = new Workspace();
+        var input = ws.Copy(Fixtures.ComfyUi);
+        var result = ws.Burnish("grade", input, "tone.contrst=0.1", "-o", "graded.png");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("did you mean 'contrast'", result.Stderr);
+        Assert.False(File.Exists(ws.PathOf("graded.png")));
+    }
+
+    [Fact]
+    public void The_contact_sheet_shows_the_original_and_every_look()
+    {
+        using var ws = new Workspace();
+        var input = ws.Copy(Fixtures.ComfyUi); // 512×512
+        var result = ws.Burnish("grade", "--contact-sheet", input, "-o", "sheet.png");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var (w, h) = Pixels.Size(ws.PathOf("sheet.png"));
+        // 5 tiles (original + 4 looks), 3 across: 3 tiles of 480 px plus 2 gaps wide, 2 rows of tile + caption high.
+        Assert.Equal(3 * 480 + 2 * 12, w);
+        Assert.True(h > 2 * 480 && h < 2 * 480 + 2 * 80, $"height {h}");
+    }
+}
