@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Burnish.Imaging;
 
 namespace Burnish.Stages.Grade;
@@ -37,7 +39,7 @@ public sealed class ToneCurve
         return p.BlackLift + (p.WhitePoint - p.BlackLift) * y;
     }
 
-    /// <summary>Applies the curve to every colour band of an RGB(A) buffer in place.</summary>
+    /// <summary>Applies the curve to every colour band of an RGB(A) buffer in place (AVX2 gathers where available).</summary>
     public void Apply(PixelBuffer buffer, CancellationToken cancel = default)
     {
         var colourBands = buffer.Bands is 2 or 4 ? buffer.Bands - 1 : buffer.Bands;
@@ -46,11 +48,44 @@ public sealed class ToneCurve
             for (var y = start; y < end; y++)
             {
                 var row = buffer.Row(y);
+                if (colourBands == buffer.Bands)
+                {
+                    Apply(row);
+                    continue;
+                }
                 for (var i = 0; i < row.Length; i += buffer.Bands)
                     for (var c = 0; c < colourBands; c++)
                         row[i + c] = Lookup(row[i + c]);
             }
         }, cancel);
+    }
+
+    /// <summary>Applies the curve to every sample of <paramref name="samples"/> in place.</summary>
+    public unsafe void Apply(Span<float> samples)
+    {
+        var i = 0;
+        if (Avx2.IsSupported && samples.Length >= Vector256<float>.Count)
+        {
+            var zero = Vector256<float>.Zero;
+            var one = Vector256.Create(1f);
+            var size = Vector256.Create((float)Size);
+            var last = Vector256.Create(Size - 1);
+            fixed (float* t = table)
+            fixed (float* s = samples)
+            {
+                for (; i <= samples.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+                {
+                    var x = Avx.Min(Avx.Max(Avx.LoadVector256(s + i), zero), one);
+                    var f = Avx.Multiply(x, size);
+                    var index = Avx2.Min(Avx.ConvertToVector256Int32WithTruncation(f), last);
+                    var frac = Avx.Subtract(f, Avx.ConvertToVector256Single(index));
+                    var a = Avx2.GatherVector256(t, index, 4);
+                    var b = Avx2.GatherVector256(t + 1, index, 4);
+                    Avx.Store(s + i, Avx.Add(a, Avx.Multiply(Avx.Subtract(b, a), frac)));
+                }
+            }
+        }
+        for (; i < samples.Length; i++) samples[i] = Lookup(samples[i]);
     }
 
     private float Lookup(float x)
