@@ -17,7 +17,8 @@ for tool in hyperfine vips "$im"; do command -v "$tool" >/dev/null || { echo "ne
 
 input="$work/gen-4096.png"
 vips resize "$root/src/Burnish.Cli/samples/comfyui-sdxl-turbo.png" "$input" 8 --kernel lanczos3
-lut="$root/tests/Burnish.Core.Tests/fixtures/golden/lut/look-33.cube"
+lut="$work/filmic-33.cube"
+gunzip -c "$root/tests/Burnish.Core.Tests/fixtures/golden/lut/filmic-33.cube.gz" > "$lut"
 cat > "$work/recipe.yaml" <<YAML
 version: 1
 grade:

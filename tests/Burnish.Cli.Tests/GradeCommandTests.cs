@@ -34,6 +34,29 @@ public class GradeCommandTests
     }
 
     [Fact]
+    public void A_lut_from_the_command_line_or_a_recipe_is_applied_and_a_broken_one_is_located()
+    {
+        using var ws = new Workspace();
+        var input = ws.Copy(Fixtures.ComfyUi);
+        var lut = ws.Copy(Path.Combine(Fixtures.Dir, "filmic-17.cube"));
+        var graded = ws.Burnish("grade", input, "--lut", lut, "lut.strength=1", "-o", "lut.png");
+        Assert.True(graded.ExitCode == 0, graded.ToString());
+        var plain = Pixels.Rgb255(input, toSrgb: true);
+        var looked = Pixels.Rgb255(ws.PathOf("lut.png"), toSrgb: true);
+        Assert.True((plain - looked).Abs().Avg() > 2, "the LUT must visibly change the image");
+
+        var lines = File.ReadAllLines(lut).ToList();
+        var row = lines.FindIndex(l => l.Length > 0 && char.IsDigit(l[0])) + 10;
+        lines[row] = "0.5 zero 0.5";
+        File.WriteAllLines(ws.PathOf("broken.cube"), lines);
+        ws.Write("recipe.yaml", "version: 1\ngrade:\n  lut: {file: broken.cube}\nexport:\n  copies: [{long_edge: 64}]\n");
+        var bad = ws.Burnish("finish", input, "-r", "recipe.yaml", "-o", "out");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains($"broken.cube:{row + 1}:", bad.Stderr);
+        Workspace.AssertNoOutputs(ws.PathOf("out"));
+    }
+
+    [Fact]
     public void The_contact_sheet_shows_the_original_and_every_look()
     {
         using var ws = new Workspace();

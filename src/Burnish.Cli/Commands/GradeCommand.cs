@@ -5,6 +5,7 @@ using Burnish.IO;
 using Burnish.Recipes;
 using Burnish.Stages.Export;
 using Burnish.Stages.Grade;
+using Burnish.Stages.Grade.Lut;
 
 namespace Burnish.Cli.Commands;
 
@@ -19,25 +20,28 @@ public static class GradeCommand
             Arity = ArgumentArity.ZeroOrMore,
         };
         var output = new Option<string>("--output", "-o") { Description = "Output file: .png/.tif are 16-bit Display P3, .jpg/.webp/.avif 8-bit sRGB.", Required = true };
+        var lut = new Option<string?>("--lut") { Description = "A creative LUT (.cube or HaldCLUT .png/.tif); same as lut.file=FILE." };
         var preset = new Option<string?>("--preset") { Description = $"A look to start from: {string.Join(", ", GradePresets.Names)}, or a YAML file of grade keys." };
         var sheet = new Option<bool>("--contact-sheet") { Description = "Write the input under every shipped look, labelled, instead of grading." };
         var force = new Option<bool>("--force") { Description = "Overwrite an existing output file." };
         var maxPixels = CommonOptions.MaxPixels();
-        var command = new Command("grade", "Grade one image (or make a contact sheet of the looks).") { input, settings, output, preset, sheet, force, maxPixels };
+        var command = new Command("grade", "Grade one image (or make a contact sheet of the looks).") { input, settings, output, preset, lut, sheet, force, maxPixels };
         command.SetAction((parse, cancel) => CommonOptions.Guard(parse, () =>
         {
             var inPath = parse.GetValue(input)!;
             var outPath = parse.GetValue(output)!;
             if (Path.GetFullPath(inPath) == Path.GetFullPath(outPath)) throw new BurnishException($"{outPath}: would overwrite the input");
             if (File.Exists(outPath) && !parse.GetValue(force)) throw new BurnishException($"{outPath}: already exists (use --force to overwrite)");
-            var grade = RecipeReader.ParseSection<GradeParams>(SettingsYaml(parse.GetValue(preset), parse.GetValue(settings) ?? []), "command line");
+            var keys = (parse.GetValue(settings) ?? []).Concat(parse.GetValue(lut) is { } file ? [$"lut.file={file}"] : []);
+            var grade = RecipeReader.ParseSection<GradeParams>(SettingsYaml(parse.GetValue(preset), keys), "command line");
+            var look = grade.Lut is { } l ? LutFile.Load(l.File) : null;
             var image = ImageLoader.Load(inPath, new LoadLimits(parse.GetValue(maxPixels))).Image;
             WorkImage result;
             if (parse.GetValue(sheet))
                 result = ContactSheet.Render(image, [.. GradePresets.Names.Where(n => n != "neutral").Select(n => (n, GradePresets.Load(n)))], cancel: cancel);
             else
             {
-                var (graded, report) = Grade.Apply(image, grade, cancel);
+                var (graded, report) = Grade.Apply(image, grade, look, cancel);
                 foreach (var w in report.Warnings) Console.Error.WriteLine($"warning: {w}");
                 result = graded;
             }

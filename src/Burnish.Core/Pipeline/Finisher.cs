@@ -6,6 +6,7 @@ using Burnish.Imaging;
 using Burnish.IO;
 using Burnish.Recipes;
 using Burnish.Stages.Export;
+using Burnish.Stages.Grade.Lut;
 using Burnish.Stages.Sharpen;
 
 namespace Burnish.Pipeline;
@@ -20,10 +21,15 @@ public sealed record FinishOptions(LoadLimits Limits, bool KeepIntermediates = f
     public static FinishOptions Default { get; } = new(LoadLimits.Default);
 }
 
-/// <summary>A recipe and where it came from (a path, or preset:NAME), hashed once.</summary>
+/// <summary>
+/// A recipe and where it came from (a path, or preset:NAME), hashed once, with the files it names (a LUT) loaded
+/// up front, so a bad file fails the run before any image is touched.
+/// </summary>
 public sealed record RecipeSource(Recipe Recipe, string Origin)
 {
     public string Sha256 { get; } = RecipeReader.Hash(Recipe);
+
+    public CubeLut? Lut { get; } = Recipe.Grade?.Lut is { } lut ? LutFile.Load(lut.File) : null;
 }
 
 public enum FinishStatus { Finished, Skipped, Failed, Cancelled }
@@ -97,7 +103,7 @@ public static class Finisher
                     stages.Add(new StageRecord(stage.Key(), "not in this version", null, 0, [], Empty));
                     break;
                 case StageId.Grade when recipe.Grade is { } grade:
-                    var (graded, gradeReport) = Stages.Grade.Grade.Apply(image, grade, cancel);
+                    var (graded, gradeReport) = Stages.Grade.Grade.Apply(image, grade, source.Lut, cancel);
                     image = graded;
                     KeepIntermediate(stage, "", image);
                     stages.Add(new StageRecord(stage.Key(), Stages.Grade.Grade.IsIdentity(grade) ? "identity" : "done",

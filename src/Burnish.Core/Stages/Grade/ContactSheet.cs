@@ -16,7 +16,7 @@ public static class ContactSheet
         foreach (var (label, look) in looks)
         {
             cancel.ThrowIfCancellationRequested();
-            tiles.Add(Caption(ToSrgb(Grade.Apply(small, look, cancel).Image), label));
+            tiles.Add(Caption(ToSrgb(Grade.Apply(small, look, null, cancel).Image), label));
         }
         var sheet = Image.Arrayjoin([.. tiles], across: Math.Min(across, tiles.Count), shim: 12, background: [1.0]);
         return new WorkImage(sheet.Copy(interpretation: Enums.Interpretation.Rgb), ShippedProfiles.Srgb);

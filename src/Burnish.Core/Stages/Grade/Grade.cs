@@ -1,6 +1,7 @@
 using System.Globalization;
 using Burnish.Imaging;
 using Burnish.Pipeline;
+using Burnish.Stages.Grade.Lut;
 
 namespace Burnish.Stages.Grade;
 
@@ -12,14 +13,18 @@ public static class Grade
 
     public static bool IsIdentity(GradeParams p) =>
         p.WhiteBalance.Temperature == 0 && p.WhiteBalance.Tint == 0 && p.Exposure == 0 && ToneCurve.IsIdentity(p.Tone)
-        && p.SplitTone.Shadows.Amount == 0 && p.SplitTone.Highlights.Amount == 0 && p.Saturation == 0 && p.Vibrance == 0;
+        && p.SplitTone.Shadows.Amount == 0 && p.SplitTone.Highlights.Amount == 0 && p.Saturation == 0 && p.Vibrance == 0
+        && (p.Lut is null || p.Lut.Strength == 0);
 
     /// <summary>
     /// Grades <paramref name="image"/> in linear BT.2020 (the result stays there, unbounded, so nothing the grade
-    /// pushes out of sRGB is lost before the master). Alpha is carried unchanged.
+    /// pushes out of sRGB is lost before the master). Alpha is carried unchanged. <paramref name="lut"/> is the file
+    /// named by <c>p.Lut</c>, loaded by the caller (a stage reads no files).
     /// </summary>
-    public static (WorkImage Image, StageReport Report) Apply(WorkImage image, GradeParams p, CancellationToken cancel = default)
+    public static (WorkImage Image, StageReport Report) Apply(WorkImage image, GradeParams p, CubeLut? lut = null, CancellationToken cancel = default)
     {
+        if (p.Lut is { Strength: > 0 } && lut is null)
+            throw new ArgumentException("the grade names a LUT but none was loaded", nameof(lut));
         if (IsIdentity(p)) return (image, StageReport.Empty);
         var linear = ColourSpaces.Convert(image, ShippedProfiles.LinearRec2020);
         var buffer = PixelBuffer.From(linear.Colour);
@@ -30,10 +35,22 @@ public static class Grade
         if (!ToneCurve.IsIdentity(p.Tone)) ToneCurve.Build(p.Tone).Apply(buffer, cancel);
         if (p.SplitTone.Shadows.Amount != 0 || p.SplitTone.Highlights.Amount != 0 || p.Saturation != 0 || p.Vibrance != 0)
             ColourKernels.SplitToneAndSaturation(buffer, p.SplitTone, p.Saturation, p.Vibrance, cancel);
+        if (p.Lut is { Strength: > 0 } look)
+            buffer = ThroughSrgb(buffer, b => Lut3D.Apply(b, lut!, look.Strength, cancel));
 
         var after = ColourKernels.Clipping(buffer);
         var result = new WorkImage(ColourSpaces.WithAlpha(buffer.ToImage(NetVips.Enums.Interpretation.Rgb), linear.Alpha), ShippedProfiles.LinearRec2020);
         return (result, Report(before, after));
+    }
+
+    // Creative LUTs expect display-referred sRGB; the detour is float and unbounded, so nothing clips on the way.
+    private static PixelBuffer ThroughSrgb(PixelBuffer linear, Action<PixelBuffer> apply)
+    {
+        var working = new WorkImage(linear.ToImage(NetVips.Enums.Interpretation.Rgb), ShippedProfiles.LinearRec2020);
+        var encoded = PixelBuffer.From(ColourSpaces.Convert(working, ShippedProfiles.Srgb).Pixels);
+        apply(encoded);
+        var back = new WorkImage(encoded.ToImage(NetVips.Enums.Interpretation.Rgb), ShippedProfiles.Srgb);
+        return PixelBuffer.From(ColourSpaces.Convert(back, ShippedProfiles.LinearRec2020).Pixels);
     }
 
     private static StageReport Report((double Shadows, double Highlights) before, (double Shadows, double Highlights) after)

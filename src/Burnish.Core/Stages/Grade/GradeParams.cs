@@ -1,11 +1,12 @@
 using Burnish.Recipes;
+using Burnish.Stages.Grade.Lut;
 
 namespace Burnish.Stages.Grade;
 
 /// <summary>
 /// The grade: every control is a light touch or off by default, so an empty <c>grade:</c> is the identity.
 /// Order of operations (fixed): white balance and exposure (linear light) → tone curve (perceptual) →
-/// split toning → saturation and vibrance → LUT → halation → grain.
+/// split toning → saturation and vibrance → LUT (sRGB-encoded) → halation → grain (linear light).
 /// </summary>
 [PresetSource(typeof(GradePresets))]
 public sealed record GradeParams : ISelfValidating
@@ -33,6 +34,9 @@ public sealed record GradeParams : ISelfValidating
     [Doc("Vibrance: lifts less saturated colours more, and protects skin tones.")]
     [Range(-1, 1)]
     public double Vibrance { get; init; }
+
+    [Doc("A creative LUT (.cube or HaldCLUT), applied to sRGB-encoded values after the colour controls. Relative paths are from the current folder.")]
+    public LutParams? Lut { get; init; }
 
     public IEnumerable<(string? Key, string Message)> Problems() => Tone.CurveProblems().Select(m => ((string?)"tone", m));
 }

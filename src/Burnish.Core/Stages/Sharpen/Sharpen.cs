@@ -1,0 +1,137 @@
+using System.Globalization;
+using Burnish.Imaging;
+using Burnish.Pipeline;
+using NetVips;
+
+namespace Burnish.Stages.Sharpen;
+
+/// <summary>
+/// The sharpen stage: output sharpening for one destination copy, after its resize and before sRGB.
+/// <para>
+/// Only CIE L* is sharpened (LittleCMS float Lab, D50); a* and b* of every pixel are carried back unchanged, so
+/// colours cannot fringe. The mask is <see cref="UnsharpMask"/> with the radius of <see cref="SharpenRadius"/>;
+/// its fringe guard bounds halos, and <see cref="HaloMeter"/> measures what is left. Pixels whose L* did not change
+/// are returned bit for bit, alpha always is. Formula and defaults: docs/sharpening.md.
+/// </para>
+/// </summary>
+public static class Sharpen
+{
+    /// <summary>The closure the export stage is handed: the same parameters for every destination.</summary>
+    public static OutputSharpener Sharpener(SharpenParams p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        return (image, target) => ForDestination(image, p, target);
+    }
+
+    /// <summary>
+    /// Sharpens <paramref name="image"/> (float 0–1 in its own profile, any alpha) for <paramref name="target"/>.
+    /// Amount 0 returns the input itself. The report holds the radius used, the share of pixels changed, the halo
+    /// measurements and, above <see cref="SharpenParams.WarnHalo"/>, an "over-sharpened" warning.
+    /// </summary>
+    public static (WorkImage Image, StageReport Report) ForDestination(WorkImage image, SharpenParams p, SharpenTarget target,
+        CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(p);
+        ArgumentNullException.ThrowIfNull(target);
+        if (p.Amount <= 0) return (image, StageReport.Empty);
+
+        var sigma = SharpenRadius.For(target, p);
+        var settings = UnsharpSettings.For(sigma, p);
+        int w = image.Width, h = image.Height;
+
+        var lab = ColourSpaces.ToLab(image).WriteToMemory<float>();
+        var lightness = new float[(long)w * h];
+        for (long i = 0; i < lightness.LongLength; i++) lightness[i] = lab[i * 3];
+        var alpha = image.Alpha is { } a ? a.Cast(Enums.BandFormat.Float).WriteToMemory<float>() : null;
+        cancel.ThrowIfCancellationRequested();
+
+        var sharpened = new float[lightness.LongLength];
+        UnsharpMask.Apply(lightness, alpha, sharpened, w, h, settings, cancel);
+        var halo = HaloMeter.Measure(lightness, sharpened, alpha, w, h, settings.Window, HaloMeter.DefaultEdgeFloor, cancel);
+
+        var changed = Changed(lightness, sharpened);
+        var report = Report(p, target, sigma, halo, changed.Length, lightness.LongLength);
+        if (changed.Length == 0) return (image, report);
+
+        // Only the pixels whose L* moved go back through LittleCMS; every other pixel keeps its exact input value.
+        for (var j = 0; j < changed.Length; j++) lab[changed[j] * 3L] = sharpened[changed[j]];
+        var colour = image.Colour.Cast(Enums.BandFormat.Float).WriteToMemory<float>();
+        var converted = FromLab(Gather(lab, changed), image);
+        var bands = image.ColourBands;
+        for (var j = 0; j < changed.Length; j++)
+            for (var c = 0; c < bands; c++)
+                colour[changed[j] * (long)bands + c] = converted[j * bands + c];
+
+        var pixels = Image.NewFromMemoryCopy<float>(colour, w, h, bands, Enums.BandFormat.Float)
+            .Copy(interpretation: image.Colour.Interpretation);
+        return (image.WithPixels(ColourSpaces.WithAlpha(pixels, image.Alpha)), report);
+    }
+
+    /// <summary>The sidecar text of the halo warning: "over-sharpened: halo N % above local max".</summary>
+    public static string HaloWarning(string destination, double percent, bool bright) => bright
+        ? string.Create(CultureInfo.InvariantCulture, $"{destination}: over-sharpened: halo {percent:0.#} % above local max; lower sharpen.amount or sharpen.guard")
+        : string.Create(CultureInfo.InvariantCulture, $"{destination}: over-sharpened: dark halo {percent:0.#} % below local min; lower sharpen.amount or sharpen.guard");
+
+    private static StageReport Report(SharpenParams p, SharpenTarget target, double sigma, HaloMeasurement halo, int changed, long pixels)
+    {
+        var m = new Dictionary<string, double>
+        {
+            ["radius_px"] = Math.Round(sigma, 3),
+            ["sharpened_percent"] = Math.Round(100.0 * changed / pixels, 2),
+            ["edge_percent"] = Math.Round(100.0 * halo.EdgePixels / pixels, 2),
+            ["overshoot_percent"] = Math.Round(halo.OvershootPercent, 2),
+            ["undershoot_percent"] = Math.Round(halo.UndershootPercent, 2),
+            ["acutance_gain"] = Math.Round(halo.AcutanceGain, 4),
+        };
+        if (target.IsPrint && p.Radius is null)
+            m["viewing_distance_cm"] = Math.Round(p.ViewingDistanceCm ?? SharpenRadius.DefaultViewingDistanceCm(target.Width, target.Height, target.Ppi), 1);
+        var warnings = new List<string>();
+        if (halo.OvershootPercent > p.WarnHalo) warnings.Add(HaloWarning(target.DestinationId, halo.OvershootPercent, bright: true));
+        if (halo.UndershootPercent > p.WarnHalo) warnings.Add(HaloWarning(target.DestinationId, halo.UndershootPercent, bright: false));
+        return new StageReport(warnings, m);
+    }
+
+    private static int[] Changed(float[] before, float[] after)
+    {
+        var count = 0;
+        for (var i = 0; i < before.Length; i++)
+            if (before[i] != after[i]) count++;
+        var changed = new int[count];
+        for (int i = 0, j = 0; i < before.Length; i++)
+            if (before[i] != after[i]) changed[j++] = i;
+        return changed;
+    }
+
+    // The changed pixels' Lab, packed into a near-square float image for LittleCMS (padding is L* 0: black).
+    private static Image Gather(float[] lab, int[] changed)
+    {
+        var width = Math.Min(changed.Length, 4096);
+        var height = (changed.Length + width - 1) / width;
+        var packed = new float[(long)width * height * 3];
+        for (var j = 0; j < changed.Length; j++)
+        {
+            var src = changed[j] * 3L;
+            packed[j * 3L] = lab[src];
+            packed[j * 3L + 1] = lab[src + 1];
+            packed[j * 3L + 2] = lab[src + 2];
+        }
+        return Image.NewFromMemoryCopy<float>(packed, width, height, 3, Enums.BandFormat.Float).Copy(interpretation: Enums.Interpretation.Lab);
+    }
+
+    // Lab back into the image's encoding; grey stays grey.
+    private static float[] FromLab(Image lab, WorkImage like)
+    {
+        if (!like.IsGrey) return ColourSpaces.FromLab(lab, like.Profile).WriteToMemory<float>();
+        if (like.Profile.IsGrey)
+        {
+            using var transform = LittleCms.Create(null, LittleCms.PixelFormat.LabFloat, like.Profile.Icc, LittleCms.PixelFormat.GreyFloat);
+            return transform.Apply(lab).WriteToMemory<float>();
+        }
+        // Untagged grey is sRGB-encoded grey (ColourSpaces widens it to RGB): a* = b* = 0 comes back as R = G = B.
+        var rgb = ColourSpaces.FromLab(lab, like.Profile).WriteToMemory<float>();
+        var grey = new float[rgb.Length / 3];
+        for (var i = 0; i < grey.Length; i++) grey[i] = (rgb[i * 3] + rgb[i * 3 + 1] + rgb[i * 3 + 2]) / 3;
+        return grey;
+    }
+}
