@@ -33,7 +33,8 @@ public sealed class BatchTests : IDisposable
         var input = ws.Copy(Fixtures.A1111, "garage.png", folder: "in");
         var outDir = ws.PathOf("out");
 
-        var run = ws.Burnish("finish", input, "-r", ws.Write("recipe.yaml", Fixtures.SmallRecipe()), "-o", outDir, "--keep-intermediates");
+        var recipe = "version: 1\ngrade: {exposure: 0.2}\nsharpen: {}\nexport:\n  copies: [{long_edge: 256, format: png, name: small}]\n";
+        var run = ws.Burnish("finish", input, "-r", ws.Write("recipe.yaml", recipe), "-o", outDir, "--keep-intermediates");
 
         Assert.True(run.ExitCode == 0, run.ToString());
         var sidecar = Sidecar.Read(Path.Combine(outDir, "garage.burnish.json"));
@@ -42,7 +43,7 @@ public sealed class BatchTests : IDisposable
         var onDisk = Workspace.FilesUnder(stagesDir);
         Assert.NotEmpty(onDisk);
         Assert.All(onDisk, f => Assert.Matches(@"^\d\d-[a-z0-9-]+\.png$", f));
-        // The grade stage (05) always leaves one; each copy leaves its sharpened rendering (06).
+        // The grade stage (05) leaves its result; each copy leaves its sharpened rendering (06).
         Assert.Contains("05-grade.png", onDisk);
         Assert.Contains(onDisk, f => f.StartsWith("06-sharpen", StringComparison.Ordinal));
         Assert.Equal(onDisk.Select(f => Path.Combine(stagesDir, f)), sidecar.Intermediates.Select(sidecar.FullPath).Order(StringComparer.Ordinal));

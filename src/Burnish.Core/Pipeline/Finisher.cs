@@ -112,8 +112,13 @@ public static class Finisher
                 case StageId.Grade:
                     stages.Add(new StageRecord(stage.Key(), "not in recipe", null, 0, [], Empty));
                     break;
+                case StageId.Sharpen when recipe.Sharpen is { } sharpen:
+                    // Runs once per copy inside export; each copy's measurements and warnings are in the export record.
+                    stages.Add(new StageRecord(stage.Key(), sharpen.Amount > 0 ? "per destination, inside export" : "amount 0: none",
+                        JsonSerializer.SerializeToElement(sharpen, Lineage.Json), 0, [], Empty));
+                    break;
                 case StageId.Sharpen:
-                    stages.Add(new StageRecord(stage.Key(), "per destination, inside export: none applied in this version", null, 0, [], Empty));
+                    stages.Add(new StageRecord(stage.Key(), "not in recipe", null, 0, [], Empty));
                     break;
                 case StageId.Export:
                     var (exportRecord, files) = RunExport(image, loaded, names, source, inputSha, outputs, sidecarDir, cancel, KeepIntermediate);
@@ -151,12 +156,13 @@ public static class Finisher
         var masterFile = outputs.Stage(masterPath, temp => ImageFiles.Save16(master, export.Master.Format, masterMeta, temp));
         files.Add(Record("master", masterFile, master, export.Master.Format == MasterFormat.Png ? "png16" : "tiff16", sidecarDir));
 
-        WriteCopies(master, export.Copies, meta, names, outputs, sidecarDir, files, warnings, measurements, cancel, keepIntermediate);
+        var sharpener = source.Recipe.Sharpen is { } sharpen ? Stages.Sharpen.Sharpen.Sharpener(sharpen) : OutputSharpening.None;
+        WriteCopies(master, export.Copies, sharpener, meta, names, outputs, sidecarDir, files, warnings, measurements, cancel, keepIntermediate);
         var parameters = JsonSerializer.SerializeToElement(export, Lineage.Json);
         return (new StageRecord(StageId.Export.Key(), "done", parameters, 0, warnings, measurements), files);
     }
 
-    private static void WriteCopies(WorkImage master, IReadOnlyList<CopyParams> copies, SourceMetadata meta, OutputNames names,
+    private static void WriteCopies(WorkImage master, IReadOnlyList<CopyParams> copies, OutputSharpener sharpen, SourceMetadata meta, OutputNames names,
         OutputTransaction outputs, string sidecarDir, List<OutputRecord> files, List<string> warnings, Dictionary<string, double> measurements,
         CancellationToken cancel, Action<StageId, string, WorkImage>? keepIntermediate)
     {
@@ -165,7 +171,7 @@ public static class Finisher
         foreach (var copy in copies)
         {
             cancel.ThrowIfCancellationRequested();
-            var rendered = Export.RenderCopy(master, linear, copy, OutputSharpening.None);
+            var rendered = Export.RenderCopy(master, linear, copy, sharpen);
             keepIntermediate?.Invoke(StageId.Sharpen, "-" + Export.CopyName(copy), rendered.Image);
             var copyMeta = copy.Metadata == MetadataPolicy.Strip
                 ? OutputMetadata.Bare(rendered.Destination.Ppi)
@@ -201,7 +207,7 @@ public static class Finisher
         using var outputs = new OutputTransaction(onConflict == ConflictPolicy.Overwrite);
         var files = new List<OutputRecord>();
         var dir = Path.GetDirectoryName(Path.GetFullPath(names.Sidecar))!;
-        WriteCopies(loaded.Image, copies, loaded.Metadata, names, outputs, dir, files, [], [], cancel, null);
+        WriteCopies(loaded.Image, copies, OutputSharpening.None, loaded.Metadata, names, outputs, dir, files, [], [], cancel, null);
         outputs.Commit(cancel);
         return files;
     }

@@ -1,5 +1,6 @@
 using Burnish.Stages.Export;
 using Burnish.Stages.Grade;
+using Burnish.Stages.Sharpen;
 
 namespace Burnish.Recipes;
 
@@ -30,8 +31,8 @@ public sealed record Recipe : ISelfValidating
     [Doc("Colour grade: white balance, exposure, tone curve, split toning, saturation and vibrance. Leave it out for none.")]
     public GradeParams? Grade { get; init; }
 
-    [Doc("Output sharpening per destination. Not in this version yet: no sharpening is applied.")]
-    public PlannedSection? Sharpen { get; init; }
+    [Doc("Output sharpening of each destination copy after its resize: an unsharp mask on L* only, with a noise threshold and a halo guard. Leave it out for none; an empty section is the light touch.")]
+    public SharpenParams? Sharpen { get; init; }
 
     [Doc("The master and the destination copies.")]
     public ExportParams Export { get; init; } = new();
