@@ -14,7 +14,7 @@ public static class Grade
     public static bool IsIdentity(GradeParams p) =>
         p.WhiteBalance.Temperature == 0 && p.WhiteBalance.Tint == 0 && p.Exposure == 0 && ToneCurve.IsIdentity(p.Tone)
         && p.SplitTone.Shadows.Amount == 0 && p.SplitTone.Highlights.Amount == 0 && p.Saturation == 0 && p.Vibrance == 0
-        && (p.Lut is null || p.Lut.Strength == 0);
+        && (p.Lut is null || p.Lut.Strength == 0) && !(p.Halation?.Amount > 0) && !(p.Grain?.Amount > 0);
 
     /// <summary>
     /// Grades <paramref name="image"/> in linear BT.2020 (the result stays there, unbounded, so nothing the grade
@@ -38,7 +38,10 @@ public static class Grade
         if (p.Lut is { Strength: > 0 } look)
             buffer = ThroughSrgb(buffer, b => Lut3D.Apply(b, lut!, look.Strength, cancel));
 
+        // Measured before the film effects: halation pushing highlights past 1 is the look, not a clipping grade.
         var after = ColourKernels.Clipping(buffer);
+        if (p.Halation is { Amount: > 0 } halation) Film.Halation.Apply(buffer, halation, cancel);
+        if (p.Grain is { Amount: > 0 } grain) Film.Grain.Apply(buffer, grain, cancel);
         var result = new WorkImage(ColourSpaces.WithAlpha(buffer.ToImage(NetVips.Enums.Interpretation.Rgb), linear.Alpha), ShippedProfiles.LinearRec2020);
         return (result, Report(before, after));
     }

@@ -1,4 +1,5 @@
 using Burnish.Recipes;
+using Burnish.Stages.Grade.Film;
 using Burnish.Stages.Grade.Lut;
 
 namespace Burnish.Stages.Grade;
@@ -37,6 +38,12 @@ public sealed record GradeParams : ISelfValidating
 
     [Doc("A creative LUT (.cube or HaldCLUT), applied to sRGB-encoded values after the colour controls. Relative paths are from the current folder.")]
     public LutParams? Lut { get; init; }
+
+    [Doc("Halation: a red-orange glow around highlights, as light reflected back through the film. Left out: none; halation: {} is a subtle glow.")]
+    public HalationParams? Halation { get; init; }
+
+    [Doc("Film grain in perceptual lightness, strongest in the midtones, the same for the same seed. Left out: none; grain: {} is barely visible.")]
+    public GrainParams? Grain { get; init; }
 
     public IEnumerable<(string? Key, string Message)> Problems() => Tone.CurveProblems().Select(m => ((string?)"tone", m));
 }
