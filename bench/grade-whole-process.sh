@@ -41,7 +41,7 @@ YAML
 "$root/burnish" recipe validate "$work/recipe.yaml"
 
 burnish_cmd="rm -rf $work/b && $root/burnish finish $input -r $work/recipe.yaml -o $work/b"
-vips_cmd="rm -rf $work/v && mkdir $work/v && vips linear $input $work/v/c.v 1.15 -19 && vips sharpen $work/v/c.v $work/v/s.v && \
+vips_cmd="rm -rf $work/v && mkdir $work/v && vips linear -- $input $work/v/c.v 1.15 -19 && vips sharpen $work/v/c.v $work/v/s.v && \
 vips colourspace $work/v/s.v $work/v/master.png rgb16 && vips resize $work/v/s.v $work/v/half.jpg[Q=88] 0.5"
 im_cmd="rm -rf $work/m && mkdir $work/m && $im $input -sigmoidal-contrast 3,50% -modulate 100,110 -unsharp 0x1+0.5+0 \
 -depth 16 -write PNG48:$work/m/master.png -resize 2048x2048 -depth 8 -quality 88 $work/m/web.jpg"

@@ -1,7 +1,9 @@
 using System.CommandLine;
 using Burnish.Imaging;
 using Burnish.Pipeline;
+using Burnish.Recipes;
 using Burnish.Stages.Export;
+using Burnish.Stages.Sharpen;
 
 namespace Burnish.Cli.Commands;
 
@@ -15,11 +17,15 @@ public static class ExportCommand
         var format = new Option<CopyFormat>("--format") { Description = "jpeg, webp, avif or png.", DefaultValueFactory = _ => CopyFormat.Jpeg };
         var quality = new Option<int?>("--quality") { Description = "Encoder quality 1–100 (default per format)." };
         var onConflict = new Option<ConflictPolicy>("--on-conflict") { Description = "rename, skip or overwrite.", DefaultValueFactory = _ => ConflictPolicy.Rename };
+        var sharpen = new Option<string?>("--sharpen")
+        {
+            Description = "Output-sharpen each copy: 'default' for the light touch, or sharpen keys as key=value,key=value (amount=1.2,threshold=3).",
+        };
         var maxPixels = CommonOptions.MaxPixels();
         quality.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 1 or > 100) r.AddError("--quality must be 1–100"); });
         var command = new Command("export", "Make destination copies (resized, sRGB) from an existing master.")
         {
-            master, output, to, format, quality, onConflict, maxPixels,
+            master, output, to, format, quality, onConflict, sharpen, maxPixels,
         };
         command.SetAction((parse, cancel) => CommonOptions.Guard(parse, () =>
         {
@@ -32,8 +38,9 @@ public static class ExportCommand
             Batch.CheckWritable(outDir);
             var stem = Path.GetFileNameWithoutExtension(path);
             if (stem.EndsWith(".master", StringComparison.Ordinal)) stem = stem[..^".master".Length];
+            var sharpener = parse.GetValue(sharpen) is { } spec ? Sharpen.Sharpener(SharpenSettings(spec)) : OutputSharpening.None;
             var files = Finisher.ExportCopies(path, new OutputNames(Path.Combine(outDir, stem)), copies, parse.GetValue(onConflict),
-                new LoadLimits(parse.GetValue(maxPixels)), cancel);
+                new LoadLimits(parse.GetValue(maxPixels)), sharpener, cancel);
             if (files.Count == 0) Console.WriteLine("skipped: copies already exist (--on-conflict skip)");
             foreach (var f in files)
                 Console.WriteLine($"{f.Destination,-20} {f.Width}×{f.Height}  {f.Bytes / 1000.0:0.#} KB  {Path.Combine(outDir, f.Path)}");
@@ -41,4 +48,9 @@ public static class ExportCommand
         }));
         return command;
     }
+
+    /// <summary>'default', or comma-separated key=value pairs validated like a recipe's sharpen section.</summary>
+    private static SharpenParams SharpenSettings(string spec) => spec == "default"
+        ? SharpenParams.Default
+        : RecipeReader.ParseSection<SharpenParams>(GradeCommand.SettingsYaml(null, spec.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)), "--sharpen");
 }

@@ -193,7 +193,7 @@ public static class Finisher
     /// master is not rewritten. Returns the files written; throws <see cref="BurnishException"/> on failure.
     /// </summary>
     public static IReadOnlyList<OutputRecord> ExportCopies(string masterPath, OutputNames names, IReadOnlyList<CopyParams> copies,
-        ConflictPolicy onConflict, LoadLimits limits, CancellationToken cancel = default)
+        ConflictPolicy onConflict, LoadLimits limits, OutputSharpener sharpen, CancellationToken cancel = default)
     {
         var loaded = ImageLoader.Load(masterPath, limits);
         var existing = copies.Select(names.Copy).Where(File.Exists).ToList();
@@ -207,7 +207,7 @@ public static class Finisher
         using var outputs = new OutputTransaction(onConflict == ConflictPolicy.Overwrite);
         var files = new List<OutputRecord>();
         var dir = Path.GetDirectoryName(Path.GetFullPath(names.Sidecar))!;
-        WriteCopies(loaded.Image, copies, OutputSharpening.None, loaded.Metadata, names, outputs, dir, files, [], [], cancel, null);
+        WriteCopies(loaded.Image, copies, sharpen, loaded.Metadata, names, outputs, dir, files, [], [], cancel, null);
         outputs.Commit(cancel);
         return files;
     }
