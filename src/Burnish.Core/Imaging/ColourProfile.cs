@@ -32,9 +32,6 @@ public static class ShippedProfiles
     /// <summary>The grade stage's working space: linear light, BT.2020 primaries, D65. Wide enough that grading does not clip.</summary>
     public static ColourProfile LinearRec2020 => linearRec2020.Value;
 
-    /// <summary>The ids a recipe may name for the master.</summary>
-    public static IReadOnlyList<string> MasterSpaceIds { get; } = ["display-p3", "adobe-rgb", "prophoto"];
-
     public static ColourProfile ById(string id) => id switch
     {
         "srgb" => Srgb,

@@ -4,6 +4,4 @@ namespace Burnish.Pipeline;
 public sealed record StageReport(IReadOnlyList<string> Warnings, IReadOnlyDictionary<string, double> Measurements)
 {
     public static StageReport Empty { get; } = new([], new Dictionary<string, double>());
-
-    public static StageReport Warn(params string[] warnings) => new(warnings, new Dictionary<string, double>());
 }
