@@ -25,12 +25,22 @@ public sealed class LittleCms : IDisposable
 
     private readonly nint transform;
     private readonly int inBands, outBands;
+    // The matrix/TRC shortcut: decode → one 3×3 matrix → encode, when both sides allow it (see MatrixShaper).
+    private readonly MatrixShaper? decoder, encoder;
+    private readonly double[]? matrix;
 
     private LittleCms(nint transform, int inBands, int outBands) => (this.transform, this.inBands, this.outBands) = (transform, inBands, outBands);
+
+    private LittleCms(MatrixShaper? decoder, MatrixShaper? encoder, Matrix3 matrix)
+    {
+        (this.decoder, this.encoder, inBands, outBands) = (decoder, encoder, 3, 3);
+        this.matrix = [matrix.M00, matrix.M01, matrix.M02, matrix.M10, matrix.M11, matrix.M12, matrix.M20, matrix.M21, matrix.M22];
+    }
 
     /// <summary>A transform between two profiles; <c>null</c> for a PCS side means XYZ or Lab (D50), per the format.</summary>
     public static LittleCms Create(byte[]? from, PixelFormat inFormat, byte[]? to, PixelFormat outFormat)
     {
+        if (Shortcut(from, inFormat, to, outFormat) is { } fast) return fast;
         var input = Open(from, inFormat);
         var output = Open(to, outFormat);
         try
@@ -45,6 +55,28 @@ public sealed class LittleCms : IDisposable
             cmsCloseProfile(output);
         }
     }
+
+    // Matrix/TRC RGB or PCS XYZ on both sides: the same pipeline LittleCMS would run, with its curves pre-sampled.
+    private static LittleCms? Shortcut(byte[]? from, PixelFormat inFormat, byte[]? to, PixelFormat outFormat)
+    {
+        static bool Eligible(byte[]? icc, PixelFormat f) => icc is null ? f == PixelFormat.XyzFloat : f == PixelFormat.RgbFloat;
+        if (!Eligible(from, inFormat) || !Eligible(to, outFormat)) return null;
+        var decoder = from is null ? null : MatrixShaper.TryRead(from);
+        if (from is not null && decoder is null) return null;
+        var encoder = to is null ? null : MatrixShaper.TryRead(to);
+        if (to is not null && encoder is null)
+        {
+            decoder?.Dispose();
+            return null;
+        }
+        var toPcs = decoder is null ? Matrix3.Identity : Matrix(decoder.ToXyz);
+        var fromPcs = encoder is null ? Matrix3.Identity : Matrix(encoder.ToXyz).Inverse();
+        if (decoder is { IsLinear: true }) { decoder.Dispose(); decoder = null; }
+        if (encoder is { IsLinear: true }) { encoder.Dispose(); encoder = null; }
+        return new LittleCms(decoder, encoder, fromPcs * toPcs);
+    }
+
+    private static Matrix3 Matrix(double[] m) => new(m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8]);
 
     /// <summary>True when LittleCMS can build a transform from the profile to XYZ: it opens and its tags read.</summary>
     public static bool CanTransform(byte[] icc, PixelFormat format)
@@ -74,6 +106,11 @@ public sealed class LittleCms : IDisposable
             var y = s * StripRows;
             var rows = Math.Min(StripRows, h - y);
             var strip = source.Crop(0, y, w, rows).WriteToMemory<float>();
+            if (matrix is not null)
+            {
+                Shortcut(strip, output.AsSpan((int)((long)y * w * outBands), strip.Length));
+                return;
+            }
             fixed (float* src = strip)
             fixed (float* dst = &output[(long)y * w * outBands])
                 cmsDoTransform(transform, src, dst, (uint)(w * rows));
@@ -82,7 +119,29 @@ public sealed class LittleCms : IDisposable
         return Image.NewFromMemoryCopy<float>(output, w, h, outBands, Enums.BandFormat.Float);
     }
 
-    public void Dispose() => cmsDeleteTransform(transform);
+    private void Shortcut(ReadOnlySpan<float> source, Span<float> target)
+    {
+        var m = matrix!;
+        for (var i = 0; i < source.Length; i += 3)
+        {
+            float r = source[i], g = source[i + 1], b = source[i + 2];
+            if (decoder is not null) (r, g, b) = (decoder.Decode(0, r), decoder.Decode(1, g), decoder.Decode(2, b));
+            var x = (float)(m[0] * (double)r + m[1] * (double)g + m[2] * (double)b);
+            var y = (float)(m[3] * (double)r + m[4] * (double)g + m[5] * (double)b);
+            var z = (float)(m[6] * (double)r + m[7] * (double)g + m[8] * (double)b);
+            if (encoder is not null) (x, y, z) = (encoder.Encode(0, x), encoder.Encode(1, y), encoder.Encode(2, z));
+            target[i] = x;
+            target[i + 1] = y;
+            target[i + 2] = z;
+        }
+    }
+
+    public void Dispose()
+    {
+        if (transform != 0) cmsDeleteTransform(transform);
+        decoder?.Dispose();
+        encoder?.Dispose();
+    }
 
     private static nint Open(byte[]? icc, PixelFormat format)
     {

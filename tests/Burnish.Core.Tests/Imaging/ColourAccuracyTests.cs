@@ -24,9 +24,23 @@ public class ColourAccuracyTests
 
         var dE = Fixtures.DeltaE00(actual.Pixels, expected, ShippedProfiles.ById(to));
         Assert.True(dE.Max() <= MaxDeltaE, $"worst ΔE00 {dE.Max():0.000} over {rows.Count} colours");
-        // Beyond ΔE: the same float pipeline, so code values agree to float32 rounding and the goldens' 4 printed decimals.
+        // Beyond ΔE: the same matrix/TRC pipeline with the curves sampled into 16 385-entry tables (MatrixShaper), so
+        // code values agree within one 16-bit level (measured 0.67/65535; the goldens themselves are ±0.013).
         var worst = Fixtures.Pixels(actual.Pixels).Zip(Fixtures.Pixels(expected), (a, e) => Math.Abs(a - e) * 65535).Max();
-        Assert.True(worst <= 0.5, $"worst code-value difference {worst:0.000} of 65535");
+        Assert.True(worst <= 1.0, $"worst code-value difference {worst:0.000} of 65535");
+    }
+
+    [Fact]
+    public void The_matrix_shaper_shortcut_agrees_with_littlecms_own_float_transform()
+    {
+        // Lab targets always go through LittleCMS's full pipeline, so sRGB→Lab→P3 is the reference for sRGB→P3.
+        var random = new Random(5);
+        var rows = Enumerable.Range(0, 4096).Select(_ => (random.NextDouble() * 65535, random.NextDouble() * 65535, random.NextDouble() * 65535)).ToList();
+        var input = new WorkImage(Fixtures.Row16(rows), ShippedProfiles.Srgb);
+        var shortcut = ColourSpaces.Convert(input, ShippedProfiles.DisplayP3).Pixels;
+        var reference = ColourSpaces.FromLab(ColourSpaces.ToLab(input), ShippedProfiles.DisplayP3);
+        var worst = Fixtures.Pixels(shortcut).Zip(Fixtures.Pixels(reference), (a, b) => Math.Abs(a - b) * 65535).Max();
+        Assert.True(worst <= 0.5, $"worst difference {worst:0.000} of 65535"); // sampled curves: measured 0.27
     }
 
     [Fact]
@@ -49,12 +63,12 @@ public class ColourAccuracyTests
     }
 
     [Fact]
-    public void Srgb_to_p3_and_back_is_exact_to_a_tenth_of_a_16bit_level_on_a_real_generation()
+    public void Srgb_to_p3_and_back_is_within_half_a_16bit_level_on_a_real_generation()
     {
-        // Float in, float out: only float32 rounding in two LittleCMS pipelines separates the result from the input.
+        // Float in, float out, nothing quantised: only the sampled curves (and float32) separate result from input.
         var image = ImageLoader.Load(Fixtures.PathOf("metadata", "automatic1111_stealth.png"), LoadLimits.Default).Image;
         var back = ColourSpaces.Convert(ColourSpaces.Convert(image, ShippedProfiles.DisplayP3), ShippedProfiles.Srgb);
         var worst = Fixtures.Pixels(back.Colour).Zip(Fixtures.Pixels(image.Colour), (a, b) => Math.Abs(a - b) * 65535).Max();
-        Assert.True(worst <= 0.1, $"worst round-trip error {worst:0.00} levels of 65535");
+        Assert.True(worst <= 0.5, $"worst round-trip error {worst:0.00} levels of 65535");
     }
 }

@@ -1,3 +1,5 @@
+using Burnish.Imaging;
+
 namespace Burnish.Stages.Grade;
 
 /// <summary>

@@ -1,4 +1,4 @@
-namespace Burnish.Stages.Grade;
+namespace Burnish.Imaging;
 
 /// <summary>A 3×3 matrix for colour-space and adaptation arithmetic (row-major, applied to column vectors).</summary>
 public readonly record struct Matrix3(
