@@ -98,7 +98,7 @@ public sealed class LittleCms : IDisposable
         if (image.Bands != inBands) throw new ArgumentException($"expected {inBands} bands, got {image.Bands}", nameof(image));
         var source = image.Cast(Enums.BandFormat.Float);
         int w = image.Width, h = image.Height;
-        var output = new float[(long)w * h * outBands];
+        var output = GC.AllocateUninitializedArray<float>(checked((int)((long)w * h * outBands))); // every sample is written below
         const int StripRows = 128;
         var strips = (h + StripRows - 1) / StripRows;
         Parallel.For(0, strips, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount) }, s =>
