@@ -136,6 +136,23 @@ public sealed class LittleCms : IDisposable
         }
     }
 
+    /// <summary>Runs an RGB→RGB transform over an interleaved RGB buffer in place, parallel over rows.</summary>
+    public unsafe void ApplyInPlace(PixelBuffer buffer, CancellationToken cancel = default)
+    {
+        if (inBands != 3 || outBands != 3 || buffer.Bands != 3) throw new ArgumentException("in-place transforms take 3-band RGB buffers", nameof(buffer));
+        buffer.ForEachRowBlock((start, end) =>
+        {
+            var rows = buffer.Data.AsSpan(start * buffer.Stride, (end - start) * buffer.Stride);
+            if (matrix is not null)
+            {
+                Shortcut(rows, rows);
+                return;
+            }
+            fixed (float* p = rows)
+                cmsDoTransform(transform, p, p, (uint)(rows.Length / 3));
+        }, cancel);
+    }
+
     public void Dispose()
     {
         if (transform != 0) cmsDeleteTransform(transform);

@@ -49,11 +49,12 @@ public static class Grade
     // Creative LUTs expect display-referred sRGB; the detour is float and unbounded, so nothing clips on the way.
     private static PixelBuffer ThroughSrgb(PixelBuffer linear, Action<PixelBuffer> apply)
     {
-        var working = new WorkImage(linear.ToImage(NetVips.Enums.Interpretation.Rgb), ShippedProfiles.LinearRec2020);
-        var encoded = PixelBuffer.From(ColourSpaces.Convert(working, ShippedProfiles.Srgb).Pixels);
-        apply(encoded);
-        var back = new WorkImage(encoded.ToImage(NetVips.Enums.Interpretation.Rgb), ShippedProfiles.Srgb);
-        return PixelBuffer.From(ColourSpaces.Convert(back, ShippedProfiles.LinearRec2020).Pixels);
+        using (var encode = LittleCms.Create(ShippedProfiles.LinearRec2020.Icc, LittleCms.PixelFormat.RgbFloat, ShippedProfiles.Srgb.Icc, LittleCms.PixelFormat.RgbFloat))
+            encode.ApplyInPlace(linear);
+        apply(linear);
+        using (var decode = LittleCms.Create(ShippedProfiles.Srgb.Icc, LittleCms.PixelFormat.RgbFloat, ShippedProfiles.LinearRec2020.Icc, LittleCms.PixelFormat.RgbFloat))
+            decode.ApplyInPlace(linear);
+        return linear;
     }
 
     private static StageReport Report((double Shadows, double Highlights) before, (double Shadows, double Highlights) after)

@@ -199,6 +199,20 @@ public class GradeStageTests
     }
 
     [Fact]
+    public void An_identity_lut_leaves_the_grade_unchanged_through_its_srgb_detour()
+    {
+        // An sRGB generation darkened a little: every value stays inside the LUT's 0–1 domain, which a LUT clamps to.
+        var image = ImageLoader.Load(Fixtures.PathOf("metadata", "automatic1111_stealth.png"), LoadLimits.Default).Image;
+        image = image.WithPixels(image.Colour);
+        var look = new GradeParams { Exposure = -0.3 };
+        var without = PixelBuffer.From(Grade.Apply(image, look).Image.Pixels);
+        var with = PixelBuffer.From(Grade.Apply(image, look with { Lut = new() { File = "identity.cube" } }, Burnish.Stages.Grade.Lut.CubeLut.Identity(33)).Image.Pixels);
+        var worst = without.Data.Zip(with.Data, (a, b) => Math.Abs(a - b)).Max();
+        // Linear → sRGB → linear with sampled curves, and tetrahedral interpolation of an identity grid (exact): 1e-4 linear.
+        Assert.True(worst < 1e-4, $"worst {worst}");
+    }
+
+    [Fact]
     public void A_heavy_grade_that_clips_is_warned_about_with_measurements()
     {
         var (_, report) = Grade.Apply(Generation(), new GradeParams { Exposure = 2.5 });
