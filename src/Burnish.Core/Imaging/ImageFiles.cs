@@ -41,7 +41,7 @@ public static class ImageFiles
             pixels.Pngsave(path, compression: 6, bitdepth: 16, keep: Enums.ForeignKeep.All);
         else
             pixels.Tiffsave(path, compression: Enums.ForeignTiffCompression.Deflate, predictor: Enums.ForeignTiffPredictor.Horizontal,
-                bitdepth: 16, resunit: Enums.ForeignTiffResunit.Inch, keep: Enums.ForeignKeep.All);
+                resunit: Enums.ForeignTiffResunit.Inch, keep: Enums.ForeignKeep.All);
     }
 
     /// <summary>Encodes an 8-bit copy into memory.</summary>
