@@ -1,3 +1,4 @@
+using System.Text;
 using System.CommandLine;
 using Burnish.Imaging;
 using Burnish.Pipeline;
@@ -31,6 +32,39 @@ public static class CommonOptions
         if (file is not null) return new RecipeSource(RecipeReader.Read(file), Path.GetFullPath(file));
         var name = preset ?? RecipePresets.Default;
         return new RecipeSource(RecipePresets.Load(name), $"preset:{name}");
+    }
+
+    /// <summary>Turns key=value settings into a YAML mapping, so they are validated exactly like a recipe's grade section.</summary>
+    public static string SettingsYaml(string? preset, IEnumerable<string> settings)
+    {
+        var root = new SortedDictionary<string, object>(StringComparer.Ordinal);
+        if (preset is not null) root["preset"] = preset;
+        foreach (var setting in settings)
+        {
+            var eq = setting.IndexOf('=');
+            if (eq <= 0) throw new BurnishException($"'{setting}' is not key=value");
+            var path = setting[..eq].Split('.');
+            var node = root;
+            foreach (var part in path[..^1])
+            {
+                if (!node.TryGetValue(part, out var child) || child is not SortedDictionary<string, object> dict)
+                    node[part] = dict = new SortedDictionary<string, object>(StringComparer.Ordinal);
+                node = dict;
+            }
+            node[path[^1]] = setting[(eq + 1)..];
+        }
+        var yaml = new StringBuilder();
+        void Write(SortedDictionary<string, object> map, int indent)
+        {
+            foreach (var (key, value) in map)
+            {
+                yaml.Append(' ', indent).Append(key).Append(':');
+                if (value is SortedDictionary<string, object> child) { yaml.AppendLine(); Write(child, indent + 2); }
+                else yaml.Append(' ').AppendLine((string)value);
+            }
+        }
+        Write(root, 0);
+        return yaml.ToString();
     }
 
     /// <summary>Runs <paramref name="body"/>, turning expected failures into one line on stderr and an exit code.</summary>

@@ -52,5 +52,5 @@ public static class ExportCommand
     /// <summary>'default', or comma-separated key=value pairs validated like a recipe's sharpen section.</summary>
     private static SharpenParams SharpenSettings(string spec) => spec == "default"
         ? SharpenParams.Default
-        : RecipeReader.ParseSection<SharpenParams>(GradeCommand.SettingsYaml(null, spec.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)), "--sharpen");
+        : RecipeReader.ParseSection<SharpenParams>(CommonOptions.SettingsYaml(null, spec.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)), "--sharpen");
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text;
 using Burnish.Imaging;
 using Burnish.IO;
 using Burnish.Recipes;
@@ -33,7 +32,7 @@ public static class GradeCommand
             if (Path.GetFullPath(inPath) == Path.GetFullPath(outPath)) throw new BurnishException($"{outPath}: would overwrite the input");
             if (File.Exists(outPath) && !parse.GetValue(force)) throw new BurnishException($"{outPath}: already exists (use --force to overwrite)");
             var keys = (parse.GetValue(settings) ?? []).Concat(parse.GetValue(lut) is { } file ? [$"lut.file={file}"] : []);
-            var grade = RecipeReader.ParseSection<GradeParams>(SettingsYaml(parse.GetValue(preset), keys), "command line");
+            var grade = RecipeReader.ParseSection<GradeParams>(CommonOptions.SettingsYaml(parse.GetValue(preset), keys), "command line");
             var look = grade.Lut is { } l ? LutFile.Load(l.File) : null;
             var image = ImageLoader.Load(inPath, new LoadLimits(parse.GetValue(maxPixels))).Image;
             WorkImage result;
@@ -50,39 +49,6 @@ public static class GradeCommand
             return Task.FromResult(ExitCodes.Ok);
         }));
         return command;
-    }
-
-    /// <summary>Turns key=value settings into a YAML mapping, so they are validated exactly like a recipe's grade section.</summary>
-    internal static string SettingsYaml(string? preset, IEnumerable<string> settings)
-    {
-        var root = new SortedDictionary<string, object>(StringComparer.Ordinal);
-        if (preset is not null) root["preset"] = preset;
-        foreach (var setting in settings)
-        {
-            var eq = setting.IndexOf('=');
-            if (eq <= 0) throw new BurnishException($"'{setting}' is not key=value");
-            var path = setting[..eq].Split('.');
-            var node = root;
-            foreach (var part in path[..^1])
-            {
-                if (!node.TryGetValue(part, out var child) || child is not SortedDictionary<string, object> dict)
-                    node[part] = dict = new SortedDictionary<string, object>(StringComparer.Ordinal);
-                node = dict;
-            }
-            node[path[^1]] = setting[(eq + 1)..];
-        }
-        var yaml = new StringBuilder();
-        void Write(SortedDictionary<string, object> map, int indent)
-        {
-            foreach (var (key, value) in map)
-            {
-                yaml.Append(' ', indent).Append(key).Append(':');
-                if (value is SortedDictionary<string, object> child) { yaml.AppendLine(); Write(child, indent + 2); }
-                else yaml.Append(' ').AppendLine((string)value);
-            }
-        }
-        Write(root, 0);
-        return yaml.ToString();
     }
 
     private static void Write(WorkImage image, string path, bool overwrite)

@@ -195,15 +195,16 @@ public static class Finisher
     public static IReadOnlyList<OutputRecord> ExportCopies(string masterPath, OutputNames names, IReadOnlyList<CopyParams> copies,
         ConflictPolicy onConflict, LoadLimits limits, OutputSharpener sharpen, CancellationToken cancel = default)
     {
-        var loaded = ImageLoader.Load(masterPath, limits);
-        var existing = copies.Select(names.Copy).Where(File.Exists).ToList();
-        if (existing.Count > 0 && onConflict == ConflictPolicy.Skip)
-            return [];
-        if (existing.Count > 0 && onConflict == ConflictPolicy.Rename)
-            names = Enumerable.Range(1, 9999).Select(names.Numbered).First(n => !copies.Select(n.Copy).Any(File.Exists));
+        // Names are settled before decoding, so a skipped export costs nothing.
+        if (copies.Select(names.Copy).Any(File.Exists))
+        {
+            if (onConflict == ConflictPolicy.Skip) return [];
+            if (onConflict == ConflictPolicy.Rename) names = names.FirstFree(n => copies.Select(n.Copy));
+        }
         var inputFull = Path.GetFullPath(masterPath);
         if (copies.Select(names.Copy).Any(f => Path.GetFullPath(f) == inputFull))
             throw new OutputException(masterPath, "a copy would overwrite the master");
+        var loaded = ImageLoader.Load(masterPath, limits);
         using var outputs = new OutputTransaction(onConflict == ConflictPolicy.Overwrite);
         var files = new List<OutputRecord>();
         var dir = Path.GetDirectoryName(Path.GetFullPath(names.Sidecar))!;
@@ -243,7 +244,7 @@ public static class Finisher
             ConflictPolicy.Overwrite when clobbered is not null =>
                 throw new OutputException(input, $"an output would overwrite the input {clobbered}; choose another output folder"),
             ConflictPolicy.Overwrite => new NameDecision(names, true, null),
-            _ => new NameDecision(Enumerable.Range(1, 9999).Select(names.Numbered).First(n => !Exists(n)), false, null),
+            _ => new NameDecision(names.FirstFree(n => n.Files(export)), false, null),
         };
     }
 

@@ -22,4 +22,8 @@ public sealed record OutputNames(string Base)
         [Master(export.Master), .. export.Copies.Select(Copy), Sidecar];
 
     public OutputNames Numbered(int n) => new($"{Base}-{n}");
+
+    /// <summary>The first numbered set (BASE-1, BASE-2, …) none of whose <paramref name="files"/> exists yet.</summary>
+    public OutputNames FirstFree(Func<OutputNames, IEnumerable<string>> files) =>
+        Enumerable.Range(1, 9999).Select(Numbered).First(n => !files(n).Any(File.Exists));
 }
