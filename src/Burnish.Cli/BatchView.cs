@@ -36,8 +36,10 @@ public static class BatchView
                     var task = rows.GetOrAdd(e.Index, _ => ctx.AddTask(name, maxValue: StageOrder.Canonical.Count));
                     if (e.Stage is { } stage)
                     {
-                        task.Description = $"{name} [grey]{stage.Key()}[/]";
-                        task.Value = (int)stage - 1;
+                        var tiles = e.Tiles is { } t ? $" pass {t.Pass}/{t.Passes}, {t.Done}/{t.Total} tiles" : "";
+                        task.Description = $"{name} [grey]{stage.Key()}{tiles}[/]";
+                        // The upscale dominates a run's time, so its tiles move the bar within the stage's step.
+                        task.Value = (int)stage - 1 + (e.Tiles is { } f ? (f.Pass - 1 + (double)f.Done / f.Total) / f.Passes : 0);
                     }
                 });
                 results = await Batch.RunAsync(request, progress, cancel);

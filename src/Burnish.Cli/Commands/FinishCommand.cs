@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Burnish.Imaging;
+using Burnish.Models;
 using Burnish.Pipeline;
+using Burnish.Stages.Upscale;
 
 namespace Burnish.Cli.Commands;
 
@@ -28,7 +30,11 @@ public static class FinishCommand
             var outDir = parse.GetValue(output)!;
             var items = InputSet.Expand(parse.GetValue(inputs)!, outDir);
             if (items.Count == 0) throw new BurnishException("no images found in the given inputs");
-            var options = new FinishOptions(new LoadLimits(parse.GetValue(maxPixels)), parse.GetValue(keep), parse.GetValue(resume));
+            // One set of model sessions for the whole batch; the first run fetches and converts the bundled models.
+            using var models = source.Recipe.Upscale is { } upscale
+                ? new UpscaleModels(new ModelCache(ModelCache.DefaultRoot()), upscale.Device, upscale.Threads, new SyncProgress<string>(m => Console.Error.WriteLine(m)))
+                : null;
+            var options = new FinishOptions(new LoadLimits(parse.GetValue(maxPixels)), parse.GetValue(keep), parse.GetValue(resume), Models: models);
             var request = new BatchRequest(items, outDir, source, options, parse.GetValue(jobs));
             try
             {

@@ -1,9 +1,10 @@
 using Burnish.IO;
+using Burnish.Stages.Upscale;
 
 namespace Burnish.Pipeline;
 
-/// <summary>What happened, for a progress display: an image started, moved to a stage, or ended.</summary>
-public sealed record BatchEvent(int Index, int Total, string Input, StageId? Stage, FinishResult? Result);
+/// <summary>What happened, for a progress display: an image started, moved to a stage (or a tile within the upscale), or ended.</summary>
+public sealed record BatchEvent(int Index, int Total, string Input, StageId? Stage, FinishResult? Result, TileProgress? Tiles = null);
 
 /// <summary>A batch: every input finished with one recipe into one folder.</summary>
 public sealed record BatchRequest(IReadOnlyList<InputItem> Inputs, string OutputDir, RecipeSource Recipe, FinishOptions Options, int Parallelism);
@@ -28,7 +29,9 @@ public static class Batch
                 var item = request.Inputs[i];
                 progress?.Report(new BatchEvent(i, total, item.Path, null, null));
                 var names = new OutputNames(Path.Combine(request.OutputDir, item.RelativeBase));
-                var result = Finisher.Finish(item.Path, names, request.Recipe, options, new SyncProgress<StageId>(s => progress?.Report(new BatchEvent(i, total, item.Path, s, null))), ct);
+                var result = Finisher.Finish(item.Path, names, request.Recipe, options,
+                    new SyncProgress<StageId>(s => progress?.Report(new BatchEvent(i, total, item.Path, s, null))), ct,
+                    new SyncProgress<TileProgress>(t => progress?.Report(new BatchEvent(i, total, item.Path, StageId.Upscale, null, t))));
                 results[i] = result;
                 ReleaseImageMemory();
                 progress?.Report(new BatchEvent(i, total, item.Path, null, result));

@@ -8,6 +8,7 @@ using Burnish.Recipes;
 using Burnish.Stages.Export;
 using Burnish.Stages.Grade.Lut;
 using Burnish.Stages.Sharpen;
+using Burnish.Stages.Upscale;
 
 namespace Burnish.Pipeline;
 
@@ -16,7 +17,9 @@ namespace Burnish.Pipeline;
 /// <param name="KeepIntermediates">Save each stage's result as a 16-bit PNG under NAME/stages/.</param>
 /// <param name="Resume">Skip images whose sidecar records success for the same input and recipe.</param>
 /// <param name="BatchInputs">Full paths of every input in the batch: no output may replace one of them, whatever on_conflict says.</param>
-public sealed record FinishOptions(LoadLimits Limits, bool KeepIntermediates = false, bool Resume = false, IReadOnlySet<string>? BatchInputs = null)
+/// <param name="Models">The run's upscale models, loaded once and shared by every image; needed when the recipe upscales.</param>
+public sealed record FinishOptions(LoadLimits Limits, bool KeepIntermediates = false, bool Resume = false, IReadOnlySet<string>? BatchInputs = null,
+    UpscaleModels? Models = null)
 {
     public static FinishOptions Default { get; } = new(LoadLimits.Default);
 }
@@ -45,11 +48,11 @@ public static class Finisher
 
     /// <summary>Finishes <paramref name="input"/> into files named from <paramref name="names"/>. Expected failures come back as a Failed result.</summary>
     public static FinishResult Finish(string input, OutputNames names, RecipeSource recipe, FinishOptions options,
-        IProgress<StageId>? progress = null, CancellationToken cancel = default)
+        IProgress<StageId>? progress = null, CancellationToken cancel = default, IProgress<TileProgress>? tiles = null)
     {
         try
         {
-            return Run(input, names, recipe, options, progress, cancel);
+            return Run(input, names, recipe, options, progress, tiles, cancel);
         }
         catch (BurnishException e)
         {
@@ -62,7 +65,7 @@ public static class Finisher
     }
 
     private static FinishResult Run(string input, OutputNames names, RecipeSource source, FinishOptions options,
-        IProgress<StageId>? progress, CancellationToken cancel)
+        IProgress<StageId>? progress, IProgress<TileProgress>? tiles, CancellationToken cancel)
     {
         var clock = Stopwatch.StartNew();
         var started = DateTimeOffset.UtcNow;
@@ -83,6 +86,7 @@ public static class Finisher
         var intermediates = new List<OutputRecord>();
         var sidecarDir = Path.GetDirectoryName(Path.GetFullPath(names.Sidecar))!;
         var image = loaded.Image;
+        var models = new List<ModelRecord>();
 
         void KeepIntermediate(StageId stage, string suffix, WorkImage result)
         {
@@ -99,7 +103,21 @@ public static class Finisher
             var stageClock = Stopwatch.StartNew();
             switch (stage)
             {
-                case StageId.Repair or StageId.Outpaint or StageId.Upscale or StageId.Cleanup:
+                case StageId.Upscale when recipe.Upscale is { } upscale:
+                    var engine = options.Models ?? throw new InvalidOperationException("the recipe upscales but the run has no models");
+                    using (var upscaled = Stages.Upscale.Upscale.Apply(image, upscale, engine, tiles, cancel))
+                    {
+                        image = upscaled.Materialise();
+                        models.AddRange(upscaled.Models);
+                        KeepIntermediate(stage, "", image);
+                        stages.Add(new StageRecord(stage.Key(), "done", JsonSerializer.SerializeToElement(upscale, Lineage.Json),
+                            stageClock.Elapsed.TotalMilliseconds, upscaled.Report.Warnings, upscaled.Report.Measurements));
+                    }
+                    break;
+                case StageId.Upscale:
+                    stages.Add(new StageRecord(stage.Key(), "not in recipe", null, 0, [], Empty));
+                    break;
+                case StageId.Repair or StageId.Outpaint or StageId.Cleanup:
                     stages.Add(new StageRecord(stage.Key(), "not in this version", null, 0, [], Empty));
                     break;
                 case StageId.Grade when recipe.Grade is { } grade:
@@ -126,7 +144,7 @@ public static class Finisher
                     var lineage = new Lineage("burnish", ToolVersion, Lineage.Success,
                         new InputRecord(Path.GetFullPath(input), inputSha, inputBytes, loaded.Facts, loaded.Metadata.Generation),
                         new RecipeRecord(source.Origin, source.Sha256, RecipeReader.Normalise(recipe)),
-                        stages, [], files, intermediates, started, clock.Elapsed.TotalMilliseconds);
+                        stages, models.DistinctBy(m => m.Sha256).ToList(), files, intermediates, started, clock.Elapsed.TotalMilliseconds);
                     outputs.StageBytes(names.Sidecar, lineage.ToJson());
                     outputs.Commit(cancel);
                     var warnings = stages.Sum(s => s.Warnings.Count);

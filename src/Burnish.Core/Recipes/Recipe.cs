@@ -1,6 +1,7 @@
 using Burnish.Stages.Export;
 using Burnish.Stages.Grade;
 using Burnish.Stages.Sharpen;
+using Burnish.Stages.Upscale;
 
 namespace Burnish.Recipes;
 
@@ -22,8 +23,8 @@ public sealed record Recipe : ISelfValidating
     [Doc("Canvas extension to another aspect ratio. Not in this version yet.")]
     public PlannedSection? Outpaint { get; init; }
 
-    [Doc("AI super-resolution. Not in this version yet.")]
-    public PlannedSection? Upscale { get; init; }
+    [Doc("AI super-resolution on ONNX Runtime: bundled ESRGAN models or your own .onnx, over seamless tiles, to a scale or an exact size. Leave it out for none.")]
+    public UpscaleParams? Upscale { get; init; }
 
     [Doc("Halo, plastic-skin and colour-drift cleanup. Not in this version yet.")]
     public PlannedSection? Cleanup { get; init; }

@@ -1,0 +1,184 @@
+using System.Buffers.Binary;
+using System.Runtime.ExceptionServices;
+using System.Runtime.InteropServices;
+using NetVips;
+
+namespace Burnish.Stages.Upscale;
+
+/// <summary>
+/// Presents bands of rows, computed on demand, to libvips as an uncompressed float BigTIFF read through a custom
+/// source, so any libvips pipeline (resize, colour, a PNG or TIFF encoder) can pull an image far larger than memory
+/// top to bottom while only the current band exists. libvips' TIFF reader takes the strips in order; a read behind
+/// the current band is an error, not a silent recompute.
+/// </summary>
+public sealed class BandStream : IDisposable
+{
+    private const int RowsPerStrip = 16;
+    private readonly SourceCustom source = new();
+    private readonly IEnumerator<OutputBand> bands;
+    private readonly byte[] header;
+    private readonly long rowBytes, total;
+    private long position;
+    private OutputBand? current;
+
+    public BandStream(int width, int height, int bandCount, IEnumerable<OutputBand> rows)
+    {
+        Width = width;
+        Height = height;
+        Bands = bandCount;
+        rowBytes = (long)width * bandCount * sizeof(float);
+        header = Header(width, height, bandCount, rowBytes);
+        total = header.Length + rowBytes * height;
+        bands = rows.GetEnumerator();
+        source.OnRead += Read;
+        source.OnSeek += Seek;
+        Image = NetVips.Image.NewFromSource(source, access: Enums.Access.Sequential)
+            .Copy(interpretation: bandCount < 3 ? Enums.Interpretation.Bw : Enums.Interpretation.Rgb);
+    }
+
+    public int Width { get; }
+    public int Height { get; }
+    public int Bands { get; }
+
+    /// <summary>The float image; read it once, top to bottom.</summary>
+    public Image Image { get; }
+
+    private long Seek(long offset, SeekOrigin origin)
+    {
+        position = origin switch { SeekOrigin.Begin => offset, SeekOrigin.Current => position + offset, _ => total + offset };
+        return position;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="consume"/> over <see cref="Image"/>. An error while computing rows (a model failure,
+    /// cancellation) surfaces as itself, not as libvips' "read error".
+    /// </summary>
+    public void Consume(Action<Image> consume)
+    {
+        try
+        {
+            consume(Image);
+        }
+        catch (VipsException) when (failure is not null)
+        {
+        }
+        failure?.Throw();
+    }
+
+    private ExceptionDispatchInfo? failure;
+
+    // Called from libvips: exceptions must not cross into native code, so they are kept and rethrown by Consume.
+    private int Read(byte[] buffer, int length)
+    {
+        try
+        {
+            return Fill(buffer, length);
+        }
+        catch (Exception e)
+        {
+            failure ??= ExceptionDispatchInfo.Capture(e);
+            return -1;
+        }
+    }
+
+    private int Fill(byte[] buffer, int length)
+    {
+        var n = 0;
+        while (n < length && position < total)
+        {
+            if (position < header.Length)
+            {
+                var k = (int)Math.Min(length - n, header.Length - position);
+                header.AsSpan((int)position, k).CopyTo(buffer.AsSpan(n));
+                n += k;
+                position += k;
+                continue;
+            }
+            var offset = position - header.Length;
+            var y = (int)(offset / rowBytes);
+            var x = (int)(offset % rowBytes);
+            var band = BandFor(y);
+            var row = MemoryMarshal.AsBytes(band.Data.AsSpan((y - band.Y) * band.Width * band.Bands, band.Width * band.Bands));
+            var m = (int)Math.Min(length - n, rowBytes - x);
+            row.Slice(x, m).CopyTo(buffer.AsSpan(n));
+            n += m;
+            position += m;
+        }
+        return n;
+    }
+
+    private OutputBand BandFor(int y)
+    {
+        if (current is { } c && y >= c.Y && y < c.Y + c.Rows) return c;
+        if (current is { } behind && y < behind.Y)
+            throw new InvalidOperationException($"row {y} was asked for after row {behind.Y}: the upscaled image can only be read top to bottom");
+        while (bands.MoveNext())
+        {
+            current = bands.Current;
+            if (y < current.Y + current.Rows) return current;
+        }
+        throw new InvalidOperationException($"row {y} is past the end of the upscaled image");
+    }
+
+    // BigTIFF (so any size works), little-endian, one IFD, uncompressed contiguous float strips.
+    private static byte[] Header(int width, int height, int bandCount, long rowBytes)
+    {
+        var strips = (height + RowsPerStrip - 1) / RowsPerStrip;
+        var entries = new List<(ushort Tag, ushort Type, ulong Count, ulong Value)>
+        {
+            (256, 16, 1, (ulong)width),                          // ImageWidth (LONG8)
+            (257, 16, 1, (ulong)height),                         // ImageLength
+            (258, 3, (ulong)bandCount, Shorts(bandCount, 32)),   // BitsPerSample
+            (259, 3, 1, 1),                                      // Compression: none
+            (262, 3, 1, bandCount < 3 ? 1ul : 2ul),              // Photometric: min-is-black or RGB
+            (273, 16, (ulong)strips, 0),                         // StripOffsets (filled below)
+            (277, 3, 1, (ulong)bandCount),                       // SamplesPerPixel
+            (278, 16, 1, RowsPerStrip),                          // RowsPerStrip
+            (279, 16, (ulong)strips, 0),                         // StripByteCounts (filled below)
+            (284, 3, 1, 1),                                      // PlanarConfiguration: contiguous
+        };
+        if (bandCount is 2 or 4) entries.Add((338, 3, 1, 2));  // ExtraSamples: unassociated alpha
+        entries.Add((339, 3, (ulong)bandCount, Shorts(bandCount, 3))); // SampleFormat: IEEE float
+        const long IfdAt = 16;
+        long offsetsAt = IfdAt + 8 + entries.Count * 20 + 8, countsAt = offsetsAt + strips * 8L, dataAt = countsAt + strips * 8L;
+        entries[5] = entries[5] with { Value = (ulong)offsetsAt };
+        entries[8] = entries[8] with { Value = (ulong)countsAt };
+        var bytes = new byte[dataAt];
+        var span = bytes.AsSpan();
+        "II"u8.CopyTo(span);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[2..], 43);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[4..], 8);
+        BinaryPrimitives.WriteUInt64LittleEndian(span[8..], IfdAt);
+        BinaryPrimitives.WriteUInt64LittleEndian(span[(int)IfdAt..], (ulong)entries.Count);
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var e = span[(int)(IfdAt + 8 + i * 20)..];
+            BinaryPrimitives.WriteUInt16LittleEndian(e, entries[i].Tag);
+            BinaryPrimitives.WriteUInt16LittleEndian(e[2..], entries[i].Type);
+            BinaryPrimitives.WriteUInt64LittleEndian(e[4..], entries[i].Count);
+            BinaryPrimitives.WriteUInt64LittleEndian(e[12..], entries[i].Value);
+        }
+        for (var k = 0; k < strips; k++)
+        {
+            var rows = Math.Min(RowsPerStrip, height - k * RowsPerStrip);
+            BinaryPrimitives.WriteUInt64LittleEndian(span[(int)(offsetsAt + k * 8)..], (ulong)(dataAt + k * RowsPerStrip * rowBytes));
+            BinaryPrimitives.WriteUInt64LittleEndian(span[(int)(countsAt + k * 8)..], (ulong)(rows * rowBytes));
+        }
+        return bytes;
+    }
+
+    // Up to four SHORT values packed into the 8-byte value field.
+    private static ulong Shorts(int count, ushort value)
+    {
+        ulong packed = 0;
+        for (var i = 0; i < count; i++) packed |= (ulong)value << (16 * i);
+        return packed;
+    }
+
+    public void Dispose()
+    {
+        Image.Dispose();
+        bands.Dispose();
+        source.Dispose();
+    }
+}

@@ -1,0 +1,231 @@
+using System.Diagnostics;
+using Burnish.Imaging;
+using Burnish.Pipeline;
+using NetVips;
+
+namespace Burnish.Stages.Upscale;
+
+/// <summary>
+/// An upscaled image whose last model pass is computed while it is read (see <see cref="BandStream"/>): read
+/// <see cref="Image"/> once, through <see cref="Consume"/>, or call <see cref="Materialise"/> for an in-memory copy.
+/// </summary>
+public sealed class UpscaledImage(WorkImage image, BandStream stream, Func<StageReport> report, IReadOnlyList<ModelRecord> models) : IDisposable
+{
+    public WorkImage Image { get; } = image;
+
+    /// <summary>The models the passes ran, for the sidecar.</summary>
+    public IReadOnlyList<ModelRecord> Models { get; } = models;
+
+    /// <summary>Timings and measurements; complete once the image has been read.</summary>
+    public StageReport Report => report();
+
+    /// <summary>Reads the image through <paramref name="consume"/> (an encoder, say), surfacing model errors as themselves.</summary>
+    public void Consume(Action<WorkImage> consume) => stream.Consume(_ => consume(Image));
+
+    /// <summary>The whole result in memory, for stages that read it more than once.</summary>
+    public WorkImage Materialise()
+    {
+        Image? copy = null;
+        stream.Consume(_ => copy = Image.Pixels.CopyMemory());
+        return Image with { Pixels = copy! };
+    }
+
+    public void Dispose() => stream.Dispose();
+}
+
+/// <summary>The upscale stage: model passes over seamless tiles, alpha on its own path, then an exact-size resample.</summary>
+public static class Upscale
+{
+    /// <summary>
+    /// Model passes for an overall <paramref name="scale"/> from the variant scales on offer: the smallest product that
+    /// reaches it (a downsample then trims), then the fewest passes, then the fewest pixels computed (small passes
+    /// first); at most two passes.
+    /// </summary>
+    public static IReadOnlyList<int> ChoosePasses(double scale, IReadOnlyCollection<int> available)
+    {
+        if (available.Count == 0) throw new ArgumentException("no model scales", nameof(available));
+        var candidates = available.Select(a => (IReadOnlyList<int>)[a])
+            .Concat(from a in available from b in available select (IReadOnlyList<int>)[a, b]);
+        var reaching = candidates.Where(c => Product(c) >= scale - 1e-9).ToList();
+        if (reaching.Count == 0) return [available.Max(), available.Max()];
+        return reaching.OrderBy(Product).ThenBy(c => c.Count).ThenBy(PixelsComputed).First();
+    }
+
+    // Output pixels over all passes, per input pixel: what a pass sequence costs.
+    private static long PixelsComputed(IReadOnlyList<int> passes)
+    {
+        long total = 0, area = 1;
+        foreach (var s in passes) total += area *= s * s;
+        return total;
+    }
+
+    public static int Product(IReadOnlyList<int> passes) => passes.Aggregate(1, (a, b) => a * b);
+
+    /// <summary>The exact output size: the target, the scale, or the model passes' own product.</summary>
+    public static (int Width, int Height) OutputSize(int w, int h, UpscaleParams p, int modelProduct)
+    {
+        if (p.Target is { } target) return target.For(w, h);
+        var s = p.Scale ?? modelProduct;
+        return (Math.Max(1, (int)Math.Round(w * s)), Math.Max(1, (int)Math.Round(h * s)));
+    }
+
+    /// <summary>The passes this run makes: given, or chosen for the wanted size among the model's variants.</summary>
+    public static IReadOnlyList<int> Passes(int w, int h, UpscaleParams p, IReadOnlyCollection<int> available)
+    {
+        if (p.Passes is { } given) return given;
+        if (p.Scale is null && p.Target is null) return [available.Contains(4) ? 4 : available.Max()];
+        var (tw, th) = OutputSize(w, h, p, 1);
+        return ChoosePasses(Math.Max((double)tw / w, (double)th / h), available);
+    }
+
+    /// <summary>
+    /// Upscales <paramref name="image"/>. Colour goes through the models sRGB-encoded (what they were trained on),
+    /// unclipped beyond what the image itself holds; the result is in sRGB, whatever the input's profile.
+    /// </summary>
+    public static UpscaledImage Apply(WorkImage image, UpscaleParams p, UpscaleModels models,
+        IProgress<TileProgress>? progress = null, CancellationToken cancel = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var passes = Passes(image.Width, image.Height, p, models.Scales(p.Model));
+        var (targetW, targetH) = OutputSize(image.Width, image.Height, p, Product(passes));
+        var warnings = new List<string>();
+        var measurements = new Dictionary<string, double>();
+
+        var srgb = ColourSpaces.Convert(image, ShippedProfiles.Srgb);
+        var colour = srgb.Colour.Bands == 1 ? srgb.Colour.Bandjoin(srgb.Colour, srgb.Colour) : srgb.Colour;
+        var alpha = srgb.Alpha;
+        var throughModel = alpha is not null && p.Alpha == AlphaPath.Model;
+        // Transparent pixels take the colour of their opaque surroundings, so no model or filter drags a dark fringe in.
+        if (alpha is not null) colour = AlphaBleed.Fill(colour, alpha);
+        var buffer = PixelBuffer.From(throughModel ? colour.Bandjoin(alpha!) : colour);
+        var range = ColourRange(buffer, 3);
+
+        var totalTiles = 0;
+        var used = new List<ModelRecord>();
+        for (var i = 0; i < passes.Count; i++)
+        {
+            var model = models.Get(p.Model, passes[i]);
+            used.Add(new ModelRecord(model.Name, model.Sha256));
+            var plan = Plan(buffer.Width, buffer.Height, model, p);
+            measurements[$"pass{i + 1}.scale"] = model.Scale;
+            measurements[$"pass{i + 1}.tile"] = plan.Columns[0].Window;
+            measurements[$"pass{i + 1}.tiles"] = plan.Count;
+            measurements[$"pass{i + 1}.margin"] = plan.Margin;
+            measurements[$"pass{i + 1}.receptive_radius"] = model.ReceptiveRadius;
+            measurements[$"pass{i + 1}.feather"] = plan.Feather;
+            if (!plan.Exact)
+                warnings.Add($"pass {i + 1}: the tile margin ({plan.Margin} px) is smaller than {model.Name}'s receptive field ({model.ReceptiveRadius} px); tiles are cross-faded over {plan.Feather} px");
+            totalTiles += plan.Count;
+            var pass = i;
+            var bands = TiledInference.Run(model, buffer, plan, throughModel, range,
+                done => progress?.Report(new TileProgress(pass + 1, passes.Count, done, plan.Count)), cancel);
+            if (i < passes.Count - 1)
+            {
+                buffer = Collect(bands, buffer.Width * model.Scale, buffer.Height * model.Scale, throughModel ? 4 : 3);
+                continue;
+            }
+            var stream = new BandStream(buffer.Width * model.Scale, buffer.Height * model.Scale, throughModel ? 4 : 3, bands);
+            var pixels = Finish(stream.Image, throughModel, alpha, targetW, targetH, image.IsGrey);
+            measurements["model_scale"] = Product(passes);
+            if (targetW != stream.Width || targetH != stream.Height)
+            {
+                measurements["resample"] = (double)targetW / stream.Width;
+                if (targetW > stream.Width) warnings.Add($"the models reach {stream.Width}×{stream.Height}; the rest up to {targetW}×{targetH} is a classical resample");
+            }
+            StageReport Report()
+            {
+                var ms = clock.Elapsed.TotalMilliseconds;
+                var final = new Dictionary<string, double>(measurements)
+                {
+                    ["tiles"] = totalTiles,
+                    ["output_megapixels_per_second"] = (double)targetW * targetH / 1e6 / (ms / 1000),
+                };
+                return new StageReport(warnings, final);
+            }
+            return new UpscaledImage(new WorkImage(pixels, ShippedProfiles.Srgb), stream, Report, used);
+        }
+        throw new UnreachableException("there is always at least one pass");
+    }
+
+    /// <summary>The tiling for one pass: the model's fixed size, the given tile, or one from the memory budget.</summary>
+    public static TilePlan Plan(int width, int height, UpscaleModel model, UpscaleParams p)
+    {
+        if (model.FixedSize is { } fixedSize)
+        {
+            if (width < fixedSize.Width || height < fixedSize.Height)
+                throw new BurnishException($"model {model.Name} takes only {fixedSize.Width}×{fixedSize.Height} tiles, larger than the {width}×{height} image");
+            return TilePlan.Make(width, height, Math.Min(fixedSize.Width, fixedSize.Height), model.ReceptiveRadius);
+        }
+        var tile = p.TileEdge ?? AutoTile(model, p.TileBudgetMb);
+        return TilePlan.Make(width, height, tile, model.ReceptiveRadius);
+    }
+
+    /// <summary>
+    /// The largest tile whose inference fits the budget, by the model's activation size per input pixel: the widest
+    /// feature map at input resolution and at output resolution, each held twice (a layer's input and output).
+    /// </summary>
+    public static int AutoTile(UpscaleModel model, int budgetMb)
+    {
+        var bytesPerPixel = model.ActivationBytesPerInputPixel;
+        var edge = (int)Math.Sqrt(budgetMb * 1024.0 * 1024.0 / bytesPerPixel);
+        // Multiples of 16 keep ONNX Runtime's blocked convolutions aligned; a tile under four margins wastes most of itself.
+        edge = Math.Clamp(edge / 16 * 16, Math.Max(64, 4 * model.ReceptiveRadius + TilePlan.MinCore), 2048);
+        return edge;
+    }
+
+    private static (float Lo, float Hi) ColourRange(PixelBuffer buffer, int colourBands)
+    {
+        float lo = 0, hi = 1;
+        var data = buffer.Data;
+        for (var i = 0; i < data.Length; i += buffer.Bands)
+            for (var c = 0; c < colourBands; c++)
+            {
+                var v = data[i + c];
+                if (v < lo) lo = v;
+                else if (v > hi) hi = v;
+            }
+        return (lo, hi);
+    }
+
+    private static PixelBuffer Collect(IEnumerable<OutputBand> bands, int width, int height, int bandCount)
+    {
+        var result = new PixelBuffer(width, height, bandCount);
+        foreach (var band in bands)
+            band.Data.AsSpan(0, band.Rows * width * bandCount).CopyTo(result.Data.AsSpan(band.Y * width * bandCount));
+        return result;
+    }
+
+    // Alpha back on, the exact size, grey back to one band: all lazy libvips operations, so the stream still flows.
+    private static Image Finish(Image modelOutput, bool alphaFromModel, Image? sourceAlpha, int targetW, int targetH, bool grey)
+    {
+        var colour = alphaFromModel ? modelOutput.ExtractBand(0, 3) : modelOutput;
+        Image? alpha = alphaFromModel ? modelOutput[3] : null;
+        if (sourceAlpha is not null && !alphaFromModel)
+            alpha = Resample(sourceAlpha, (double)modelOutput.Width / sourceAlpha.Width, (double)modelOutput.Height / sourceAlpha.Height, modelOutput.Width, modelOutput.Height)
+                .Clamp(min: 0.0, max: 1.0);
+        if (targetW != modelOutput.Width || targetH != modelOutput.Height)
+        {
+            // Averaging light, not code values, and premultiplied, so transparent pixels lend no colour.
+            var light = SrgbCurve.ToLinear(colour);
+            if (alpha is not null) light = light.Bandjoin(alpha).Premultiply(maxAlpha: 1.0);
+            light = Resample(light, (double)targetW / modelOutput.Width, (double)targetH / modelOutput.Height, targetW, targetH);
+            if (alpha is not null)
+            {
+                light = light.Unpremultiply(maxAlpha: 1.0);
+                alpha = light[3].Clamp(min: 0.0, max: 1.0);
+                light = light.ExtractBand(0, 3);
+            }
+            colour = SrgbCurve.FromLinear(light);
+        }
+        if (grey) colour = colour.Bandmean();
+        colour = colour.Copy(interpretation: grey ? Enums.Interpretation.Bw : Enums.Interpretation.Rgb);
+        return ColourSpaces.WithAlpha(colour, alpha);
+    }
+
+    private static Image Resample(Image image, double sx, double sy, int w, int h)
+    {
+        var resized = image.Resize(sx, vscale: sy, kernel: Enums.Kernel.Lanczos3);
+        // libvips rounds the output size; pin it to the exact box.
+        return resized.Width == w && resized.Height == h ? resized : resized.Embed(0, 0, w, h, extend: Enums.Extend.Copy);
+    }
+}

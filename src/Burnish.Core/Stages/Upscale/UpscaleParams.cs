@@ -1,0 +1,111 @@
+using System.Globalization;
+using Burnish.Recipes;
+
+namespace Burnish.Stages.Upscale;
+
+/// <summary>Where inference runs.</summary>
+public enum Device { Cpu, Cuda }
+
+/// <summary>How the alpha band is enlarged.</summary>
+public enum AlphaPath
+{
+    /// <summary>Lanczos3, clamped to 0–1: smooth, never rings outside the range.</summary>
+    Classical,
+    /// <summary>Through the model as grey: crisper cut-out edges.</summary>
+    Model,
+}
+
+/// <summary>An exact output size: a long edge, or a width and/or height (the other side keeps the aspect).</summary>
+public sealed record TargetSize : ISelfValidating
+{
+    [Doc("Long edge of the result, in pixels.")]
+    [Range(16, 262144)]
+    public int? LongEdge { get; init; }
+
+    [Doc("Width of the result, in pixels.")]
+    [Range(16, 262144)]
+    public int? Width { get; init; }
+
+    [Doc("Height of the result, in pixels.")]
+    [Range(16, 262144)]
+    public int? Height { get; init; }
+
+    public IEnumerable<(string? Key, string Message)> Problems()
+    {
+        if (LongEdge is null && Width is null && Height is null)
+            yield return (null, "target needs long_edge, or width and/or height");
+        if (LongEdge is not null && (Width is not null || Height is not null))
+            yield return ("long_edge", "give long_edge or width/height, not both");
+    }
+
+    /// <summary>The exact size for an input of <paramref name="w"/>×<paramref name="h"/>.</summary>
+    public (int Width, int Height) For(int w, int h)
+    {
+        if (LongEdge is { } edge)
+            return w >= h ? (edge, Math.Max(1, (int)Math.Round((double)h * edge / w))) : (Math.Max(1, (int)Math.Round((double)w * edge / h)), edge);
+        if (Width is { } tw && Height is { } th) return (tw, th);
+        if (Width is { } ow) return (ow, Math.Max(1, (int)Math.Round((double)h * ow / w)));
+        var oh = Height!.Value;
+        return (Math.Max(1, (int)Math.Round((double)w * oh / h)), oh);
+    }
+}
+
+/// <summary>
+/// AI super-resolution (recipe section <c>upscale:</c>): model passes on ONNX Runtime over measured-seamless tiles,
+/// then, where the wanted size is not a product of model scales, a Lanczos3 resample in linear light to the exact size.
+/// </summary>
+public sealed record UpscaleParams : ISelfValidating
+{
+    /// <summary>The model family <c>auto</c> stands for.</summary>
+    public const string DefaultFamily = "esrgan-medium";
+
+    [Doc("The model: a bundled family (esrgan-slim, esrgan-medium, esrgan-thick, default-model) whose scale variant is picked to waste least; a variant such as esrgan-medium-x4; a path to your own .onnx; or auto (esrgan-medium). `burnish models list` shows them.")]
+    public string Model { get; init; } = "auto";
+
+    [Doc("Overall enlargement, e.g. 4 or 3.2. Default: the model's own scale. Give scale or target, not both.")]
+    [Range(1, 64)]
+    public double? Scale { get; init; }
+
+    [Doc("Exact output size instead of a scale: {long_edge: 6000} or {width: 4000, height: 6000}.")]
+    public TargetSize? Target { get; init; }
+
+    [Doc("Model passes, e.g. [2, 2] for a clean 2× and then 2× again. Default: the fewest passes of the best-fitting variant.")]
+    public IReadOnlyList<int>? Passes { get; init; }
+
+    [Doc("Tile edge in input pixels, margins included: auto (from the memory budget and the model's receptive field) or a number from 32 to 4096.")]
+    public string Tile { get; init; } = "auto";
+
+    [Doc("Memory for one tile's inference, in MiB, when tile is auto.")]
+    [Range(64, 65536)]
+    public int TileBudgetMb { get; init; } = 1024;
+
+    [Doc("How the alpha band is enlarged: classical (Lanczos3) or model.")]
+    public AlphaPath Alpha { get; init; } = AlphaPath.Classical;
+
+    [Doc("Where inference runs: cpu, or cuda where the GPU build of ONNX Runtime is installed.")]
+    public Device Device { get; init; } = Device.Cpu;
+
+    [Doc("Inference threads on cpu. Default: one per core.")]
+    [Range(1, 1024)]
+    public int? Threads { get; init; }
+
+    /// <summary>The explicit tile edge, or null for auto.</summary>
+    public int? TileEdge => Tile == "auto" ? null : int.Parse(Tile, CultureInfo.InvariantCulture);
+
+    public IEnumerable<(string? Key, string Message)> Problems()
+    {
+        if (string.IsNullOrWhiteSpace(Model))
+            yield return ("model", "model is empty; use auto, a bundled model name or a path to an .onnx file");
+        if (Scale is not null && Target is not null)
+            yield return ("scale", "give scale or target, not both");
+        if (Tile != "auto" && !(int.TryParse(Tile, NumberStyles.None, CultureInfo.InvariantCulture, out var t) && t is >= 32 and <= 4096))
+            yield return ("tile", $"tile must be auto or a whole number from 32 to 4096, got '{Tile}'");
+        if (Passes is { } passes)
+        {
+            if (passes.Count == 0) yield return ("passes", "passes is empty; leave it out for the default");
+            if (passes.Any(p => p is not (2 or 3 or 4 or 8)))
+                yield return ("passes", $"each pass is a model scale: 2, 3, 4 or 8, got [{string.Join(", ", passes)}]");
+            if (passes.Count > 4) yield return ("passes", "at most 4 passes");
+        }
+    }
+}
