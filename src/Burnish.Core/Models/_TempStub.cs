@@ -14,5 +14,5 @@ public sealed class ModelCache(string root)
     public ModelInfo Get(string name, int scale, IProgress<string>? progress = null, CancellationToken cancel = default) =>
         new(name, scale, "RDN", 0, 0, 20, 255, "MIT", "npm", Path.Combine(Root, $"{name}-x{scale}.onnx"), "");
 }
-public sealed record GraphFacts(int ReceptiveRadius);
-public static class ModelGraphInfo { public static GraphFacts Analyse(string path) => throw new BurnishException("stub"); }
+public sealed record GraphFacts(int? ReceptiveRadiusPixels);
+public static class ModelGraphInfo { public static GraphFacts Load(string path) => throw new BurnishException("stub"); }

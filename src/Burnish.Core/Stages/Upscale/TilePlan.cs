@@ -28,7 +28,9 @@ public sealed record TilePlan(int Width, int Height, int Margin, int Feather, IR
     public static TilePlan Make(int width, int height, int tile, int receptiveRadius)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(tile, MinCore);
-        var margin = Math.Min(receptiveRadius, (tile - MinCore) / 2);
+        // The full receptive field as margin while it leaves at least a quarter of the tile as core; beyond that the
+        // margin stays at a quarter tile and the cut is feathered, rather than spend nearly all the work on overlap.
+        var margin = tile - 2 * receptiveRadius >= Math.Max(MinCore, tile / 4) ? receptiveRadius : tile / 4;
         // An image that fits one window needs no margin at all.
         // The feather stays within a quarter core, so no more than two tiles ever overlap along an axis.
         var feather = margin < receptiveRadius && (width > tile || height > tile) ? Math.Max(1, Math.Min(margin / 2, (tile - 2 * margin) / 4 - 1)) : 0;

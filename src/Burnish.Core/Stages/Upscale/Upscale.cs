@@ -161,16 +161,13 @@ public static class Upscale
     }
 
     /// <summary>
-    /// The largest tile whose inference fits the budget, by the model's activation size per input pixel: the widest
-    /// feature map at input resolution and at output resolution, each held twice (a layer's input and output).
+    /// The largest tile whose inference fits the budget, by the model's activation size per input pixel, in multiples
+    /// of 16 (ONNX Runtime's blocked convolutions stay aligned).
     /// </summary>
     public static int AutoTile(UpscaleModel model, int budgetMb)
     {
-        var bytesPerPixel = model.ActivationBytesPerInputPixel;
-        var edge = (int)Math.Sqrt(budgetMb * 1024.0 * 1024.0 / bytesPerPixel);
-        // Multiples of 16 keep ONNX Runtime's blocked convolutions aligned; a tile under four margins wastes most of itself.
-        edge = Math.Clamp(edge / 16 * 16, Math.Max(64, 4 * model.ReceptiveRadius + TilePlan.MinCore), 2048);
-        return edge;
+        var edge = (int)Math.Sqrt(budgetMb * 1024.0 * 1024.0 / model.ActivationBytesPerInputPixel);
+        return Math.Clamp(edge / 16 * 16, 64, 2048);
     }
 
     private static (float Lo, float Hi) ColourRange(PixelBuffer buffer, int colourBands)

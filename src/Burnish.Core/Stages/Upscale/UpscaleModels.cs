@@ -57,7 +57,7 @@ public sealed class UpscaleModels(ModelCache cache, Device device, int? threads,
         int? radius = null;
         try
         {
-            radius = ModelGraphInfo.Analyse(path).ReceptiveRadius;
+            radius = ModelGraphInfo.Load(path).ReceptiveRadiusPixels;
         }
         catch (BurnishException)
         {
