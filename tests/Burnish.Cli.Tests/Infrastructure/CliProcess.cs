@@ -28,6 +28,16 @@ public static class CliProcess
 
     public static string Dll { get; } = Path.Combine(AppContext.BaseDirectory, "burnish.dll");
 
+    /// <summary>One model cache for every test run: $BURNISH_MODELS, else the repository's .build/models.</summary>
+    public static string ModelsDir { get; } = Environment.GetEnvironmentVariable("BURNISH_MODELS") ?? RepoModels();
+
+    private static string RepoModels()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Burnish.slnx"))) return Path.Combine(dir.FullName, ".build", "models");
+        throw new InvalidOperationException("tests run outside the repository");
+    }
+
     private static string DotnetHost()
     {
         // `dotnet test` tells child processes which host it runs on; fall back to our own host, then to PATH.
@@ -50,6 +60,7 @@ public static class CliProcess
         info.ArgumentList.Add(Dll);
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment["NO_COLOR"] = "1";
+        info.Environment["BURNISH_MODELS"] = ModelsDir;
         return Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet");
     }
 
