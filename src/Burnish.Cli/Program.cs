@@ -17,6 +17,7 @@ var root = new RootCommand("Burnish: finishing for AI-generated images (repair â
     InfoCommand.Create(),
     RecipeCommand.Create(),
     DemoCommand.Create(),
+    ModelsCommand.Create(),
 };
 root.Add(CommonOptions.Verbose);
 

