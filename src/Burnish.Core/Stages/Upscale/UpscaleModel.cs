@@ -215,19 +215,20 @@ public sealed class UpscaleModel : IDisposable
         }
         catch (OnnxRuntimeException e)
         {
-            throw new BurnishException($"model {Path}: not an image-to-image model: a 1×3×{h}×{w} image fails ({FirstLine(e.Message)})");
+            throw new BurnishException($"model {Path}: not an image-to-image upscaler: a {w}×{h} RGB image fails ({FirstLine(e.Message)}){LayoutHint}");
         }
         var (oh, ow, oc) = outShape.Length == 4
             ? Pixels.ChannelsLast ? (outShape[1], outShape[2], outShape[3]) : (outShape[2], outShape[3], outShape[1])
             : (0L, 0L, 0L);
         if (outShape.Length != 4 || oc != 3 || oh % h != 0 || ow % w != 0 || oh / h != ow / w || oh < h)
-            throw new BurnishException($"model {Path}: not an image-to-image upscaler: a {w}×{h} RGB image gives an output of shape [{string.Join(", ", outShape)}]"
-                + (Pixels.ChannelsLast ? "" : "; if it is channels-last, say so in a sidecar JSON (\"layout\": \"nhwc\")"));
+            throw new BurnishException($"model {Path}: not an image-to-image upscaler: a {w}×{h} RGB image gives an output of shape [{string.Join(", ", outShape)}]{LayoutHint}");
         var scale = (int)(oh / h);
         if (declared is { } d && d != scale)
             throw new BurnishException($"model {Path}: declared scale {d} but it upscales by {scale}");
         return scale;
     }
+
+    private string LayoutHint => Pixels.ChannelsLast ? "" : $"; if it is channels-last, say so in {System.IO.Path.ChangeExtension(Path, ".json")}: {{\"layout\": \"nhwc\"}}";
 
     private static (string Input, string Output) Signature(InferenceSession session, string path)
     {
