@@ -1,0 +1,54 @@
+using BenchmarkDotNet.Attributes;
+using Burnish.Imaging;
+using Burnish.Models;
+using Burnish.Stages.Upscale;
+
+namespace Burnish.Bench;
+
+/// <summary>
+/// The upscale stage on UpscalerJS's own 128 px fixture, whole image, as bench/upscale-throughput.sh times UpscalerJS
+/// (tfjs, wasm backend) on the same weights: model run, clip, result in memory. Sessions are created once in setup,
+/// as in a batch. Models come from $BURNISH_MODELS or the repository's .build/models.
+/// </summary>
+[SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 7)]
+public class UpscaleBenchmarks
+{
+    private UpscaleModels models = null!;
+    private WorkImage input = null!;
+
+    [Params("esrgan-slim-x2", "esrgan-slim-x4", "esrgan-medium-x2", "esrgan-medium-x4", "esrgan-thick-x2", "esrgan-thick-x4")]
+    public string Model { get; set; } = "";
+
+    /// <summary>The input edge: 128 is UpscalerJS's fixture; 512 adds tiling.</summary>
+    [Params(128, 512)]
+    public int Edge { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        NetVips.Cache.Max = 0;
+        var root = Environment.GetEnvironmentVariable("BURNISH_MODELS") ?? Path.Combine(Repo(), ".build", "models");
+        models = new UpscaleModels(new ModelCache(root), Device.Cpu, null);
+        var fixture = ImageLoader.Load(Path.Combine(Repo(), "tests", "Burnish.Core.Tests", "fixtures", "sr-golden", "fixture_128.png"), LoadLimits.Default).Image;
+        var rgb = fixture.WithPixels(fixture.Colour);
+        input = Edge == 128 ? rgb : rgb.WithPixels(rgb.Pixels.Replicate(Edge / 128, Edge / 128).CopyMemory());
+        Run(); // loads the session
+    }
+
+    [Benchmark]
+    public int Run()
+    {
+        using var result = Upscale.Apply(input, new UpscaleParams { Model = Model }, models);
+        return result.Materialise().Pixels.CopyMemory().Width;
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => models.Dispose();
+
+    private static string Repo()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Burnish.slnx"))) return dir.FullName;
+        throw new InvalidOperationException("run from the repository");
+    }
+}
