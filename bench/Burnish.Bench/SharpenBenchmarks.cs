@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Burnish.Imaging;
+using Burnish.Metrics;
 using Burnish.Stages.Sharpen;
 using NetVips;
 

@@ -1,7 +1,8 @@
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using Burnish.Imaging;
 
-namespace Burnish.Stages.Sharpen;
+namespace Burnish.Metrics;
 
 /// <summary>
 /// What sharpening did at edges, measured on the L* planes before and after.
@@ -16,11 +17,30 @@ public sealed record HaloMeasurement(long EdgePixels, double OvershootPercent, d
     double MaxOvershootPercent, double MaxUndershootPercent, double AcutanceGain)
 {
     public static HaloMeasurement None { get; } = new(0, 0, 0, 0, 0, 1);
+
+    /// <summary>Bright halo averaged over every edge pixel (0 where it stays within the range), in %.</summary>
+    public double MeanOvershootPercent { get; init; }
+
+    /// <summary>Dark halo averaged over every edge pixel, in %.</summary>
+    public double MeanUndershootPercent { get; init; }
+
+    /// <summary>
+    /// One figure for reports: the mean excursion beyond the local range, bright plus dark, in % of that range.
+    /// A mean rather than the 99th percentile, so that it moves with every edge and not with the worst one.
+    /// </summary>
+    public double Score => MeanOvershootPercent + MeanUndershootPercent;
+
+    /// <summary>RMS central-difference gradient of the measured plane at the edge pixels, L* per pixel: its acutance.</summary>
+    public double RmsSlopeAfter { get; init; }
+
+    /// <summary>The same for the reference plane.</summary>
+    public double RmsSlopeBefore { get; init; }
 }
 
 /// <summary>
-/// Measures halos and edge slope after sharpening. The neighbourhood is the one the fringe guard used, so with guard g
-/// no edge pixel can measure more than 100·g %. Vector256 over x, parallel over blocks of rows; one tally and one
+/// Measures halos and edge slope of an L* plane against a reference plane: the plane before sharpening (the
+/// neighbourhood is then the one the fringe guard used, so with guard g no edge pixel can measure more than 100·g %),
+/// or a classical upscale of the source (<see cref="ImageMetrics.HaloScore"/>). Vector256 over x, parallel over blocks of rows; one tally and one
 /// set of scratch rows per worker, none per pixel.
 /// </summary>
 public static class HaloMeter
@@ -90,6 +110,7 @@ public static class HaloMeter
                 int up = Math.Max(y - 1, 0) * width + x, down = Math.Min(y + 1, height - 1) * width + x;
                 // A gradient across transparency is not an edge of the picture.
                 if (alpha is not null && (alpha[left] <= 0 || alpha[right] <= 0 || alpha[up] <= 0 || alpha[down] <= 0)) continue;
+                t.SlopePixels++;
                 t.SlopeBefore += Squared(before[right] - before[left], before[down] - before[up]);
                 t.SlopeAfter += Squared(after[right] - after[left], after[down] - after[up]);
             }
@@ -215,6 +236,7 @@ public static class HaloMeter
                 var gyB = (Load(s.Before[2], centre) - Load(s.Before[0], centre)) * half;
                 var gxA = (Load(s.After[1], centre + 1) - Load(s.After[1], centre - 1)) * half;
                 var gyA = (Load(s.After[2], centre) - Load(s.After[0], centre)) * half;
+                s.Tally.SlopePixels += System.Numerics.BitOperations.PopCount(whole.ExtractMostSignificantBits());
                 slopeBefore += Vector256.ConditionalSelect(whole, gxB * gxB + gyB * gyB, Vector256<float>.Zero);
                 slopeAfter += Vector256.ConditionalSelect(whole, gxA * gxA + gyA * gyA, Vector256<float>.Zero);
             }
@@ -236,14 +258,16 @@ public static class HaloMeter
 
     private sealed class Tally
     {
-        public long Edges;
+        public long Edges, SlopePixels;
         public long[] Over { get; } = new long[Bins];
         public long[] Under { get; } = new long[Bins];
-        public double MaxOver, MaxUnder, SlopeBefore, SlopeAfter;
+        public double MaxOver, MaxUnder, SlopeBefore, SlopeAfter, SumOver, SumUnder;
 
         public void Count(float over, float under)
         {
             Edges++;
+            SumOver += over;
+            SumUnder += under;
             Over[Bin(over)]++;
             Under[Bin(under)]++;
             if (over > MaxOver) MaxOver = over;
@@ -253,6 +277,7 @@ public static class HaloMeter
         public void Add(Tally t)
         {
             Edges += t.Edges;
+            SlopePixels += t.SlopePixels;
             for (var b = 0; b < Bins; b++)
             {
                 Over[b] += t.Over[b];
@@ -262,11 +287,19 @@ public static class HaloMeter
             MaxUnder = Math.Max(MaxUnder, t.MaxUnder);
             SlopeBefore += t.SlopeBefore;
             SlopeAfter += t.SlopeAfter;
+            SumOver += t.SumOver;
+            SumUnder += t.SumUnder;
         }
 
         public HaloMeasurement Result() => Edges == 0 ? HaloMeasurement.None : new HaloMeasurement(Edges,
             Math.Min(Quantile(Over, Edges), MaxOver), Math.Min(Quantile(Under, Edges), MaxUnder), MaxOver, MaxUnder,
-            SlopeBefore > 0 ? Math.Sqrt(SlopeAfter / SlopeBefore) : 1);
+            SlopeBefore > 0 ? Math.Sqrt(SlopeAfter / SlopeBefore) : 1)
+        {
+            MeanOvershootPercent = SumOver / Edges,
+            MeanUndershootPercent = SumUnder / Edges,
+            RmsSlopeAfter = SlopePixels > 0 ? Math.Sqrt(SlopeAfter / SlopePixels) : 0,
+            RmsSlopeBefore = SlopePixels > 0 ? Math.Sqrt(SlopeBefore / SlopePixels) : 0,
+        };
 
         // The upper edge of the bin holding the percentile: never an underestimate (Result caps it at the maximum).
         private static double Quantile(long[] histogram, long count)

@@ -1,10 +1,11 @@
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
-namespace Burnish.Stages.Sharpen;
+namespace Burnish.Imaging;
 
 /// <summary>
-/// Row helpers shared by <see cref="UnsharpMask"/> and <see cref="HaloMeter"/>: edge-replicated padding and the
+/// Row helpers shared by the hand-written neighbourhood kernels (unsharp mask, halo meter, halo clamp, min/max
+/// filters): edge-replicated padding and the
 /// horizontal half of a separable min/max. Rows are handled in whole Vector256 widths: callers size their scratch
 /// rows to the width rounded up to 8, so no loop has a scalar tail.
 /// </summary>
