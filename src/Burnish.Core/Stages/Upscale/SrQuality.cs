@@ -72,7 +72,7 @@ public static class SrQuality
         if (method is "bicubic" or "lanczos3")
         {
             var kernel = method == "bicubic" ? Enums.Kernel.Cubic : Enums.Kernel.Lanczos3;
-            return lr.WithPixels(lr.Pixels.Resize(scale, kernel: kernel));
+            return lr.WithPixels(Resampling.Resize(lr.Pixels, lr.Width * scale, lr.Height * scale, kernel));
         }
         using var upscaled = Upscale.Apply(lr, new UpscaleParams { Model = method, Passes = [scale] }, engine, cancel: cancel);
         return upscaled.Materialise();

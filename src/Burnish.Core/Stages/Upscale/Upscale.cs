@@ -198,14 +198,13 @@ public static class Upscale
         var colour = alphaFromModel ? modelOutput.ExtractBand(0, 3) : modelOutput;
         Image? alpha = alphaFromModel ? modelOutput[3] : null;
         if (sourceAlpha is not null && !alphaFromModel)
-            alpha = Resample(sourceAlpha, (double)modelOutput.Width / sourceAlpha.Width, (double)modelOutput.Height / sourceAlpha.Height, modelOutput.Width, modelOutput.Height)
-                .Clamp(min: 0.0, max: 1.0);
+            alpha = Resampling.Lanczos3(sourceAlpha, modelOutput.Width, modelOutput.Height).Clamp(min: 0.0, max: 1.0);
         if (targetW != modelOutput.Width || targetH != modelOutput.Height)
         {
             // Averaging light, not code values, and premultiplied, so transparent pixels lend no colour.
             var light = SrgbCurve.ToLinear(colour);
             if (alpha is not null) light = light.Bandjoin(alpha).Premultiply(maxAlpha: 1.0);
-            light = Resample(light, (double)targetW / modelOutput.Width, (double)targetH / modelOutput.Height, targetW, targetH);
+            light = Resampling.Lanczos3(light, targetW, targetH);
             if (alpha is not null)
             {
                 light = light.Unpremultiply(maxAlpha: 1.0);
@@ -219,10 +218,4 @@ public static class Upscale
         return ColourSpaces.WithAlpha(colour, alpha);
     }
 
-    private static Image Resample(Image image, double sx, double sy, int w, int h)
-    {
-        var resized = image.Resize(sx, vscale: sy, kernel: Enums.Kernel.Lanczos3);
-        // libvips rounds the output size; pin it to the exact box.
-        return resized.Width == w && resized.Height == h ? resized : resized.Embed(0, 0, w, h, extend: Enums.Extend.Copy);
-    }
 }
