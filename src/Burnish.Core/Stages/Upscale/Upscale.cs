@@ -217,5 +217,4 @@ public static class Upscale
         colour = colour.Copy(interpretation: grey ? Enums.Interpretation.Bw : Enums.Interpretation.Rgb);
         return ColourSpaces.WithAlpha(colour, alpha);
     }
-
 }
