@@ -14,7 +14,8 @@ public sealed record SrScore(string Set, int Scale, string Method, double PsnrY,
 /// The standard super-resolution benchmark (Set5, Set14 …): each low-resolution image is enlarged, the
 /// high-resolution truth is cropped to the same size from the top left ("modcrop"), both are rounded to 8 bits as
 /// published results are, and PSNR/SSIM are taken on BT.601 Y with a border of <c>scale</c> pixels left out.
-/// Folder layout: <c>SET/HR/NAME.png</c> and <c>SET/LR_bicubic/X{s}/NAME x{s}.png</c>.
+/// Folder layout: <c>SET/HR/NAME.png</c> and <c>SET/LR_bicubic/X{s}/NAMEx{s}.png</c>; a set without the LR folder
+/// for a scale gets its low-resolution images made by a bicubic reduction, and is marked SET* in the table.
 /// </summary>
 public static class SrQuality
 {
@@ -37,14 +38,15 @@ public static class SrQuality
                     foreach (var (lrPath, hrPath) in pairs)
                     {
                         cancel.ThrowIfCancellationRequested();
-                        var lr = ImageLoader.Load(lrPath, LoadLimits.Default).Image;
                         var hr = ImageLoader.Load(hrPath, LoadLimits.Default).Image;
+                        var lr = LowResolution(lrPath, hr, scale);
                         var sr = Enlarge(lr, scale, method, engine, cancel);
                         var truth = hr.WithPixels(hr.Pixels.Crop(0, 0, sr.Width, sr.Height));
                         psnr += ImageMetrics.PsnrY(Round8(sr), Round8(truth), scale);
                         ssim += ImageMetrics.SsimY(Round8(sr), Round8(truth), scale);
                     }
-                    var score = new SrScore(set, scale, method, psnr / pairs.Count, ssim / pairs.Count, pairs.Count, clock.Elapsed.TotalSeconds);
+                    var label = pairs[0].Lr is null ? set + "*" : set;
+                    var score = new SrScore(label, scale, method, psnr / pairs.Count, ssim / pairs.Count, pairs.Count, clock.Elapsed.TotalSeconds);
                     progress?.Report($"{set} ×{scale} {method}: {score.PsnrY:F2} dB, SSIM {score.SsimY:F4}");
                     scores.Add(score);
                 }
@@ -52,19 +54,27 @@ public static class SrQuality
         return scores;
     }
 
-    private static List<(string Lr, string Hr)> Pairs(string dataDir, string set, int scale)
+    // Pairs of (low-resolution file or null, truth). A set shipped without LR images at this scale gets them made here
+    // (the truth, modcropped, reduced with libvips' antialiased bicubic) and its column is marked.
+    private static List<(string? Lr, string Hr)> Pairs(string dataDir, string set, int scale)
     {
         var hrDir = Path.Combine(dataDir, set, "HR");
         var lrDir = Path.Combine(dataDir, set, "LR_bicubic", $"X{scale}");
-        if (!Directory.Exists(hrDir) || !Directory.Exists(lrDir))
-            throw new BurnishException($"{Path.Combine(dataDir, set)}: expected HR/ and LR_bicubic/X{scale}/ folders");
+        if (!Directory.Exists(hrDir)) throw new BurnishException($"{Path.Combine(dataDir, set)}: expected an HR/ folder");
         var pairs = Directory.GetFiles(hrDir, "*.png").Order(StringComparer.Ordinal)
-            .Select(hr => (Lr: Path.Combine(lrDir, $"{Path.GetFileNameWithoutExtension(hr)}x{scale}.png"), Hr: hr))
+            .Select(hr => (Lr: Directory.Exists(lrDir) ? Path.Combine(lrDir, $"{Path.GetFileNameWithoutExtension(hr)}x{scale}.png") : null, Hr: hr))
             .ToList();
         if (pairs.Count == 0) throw new BurnishException($"{hrDir}: no images");
-        if (pairs.FirstOrDefault(p => !File.Exists(p.Lr)) is { Lr: not null } missing && !File.Exists(missing.Lr))
-            throw new BurnishException($"{missing.Lr}: missing low-resolution image for {missing.Hr}");
+        if (pairs.FirstOrDefault(p => p.Lr is not null && !File.Exists(p.Lr)) is { Lr: { } missing } pair)
+            throw new BurnishException($"{missing}: missing low-resolution image for {pair.Hr}");
         return pairs;
+    }
+
+    private static WorkImage LowResolution(string? lrPath, WorkImage hr, int scale)
+    {
+        if (lrPath is not null) return ImageLoader.Load(lrPath, LoadLimits.Default).Image;
+        int w = hr.Width / scale, h = hr.Height / scale;
+        return hr.WithPixels(hr.Pixels.Crop(0, 0, w * scale, h * scale).Resize(1.0 / scale, kernel: Enums.Kernel.Cubic));
     }
 
     private static WorkImage Enlarge(WorkImage lr, int scale, string method, UpscaleModels engine, CancellationToken cancel)
