@@ -63,8 +63,10 @@ public static class CropPlanner
 
     /// <summary>
     /// Greedy choice over 2×2-block windows of a <paramref name="across"/>×<paramref name="down"/> grid of block means
-    /// (row-major): the highest-scoring window first, then the best one not overlapping any chosen, and so on.
-    /// Ties go to the window nearer the top, then the left, so the choice is repeatable.
+    /// (row-major), none overlapping. At each step the best window that keeps a crop's width of space from every
+    /// chosen one is taken if it scores at least half the best merely non-overlapping one: crops then spread over the
+    /// picture instead of crowding its single busiest area, without settling for empty ones. Returned best first;
+    /// ties go to the window nearer the top, then the left, so the choice is repeatable.
     /// </summary>
     public static IReadOnlyList<(int X, int Y, double Score)> Pick(float[] means, int across, int down, int count)
     {
@@ -76,15 +78,18 @@ public static class CropPlanner
                 var i = by * across + bx;
                 windows.Add((bx, by, ((double)means[i] + means[i + 1] + means[i + across] + means[i + across + 1]) / 4));
             }
+        var ranked = windows.OrderByDescending(w => w.Score).ThenBy(w => w.Y).ThenBy(w => w.X).ToList();
         var chosen = new List<(int X, int Y, double Score)>();
-        foreach (var w in windows.OrderByDescending(w => w.Score).ThenBy(w => w.Y).ThenBy(w => w.X))
+        // Windows overlap when they are less than 2 blocks apart on both axes; a crop's width of space needs 4.
+        bool Clear((int X, int Y, double Score) w, int apart) => chosen.All(c => Math.Abs(c.X - w.X) >= apart || Math.Abs(c.Y - w.Y) >= apart);
+        while (chosen.Count < count)
         {
-            if (chosen.Count == count) break;
-            // Two 2×2 windows overlap when they are less than two blocks apart on both axes.
-            if (chosen.Any(c => Math.Abs(c.X - w.X) < 2 && Math.Abs(c.Y - w.Y) < 2)) continue;
-            chosen.Add(w);
+            var near = ranked.FindIndex(w => Clear(w, 2));
+            if (near < 0) break;
+            var far = ranked.FindIndex(w => Clear(w, 4));
+            chosen.Add(far >= 0 && ranked[far].Score >= ranked[near].Score / 2 ? ranked[far] : ranked[near]);
         }
-        return chosen;
+        return [.. chosen.OrderByDescending(w => w.Score).ThenBy(w => w.Y).ThenBy(w => w.X)];
     }
 
     /// <summary>Rec. 709 luma of sRGB-encoded values (what image editors call a luminance histogram); grey passes through.</summary>

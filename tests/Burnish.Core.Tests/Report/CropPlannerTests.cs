@@ -92,6 +92,19 @@ public class CropPlannerTests
     }
 
     [Fact]
+    public void Crops_spread_out_unless_that_would_settle_for_much_less_detail()
+    {
+        // 10×2 blocks: a busy run at x 0–3 (windows 0, 1, 2 score 9) and a second spot at x 8–9.
+        static float[] Grid(float spot) { float[] row = [9, 9, 9, 9, 0, 0, 0, 0, spot, spot]; return [.. row, .. row]; }
+
+        // The spot (6) is at least half as good as the next busy window (9): it comes second, the crowded one third.
+        Assert.Equal([(0, 0), (8, 0)], CropPlanner.Pick(Grid(6), 10, 2, 2).Select(w => (w.X, w.Y)));
+        Assert.Equal([(0, 0), (2, 0), (8, 0)], CropPlanner.Pick(Grid(6), 10, 2, 3).Select(w => (w.X, w.Y)));
+        // A weak spot (2 < 9/2) loses to the busy window beside the first.
+        Assert.Equal([(0, 0), (2, 0)], CropPlanner.Pick(Grid(2), 10, 2, 2).Select(w => (w.X, w.Y)));
+    }
+
+    [Fact]
     public void Regions_map_between_sizes_with_the_same_framing()
     {
         var inLarge = new PixelRect(256, 128, 256, 256);
