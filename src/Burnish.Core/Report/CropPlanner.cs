@@ -40,15 +40,16 @@ public static class CropPlanner
     /// <summary>Gaussian sigma, in pixels, of the local mean that the local variance is taken around.</summary>
     public const double LocalSigma = 2.0;
 
-    /// <summary>Up to <paramref name="count"/> squares of side <paramref name="size"/> (shrunk to fit a small image) in <paramref name="colour"/>'s pixels.</summary>
+    /// <summary>Up to <paramref name="count"/> squares of side <paramref name="size"/> (at most half the shorter side) in <paramref name="colour"/>'s pixels.</summary>
     /// <param name="colour">sRGB-encoded colour bands (grey or RGB), float 0–1.</param>
     /// <param name="count">How many crops at most.</param>
-    /// <param name="size">Side of a crop in pixels; made even, and no larger than the image's shorter side.</param>
+    /// <param name="size">Side of a crop in pixels; made even, and no larger than half the image's shorter side.</param>
     /// <param name="cancel">Checked before the detail map is read.</param>
     public static IReadOnlyList<DetailCrop> Plan(Image colour, int count, int size, CancellationToken cancel = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-        var cell = Math.Min(size, Math.Min(colour.Width, colour.Height)) / 2;
+        // At most half the shorter side, so that even a small image offers several places to look.
+        var cell = Math.Min(size, Math.Min(colour.Width, colour.Height) / 2) / 2;
         if (count == 0 || cell < 4) return [];
         int across = colour.Width / cell, down = colour.Height / cell;
         var y = Luma(colour) * 255.0;

@@ -6,7 +6,7 @@ namespace Burnish.Report;
 
 /// <summary>
 /// Pixel counts per 8-bit level of the displayed (sRGB, 8-bit) image: red, green, blue and Rec. 709 luma.
-/// A grey image has only <see cref="Luma"/>; its colour arrays are empty.
+/// A grey image has only <see cref="Luma"/>; its colour arrays are empty. Fully transparent pixels are not counted.
 /// </summary>
 public sealed record Histogram(long[] Red, long[] Green, long[] Blue, long[] Luma)
 {
@@ -14,17 +14,28 @@ public sealed record Histogram(long[] Red, long[] Green, long[] Blue, long[] Lum
 
     public bool IsGrey => Red.Length == 0;
 
-    /// <summary>Counts the levels of <paramref name="srgb8"/> (uchar, 1 or 3 colour bands, no alpha).</summary>
-    public static Histogram Of(Image srgb8)
+    /// <summary>
+    /// Counts the levels of <paramref name="srgb8"/> (uchar, 1 or 3 colour bands). Pixels that <paramref name="alpha8"/>
+    /// marks fully transparent are left out: their colour is never seen. RGB with three equal channels counts as grey.
+    /// </summary>
+    public static Histogram Of(Image srgb8, Image? alpha8 = null)
     {
         if (srgb8.Format != Enums.BandFormat.Uchar) throw new ArgumentException("expected 8-bit samples", nameof(srgb8));
-        if (srgb8.Bands < 3) return new Histogram([], [], [], Count(srgb8[0]));
+        var hidden = alpha8 is null ? null : alpha8.Equal(0.0);
+        if (srgb8.Bands < 3) return new Histogram([], [], [], Count(srgb8[0], hidden));
         var luma = (CropPlanner.Luma(srgb8.Cast(Enums.BandFormat.Float)) + 0.5).Cast(Enums.BandFormat.Uchar);
-        return new Histogram(Count(srgb8[0]), Count(srgb8[1]), Count(srgb8[2]), Count(luma));
+        var (red, green, blue) = (Count(srgb8[0], hidden), Count(srgb8[1], hidden), Count(srgb8[2], hidden));
+        return red.SequenceEqual(green) && green.SequenceEqual(blue)
+            ? new Histogram([], [], [], Count(luma, hidden))
+            : new Histogram(red, green, blue, Count(luma, hidden));
     }
 
-    private static long[] Count(Image band) =>
-        [.. band.HistFind().Cast(Enums.BandFormat.Double).WriteToMemory<double>().Select(c => (long)c)];
+    // Hidden pixels are moved to level 256, past the 256 counted ones (a ushort histogram has room for it).
+    private static long[] Count(Image band, Image? hidden)
+    {
+        var counted = hidden is null ? band : hidden.Ifthenelse(256, band.Cast(Enums.BandFormat.Ushort)).Cast(Enums.BandFormat.Ushort);
+        return [.. counted.HistFind().Cast(Enums.BandFormat.Double).WriteToMemory<double>().Take(Levels).Select(c => (long)c)];
+    }
 
     /// <summary>
     /// An inline SVG: luma as a filled grey area, R, G and B as lines. Heights are scaled to the tallest level between

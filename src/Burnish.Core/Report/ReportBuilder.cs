@@ -75,7 +75,7 @@ public static class ReportBuilder
             // The reference figures only mean something between images of the same framing.
             var compared = i != referenceIndex && SameFraming((image.Width, image.Height), referenceSize);
             var metrics = ImageMetrics.Measure(image, compared ? referenceImage : null, cancel);
-            var histogram = Histogram.Of(ColourSpaces.Quantise8(image.Colour));
+            var histogram = Histogram.Of(ColourSpaces.Quantise8(image.Colour), image.Alpha is { } alpha ? ColourSpaces.Quantise8(alpha) : null);
             views.Add(new VersionView(n, Path.GetFullPath(versions[i].Path), labels[i], image.Width, image.Height, facts[i], framed[i],
                 i == referenceIndex, compared, display, metrics, histogram, lineages[i]));
         }

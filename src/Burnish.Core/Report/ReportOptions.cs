@@ -11,7 +11,7 @@ public sealed record ReportOptions
     [Range(0, 16)]
     public int Crops { get; init; } = 4;
 
-    [Doc("Side of each crop square in the largest version's pixels.")]
+    [Doc("Side of each crop square in the largest version's pixels; at most half its shorter side.")]
     [Range(32, 1024)]
     public int CropSize { get; init; } = 256;
 

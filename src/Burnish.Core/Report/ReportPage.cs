@@ -204,7 +204,7 @@ public static class ReportPage
         html.Append("""
             <section id="histograms">
             <h2>Histograms</h2>
-            <p class="muted">8-bit sRGB levels 0–255: luma (Rec. 709) filled grey, <span class="key-red">red</span>, <span class="key-green">green</span> and <span class="key-blue">blue</span> as lines. Heights are scaled to the tallest level between 1 and 254, so clipped ends show as capped spikes.</p>
+            <p class="muted">8-bit sRGB levels 0–255: luma (Rec. 709) filled grey, <span class="key-red">red</span>, <span class="key-green">green</span> and <span class="key-blue">blue</span> as lines. Heights are scaled to the tallest level between 1 and 254, so clipped ends show as capped spikes. Fully transparent pixels are not counted.</p>
             <div class="histograms">
 
             """);

@@ -58,7 +58,7 @@ public static class SidecarLookup
     private static VersionLineage? Match(string sidecar, string file, Func<string, string> hash)
     {
         // A sidecar of another shape (or a foreign JSON file under that name) is not this file's lineage.
-        if (Lineage.TryRead(sidecar) is not { } lineage || lineage.Input is null || lineage.Outputs is null) return null;
+        if (Lineage.TryRead(sidecar) is not { } lineage || lineage.Input is null || lineage.Outputs is null || lineage.Stages is null || lineage.Recipe is null) return null;
         var dir = Path.GetDirectoryName(sidecar)!;
         foreach (var o in lineage.Outputs.Concat(lineage.Intermediates ?? []))
         {

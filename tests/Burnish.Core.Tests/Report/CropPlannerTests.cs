@@ -54,13 +54,13 @@ public class CropPlannerTests
     }
 
     [Fact]
-    public void A_crop_larger_than_the_image_is_shrunk_to_its_shorter_side()
+    public void A_crop_larger_than_half_the_image_is_shrunk_so_several_fit()
     {
         var image = GreyWithTexture(200, 90, new PixelRect(10, 10, 40, 40), 0.2);
         var crops = CropPlanner.Plan(image, 4, 256);
-        // 90 px high: the side becomes the shorter side (made even), and windows step by half of it.
-        Assert.NotEmpty(crops);
-        Assert.All(crops, c => Assert.Equal((90, 90), (c.Region.Width, c.Region.Height)));
+        // 90 px high: the side becomes half of it, made even (44), and windows step by half of that.
+        Assert.Equal(4, crops.Count);
+        Assert.All(crops, c => Assert.Equal((44, 44), (c.Region.Width, c.Region.Height)));
         Assert.All(crops, c => Assert.True(c.Region.Left + c.Region.Width <= 200 && c.Region.Top + c.Region.Height <= 90));
     }
 

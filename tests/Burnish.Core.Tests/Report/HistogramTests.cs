@@ -59,6 +59,20 @@ public class HistogramTests
     }
 
     [Fact]
+    public void Transparent_pixels_are_not_counted_and_equal_channels_count_as_grey()
+    {
+        var rgb = Rgb8((255, 255, 255), (40, 40, 40), (40, 40, 40), (40, 40, 40));
+        var alpha = Image.NewFromMemory(new byte[] { 0, 255, 1, 255 }, 4, 1, 1, Enums.BandFormat.Uchar);
+
+        var h = Histogram.Of(rgb, alpha);
+
+        Assert.True(h.IsGrey);
+        Assert.Equal(3, h.Luma[40]); // alpha 1 of 255 is faint but seen
+        Assert.Equal(0, h.Luma[255]); // the white pixel is fully transparent
+        Assert.Equal(3, h.Luma.Sum());
+    }
+
+    [Fact]
     public void The_svg_title_is_escaped()
     {
         var svg = Histogram.Of(Rgb8((1, 2, 3))).ToSvg("<script>\"x\"");
