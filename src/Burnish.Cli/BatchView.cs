@@ -7,10 +7,15 @@ namespace Burnish.Cli;
 /// <summary>Shows a batch's progress: Spectre bars on a terminal, plain lines otherwise. Ends with the failure list.</summary>
 public static class BatchView
 {
-    public static async Task<IReadOnlyList<FinishResult>> RunAsync(BatchRequest request, CancellationToken cancel)
+    /// <param name="afterEach">Runs on each image's worker once it has finished (e.g. to write its report); a line it returns is shown as a problem.</param>
+    public static async Task<IReadOnlyList<FinishResult>> RunAsync(BatchRequest request, CancellationToken cancel, Func<FinishResult, string?>? afterEach = null)
     {
         if (Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
-            return await Batch.RunAsync(request, new SyncProgress<BatchEvent>(PlainLine), cancel);
+            return await Batch.RunAsync(request, new SyncProgress<BatchEvent>(e =>
+            {
+                PlainLine(e);
+                if (e.Result is { } r && afterEach?.Invoke(r) is { } problem) Console.Error.WriteLine($"burnish: {problem}");
+            }), cancel);
 
         IReadOnlyList<FinishResult> results = [];
         await AnsiConsole.Progress()
@@ -31,6 +36,8 @@ public static class BatchView
                         overall.Increment(1);
                         if (result.Status == FinishStatus.Failed)
                             AnsiConsole.MarkupLine($"[red]failed[/] {Markup.Escape(result.Message)}");
+                        if (afterEach?.Invoke(result) is { } problem)
+                            AnsiConsole.MarkupLine($"[yellow]report[/] {Markup.Escape(problem)}");
                         return;
                     }
                     var task = rows.GetOrAdd(e.Index, _ => ctx.AddTask(name, maxValue: StageOrder.Canonical.Count));

@@ -14,6 +14,7 @@ var root = new RootCommand("Burnish: finishing for AI-generated images (repair â
     GradeCommand.Create(),
     UpscaleCommand.Create(),
     BenchCommand.Create(),
+    CompareCommand.Create(),
     InfoCommand.Create(),
     RecipeCommand.Create(),
     DemoCommand.Create(),

@@ -17,12 +17,13 @@ public static class FinishCommand
         var jobs = new Option<int>("--jobs", "-j") { Description = "Images processed in parallel.", DefaultValueFactory = _ => 1 };
         var resume = new Option<bool>("--resume") { Description = "Skip images whose sidecar records success for the same input and recipe." };
         var keep = new Option<bool>("--keep-intermediates") { Description = "Save each stage's result as a 16-bit PNG under NAME/stages/." };
+        var report = new Option<bool>("--report") { Description = "Also write NAME.report.html beside each sidecar: the source, every kept intermediate and the master compared." };
         var maxPixels = CommonOptions.MaxPixels();
         jobs.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--jobs must be at least 1"); });
 
         var command = new Command("finish", "Finish images with a recipe into a 16-bit wide-gamut master plus destination copies.")
         {
-            inputs, recipe, preset, output, jobs, resume, keep, maxPixels,
+            inputs, recipe, preset, output, jobs, resume, keep, report, maxPixels,
         };
         command.SetAction((parse, cancel) => CommonOptions.Guard(parse, async () =>
         {
@@ -36,9 +37,17 @@ public static class FinishCommand
                 : null;
             var options = new FinishOptions(new LoadLimits(parse.GetValue(maxPixels)), parse.GetValue(keep), parse.GetValue(resume), Models: models);
             var request = new BatchRequest(items, outDir, source, options, parse.GetValue(jobs));
+            var reportsFailed = 0;
+            Func<FinishResult, string?>? afterEach = parse.GetValue(report) ? r =>
+            {
+                var problem = CompareCommand.ReportFinished(r, options.Limits, cancel);
+                if (problem is not null) Interlocked.Increment(ref reportsFailed);
+                return problem;
+            } : null;
             try
             {
-                return BatchView.Summarise(await BatchView.RunAsync(request, cancel));
+                var exit = BatchView.Summarise(await BatchView.RunAsync(request, cancel, afterEach));
+                return exit == ExitCodes.Ok && reportsFailed > 0 ? ExitCodes.SomeFailed : exit;
             }
             catch (BatchCancelledException e)
             {
