@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Reflection;
 using Burnish.Metrics;
 
 namespace Burnish.Report;
@@ -34,15 +33,12 @@ public static class MetricTable
 
     public static IReadOnlyList<MetricRow> Rows(IReadOnlyList<MetricSet> sets)
     {
-        var properties = typeof(MetricSet).GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Where(p => p.PropertyType == typeof(double) || p.PropertyType == typeof(double?))
-            .OrderBy(p => p.MetadataToken); // declaration order
-        return [.. properties.Select(p =>
+        return [.. MetricSet.Names.Select(name =>
         {
-            var values = sets.Select(s => (double?)p.GetValue(s)).Select(v => v is { } d && double.IsFinite(d) ? v : null).ToList();
-            var higher = ImageMetrics.HigherIsBetter(p.Name);
-            var (label, explanation) = Known.GetValueOrDefault(p.Name, (p.Name, ""));
-            return new MetricRow(p.Name, label, explanation, higher, values, Best(values, higher));
+            var values = sets.Select(s => s[name]).Select(v => v is { } d && double.IsFinite(d) ? v : null).ToList();
+            var higher = ImageMetrics.HigherIsBetter(name);
+            var (label, explanation) = Known.GetValueOrDefault(name, (name, ""));
+            return new MetricRow(name, label, explanation, higher, values, Best(values, higher));
         })];
     }
 
