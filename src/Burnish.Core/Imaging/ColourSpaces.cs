@@ -39,6 +39,25 @@ public static class ColourSpaces
         return Tag(transform.Apply(xyz), Enums.Interpretation.Rgb);
     }
 
+    /// <summary>
+    /// Lab back into <paramref name="like"/>'s encoding and band count (no alpha), as float samples: RGB stays RGB,
+    /// grey stays grey (through its grey profile, or for untagged grey as the mean of the sRGB channels, which
+    /// a* = b* = 0 makes equal).
+    /// </summary>
+    public static float[] FromLabSamples(Image lab, WorkImage like)
+    {
+        if (!like.IsGrey) return FromLab(lab, like.Profile).WriteToMemory<float>();
+        if (like.Profile.IsGrey)
+        {
+            using var transform = Create(null, PixelFormat.LabFloat, like.Profile.Icc, PixelFormat.GreyFloat);
+            return transform.Apply(lab).WriteToMemory<float>();
+        }
+        var rgb = FromLab(lab, like.Profile).WriteToMemory<float>();
+        var grey = new float[rgb.Length / 3];
+        for (var i = 0; i < grey.Length; i++) grey[i] = (rgb[i * 3] + rgb[i * 3 + 1] + rgb[i * 3 + 2]) / 3;
+        return grey;
+    }
+
     public static Image WithAlpha(Image colour, Image? alpha) => alpha is null ? colour : colour.Bandjoin(alpha);
 
     /// <summary>Rounds float 0–1 to ushort, clipping out-of-range values.</summary>
