@@ -22,14 +22,23 @@ public static class ColourSpaces
     /// <summary>CIE XYZ (D50 PCS, white Y = 1), float: linear light for operations that must average light.</summary>
     public static Image ToLinear(WorkImage image) => ToPcs(image, PixelFormat.XyzFloat, Enums.Interpretation.Xyz);
 
-    /// <summary>CIE Lab (D50), float: for colour differences.</summary>
-    public static Image ToLab(WorkImage image) => ToPcs(image, PixelFormat.LabFloat, Enums.Interpretation.Lab);
+    /// <summary>
+    /// CIE Lab (D50), float: for colour differences. Computed as LittleCMS does, through PCS XYZ (<see cref="ToLinear"/>,
+    /// so matrix/TRC profiles take the shortcut) and the CIE formula (<see cref="CieLab"/>).
+    /// </summary>
+    public static Image ToLab(WorkImage image)
+    {
+        var samples = ToLinear(image).WriteToMemory<float>();
+        CieLab.FromXyz(samples);
+        return Tag(Image.NewFromMemoryCopy<float>(samples, image.Width, image.Height, 3, Enums.BandFormat.Float), Enums.Interpretation.Lab);
+    }
 
-    /// <summary>Back from <see cref="ToLab"/> into <paramref name="target"/>'s encoding.</summary>
+    /// <summary>Back from <see cref="ToLab"/> into <paramref name="target"/>'s encoding (through PCS XYZ, as <see cref="ToLab"/>).</summary>
     public static Image FromLab(Image lab, ColourProfile target)
     {
-        using var transform = Create(null, PixelFormat.LabFloat, target.Icc, PixelFormat.RgbFloat);
-        return Tag(transform.Apply(lab), Enums.Interpretation.Rgb);
+        var samples = lab.Cast(Enums.BandFormat.Float).WriteToMemory<float>();
+        CieLab.ToXyz(samples);
+        return FromLinear(Tag(Image.NewFromMemoryCopy<float>(samples, lab.Width, lab.Height, 3, Enums.BandFormat.Float), Enums.Interpretation.Xyz), target);
     }
 
     /// <summary>Back from <see cref="ToLinear"/> into <paramref name="target"/>'s encoding.</summary>
