@@ -28,7 +28,9 @@ public static class ColourSpaces
     /// </summary>
     public static Image ToLab(WorkImage image)
     {
-        var samples = ToLinear(image).WriteToMemory<float>();
+        var (colour, format) = Source(image);
+        using var transform = Create(image.Profile.Icc, format, null, PixelFormat.XyzFloat);
+        var samples = transform.ApplySamples(colour);
         CieLab.FromXyz(samples);
         return Tag(Image.NewFromMemoryCopy<float>(samples, image.Width, image.Height, 3, Enums.BandFormat.Float), Enums.Interpretation.Lab);
     }
@@ -55,7 +57,13 @@ public static class ColourSpaces
     /// </summary>
     public static float[] FromLabSamples(Image lab, WorkImage like)
     {
-        if (!like.IsGrey) return FromLab(lab, like.Profile).WriteToMemory<float>();
+        if (!like.IsGrey)
+        {
+            var samples = lab.Cast(Enums.BandFormat.Float).WriteToMemory<float>();
+            CieLab.ToXyz(samples);
+            using var toRgb = Create(null, PixelFormat.XyzFloat, like.Profile.Icc, PixelFormat.RgbFloat);
+            return toRgb.ApplySamples(Image.NewFromMemoryCopy<float>(samples, lab.Width, lab.Height, 3, Enums.BandFormat.Float));
+        }
         if (like.Profile.IsGrey)
         {
             using var transform = Create(null, PixelFormat.LabFloat, like.Profile.Icc, PixelFormat.GreyFloat);

@@ -10,8 +10,9 @@ public static partial class ImageMetrics
 
     /// <summary>
     /// Colour drift: the mean CIEDE2000 between <paramref name="image"/> and <paramref name="reference"/> after both
-    /// are resized (Lanczos3, linear light) to a long edge of <paramref name="size"/> (or the smaller one's own size
-    /// when that is smaller), so that detail and sharpness differences average out and what is left is colour.
+    /// are resized (Lanczos3, linear light, centres aligned) to a long edge of <paramref name="size"/> (or the smaller
+    /// one's own size when that is smaller), so that detail and sharpness differences average out and what is left is
+    /// colour: a Lanczos ×2 or ×4 upscale measures 0.01–0.15 against its source.
     /// Pixels count by the smaller of their two alphas.
     /// </summary>
     public static double DeltaE2000Mean(WorkImage image, WorkImage reference, int size = DriftSize)
@@ -20,12 +21,9 @@ public static partial class ImageMetrics
         ArgumentNullException.ThrowIfNull(reference);
         ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
         CheckAspect(image, reference);
-        // The larger is first brought to the smaller's size, so that both then take the same path down: two different
-        // resampling ratios would leave differences of sharpness (~0.2–0.6 ΔE00 on hard edges) that are not colour.
-        if ((long)image.Width * image.Height > (long)reference.Width * reference.Height) image = ClassicalResize(image, reference.Width, reference.Height);
-        else if ((long)reference.Width * reference.Height > (long)image.Width * image.Height) reference = ClassicalResize(reference, image.Width, image.Height);
-        var shrink = Math.Min(1.0, (double)size / Math.Max(image.Width, image.Height));
-        int w = Math.Max(1, (int)Math.Round(image.Width * shrink)), h = Math.Max(1, (int)Math.Round(image.Height * shrink));
+        var smaller = (long)image.Width * image.Height <= (long)reference.Width * reference.Height ? image : reference;
+        var shrink = Math.Min(1.0, (double)size / Math.Max(smaller.Width, smaller.Height));
+        int w = Math.Max(1, (int)Math.Round(smaller.Width * shrink)), h = Math.Max(1, (int)Math.Round(smaller.Height * shrink));
         var (labA, alphaA) = SmallLab(image, w, h);
         var (labB, alphaB) = SmallLab(reference, w, h);
         double sum = 0, weight = 0;
