@@ -29,9 +29,16 @@ public static class GuidedFilter
         if (guide.LongLength != n || inputs.Count != outputs.Count || inputs.Concat(outputs).Any(p => p.LongLength != n))
             throw new ArgumentException($"planes must hold {width}×{height} samples, one output per input");
 
+        // Six planes in all, reused across inputs: E[I], var(I), a, b, a scratch plane, and the box mean's own.
         var box = new BoxMean(width, height, radius, cancel);
-        var meanI = box.Of(guide);
-        var varI = box.Of(Product(guide, guide, cancel));
+        var meanI = new float[n];
+        var varI = new float[n];
+        var a = new float[n];
+        var b = new float[n];
+        var scratch = new float[n];
+        box.Mean(guide, meanI);
+        Product(guide, guide, scratch, cancel);
+        box.Mean(scratch, varI);
         Variance(varI, meanI, cancel);
 
         for (var c = 0; c < inputs.Count; c++)
@@ -39,29 +46,35 @@ public static class GuidedFilter
             cancel.ThrowIfCancellationRequested();
             var input = inputs[c];
             var self = ReferenceEquals(input, guide);
-            // For the guide itself, E[p] = E[I] and E[Ip] − E[I]E[p] = var(I).
-            var b = self ? (float[])meanI.Clone() : box.Of(input);
-            var a = self ? (float[])varI.Clone() : box.Of(Product(guide, input, cancel));
+            // b = E[p] and a = E[Ip]; for the guide itself E[I] and var(I), which Coefficients then uses as the covariance.
+            if (self)
+            {
+                meanI.CopyTo(b, 0);
+                varI.CopyTo(a, 0);
+            }
+            else
+            {
+                box.Mean(input, b);
+                Product(guide, input, scratch, cancel);
+                box.Mean(scratch, a);
+            }
             Coefficients(a, b, meanI, varI, self, (float)epsilon, cancel);
-            Output(box.Of(a), guide, box.Of(b), outputs[c], cancel);
+            box.Mean(a, scratch); // E[a]
+            box.Mean(b, a); // E[b]
+            Output(scratch, guide, a, outputs[c], cancel);
         }
     }
 
-    private static float[] Product(float[] x, float[] y, CancellationToken cancel)
+    private static void Product(float[] x, float[] y, float[] result, CancellationToken cancel) => Chunks(x.Length, cancel, (start, end) =>
     {
-        var result = GC.AllocateUninitializedArray<float>(x.Length); // every sample is written below
-        Chunks(x.Length, cancel, (start, end) =>
-        {
-            ref var rx = ref MemoryMarshal.GetArrayDataReference(x);
-            ref var ry = ref MemoryMarshal.GetArrayDataReference(y);
-            ref var rr = ref MemoryMarshal.GetArrayDataReference(result);
-            var i = start;
-            for (; i + Lanes <= end; i += Lanes)
-                (Vector256.LoadUnsafe(ref rx, (nuint)i) * Vector256.LoadUnsafe(ref ry, (nuint)i)).StoreUnsafe(ref rr, (nuint)i);
-            for (; i < end; i++) result[i] = x[i] * y[i];
-        });
-        return result;
-    }
+        ref var rx = ref MemoryMarshal.GetArrayDataReference(x);
+        ref var ry = ref MemoryMarshal.GetArrayDataReference(y);
+        ref var rr = ref MemoryMarshal.GetArrayDataReference(result);
+        var i = start;
+        for (; i + Lanes <= end; i += Lanes)
+            (Vector256.LoadUnsafe(ref rx, (nuint)i) * Vector256.LoadUnsafe(ref ry, (nuint)i)).StoreUnsafe(ref rr, (nuint)i);
+        for (; i < end; i++) result[i] = x[i] * y[i];
+    });
 
     // E[I²] → var(I) = E[I²] − E[I]², in place; never below 0 (float rounding on flat areas).
     private static void Variance(float[] corr, float[] mean, CancellationToken cancel) => Chunks(corr.Length, cancel, (start, end) =>
@@ -130,7 +143,7 @@ public static class GuidedFilter
 
     /// <summary>
     /// Means over the (2r+1)² window clipped to the plane: a horizontal running sum per row, then a vertical running
-    /// sum per column strip, both in double.
+    /// sum per column strip, both in double. One instance serves one caller at a time (it keeps its scratch plane).
     /// </summary>
     public sealed class BoxMean
     {
@@ -138,6 +151,7 @@ public static class GuidedFilter
         private readonly int width, height, radius;
         private readonly float[] inverseX, inverseY;
         private readonly ParallelOptions options;
+        private float[]? rows; // the horizontal pass, kept for the next call
 
         public BoxMean(int width, int height, int radius, CancellationToken cancel = default)
         {
@@ -154,17 +168,24 @@ public static class GuidedFilter
         /// <summary>The box mean of <paramref name="plane"/>, as a new plane.</summary>
         public float[] Of(float[] plane)
         {
-            var rows = GC.AllocateUninitializedArray<float>(plane.Length); // every sample is written by Horizontal
+            var result = GC.AllocateUninitializedArray<float>(plane.Length); // every sample is written by Vertical
+            Mean(plane, result);
+            return result;
+        }
+
+        /// <summary>The box mean of <paramref name="plane"/> into <paramref name="result"/> (not the same array).</summary>
+        public void Mean(float[] plane, float[] result)
+        {
+            if (ReferenceEquals(plane, result)) throw new ArgumentException("the result must not be the input plane", nameof(result));
+            rows ??= GC.AllocateUninitializedArray<float>(plane.Length); // every sample is written by Horizontal
             var groups = (height + 3) / 4;
             Parallel.For(0, groups, options, g => Horizontal(plane, rows, g * 4, Math.Min(height, g * 4 + 4)));
-            var result = GC.AllocateUninitializedArray<float>(plane.Length);
             var strips = (width + StripWidth - 1) / StripWidth;
             Parallel.For(0, strips, options, () => new double[StripWidth], (s, _, sums) =>
             {
                 Vertical(rows, result, s * StripWidth, Math.Min(width, (s + 1) * StripWidth), sums);
                 return sums;
             }, _ => { });
-            return result;
         }
 
         // Rows y0..y1 (up to four) side by side, so their four sums are independent chains.
