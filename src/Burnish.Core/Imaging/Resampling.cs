@@ -6,8 +6,9 @@ namespace Burnish.Imaging;
 /// Lanczos3 resampling to an exact size with pixel centres aligned: output pixel i samples input (i + ½)/s − ½, as
 /// AI upscalers and the SR benchmarks assume. When libvips 8.18's resize enlarges, it samples input i/s − ½ on both
 /// axes (half an output pixel off, and a half-pixel interpolation even on an axis whose scale is 1); enlarging by 2s
-/// and keeping the odd samples, (2m + 1)/(2s) − ½ = (m + ½)/s − ½, lands exactly on the centres. Reductions are
-/// libvips' own, which are centred. The price: the enlargement computes four times the output pixels.
+/// and keeping the odd samples, (2m + 1)/(2s) − ½ = (m + ½)/s − ½, lands exactly on the centres. The price: the
+/// enlargement computes four times the output pixels. Reductions are libvips' own: centred by 2 and 4 (and 1.5),
+/// but by 3 its reduce samples (m + ½)·3, half an input pixel off; not corrected here.
 /// </summary>
 public static class Resampling
 {

@@ -14,15 +14,15 @@ public sealed record CleanupParams
     public static CleanupParams Default { get; } = new();
 
     /// <summary>Nothing at all: the stage returns its input.</summary>
-    public static CleanupParams Off { get; } = new() { Halo = 0, Detail = 1, Colour = false };
+    public static CleanupParams Off { get; } = new() { Halo = 0, Colour = false };
 
     [Doc("Halo suppression: how far overshoot around strong edges, beyond the local range of a Lanczos upscale of the source, is pulled back into that range. 0 leaves halos alone, 1 removes them.")]
     [Range(0, 1)]
     public double Halo { get; init; } = 0.5;
 
-    [Doc("Detail strength: how much of the AI's fine texture is kept, per frequency band, against a Lanczos upscale of the source. 1 is the AI result untouched, 0 the Lanczos upscale; the finest bands follow this value, coarser bands (edges, shapes) are kept more.")]
+    [Doc("Detail strength: how much of the AI's fine texture is kept, per frequency band, against a Lanczos upscale of the source. 1 (the default) is the AI result untouched, 0 the Lanczos upscale; the finest bands follow this value, coarser bands (edges, shapes) are kept more. Lower it (0.6–0.8) to calm busy or invented texture.")]
     [Range(0, 1)]
-    public double Detail { get; init; } = 0.9;
+    public double Detail { get; init; } = 1;
 
     [Doc("Colour-drift fix: match the low-frequency colour (a*, b*) of the result to the source, keeping the AI's fine detail.")]
     public bool Colour { get; init; } = true;
