@@ -22,14 +22,25 @@ public static class ColourSpaces
     /// <summary>CIE XYZ (D50 PCS, white Y = 1), float: linear light for operations that must average light.</summary>
     public static Image ToLinear(WorkImage image) => ToPcs(image, PixelFormat.XyzFloat, Enums.Interpretation.Xyz);
 
-    /// <summary>CIE Lab (D50), float: for colour differences.</summary>
-    public static Image ToLab(WorkImage image) => ToPcs(image, PixelFormat.LabFloat, Enums.Interpretation.Lab);
+    /// <summary>
+    /// CIE Lab (D50), float: for colour differences. Computed as LittleCMS does, through PCS XYZ (<see cref="ToLinear"/>,
+    /// so matrix/TRC profiles take the shortcut) and the CIE formula (<see cref="CieLab"/>).
+    /// </summary>
+    public static Image ToLab(WorkImage image)
+    {
+        var (colour, format) = Source(image);
+        using var transform = Create(image.Profile.Icc, format, null, PixelFormat.XyzFloat);
+        var samples = transform.ApplySamples(colour);
+        CieLab.FromXyz(samples);
+        return Tag(Image.NewFromMemoryCopy<float>(samples, image.Width, image.Height, 3, Enums.BandFormat.Float), Enums.Interpretation.Lab);
+    }
 
-    /// <summary>Back from <see cref="ToLab"/> into <paramref name="target"/>'s encoding.</summary>
+    /// <summary>Back from <see cref="ToLab"/> into <paramref name="target"/>'s encoding (through PCS XYZ, as <see cref="ToLab"/>).</summary>
     public static Image FromLab(Image lab, ColourProfile target)
     {
-        using var transform = Create(null, PixelFormat.LabFloat, target.Icc, PixelFormat.RgbFloat);
-        return Tag(transform.Apply(lab), Enums.Interpretation.Rgb);
+        var samples = lab.Cast(Enums.BandFormat.Float).WriteToMemory<float>();
+        CieLab.ToXyz(samples);
+        return FromLinear(Tag(Image.NewFromMemoryCopy<float>(samples, lab.Width, lab.Height, 3, Enums.BandFormat.Float), Enums.Interpretation.Xyz), target);
     }
 
     /// <summary>Back from <see cref="ToLinear"/> into <paramref name="target"/>'s encoding.</summary>
@@ -37,6 +48,31 @@ public static class ColourSpaces
     {
         using var transform = Create(null, PixelFormat.XyzFloat, target.Icc, PixelFormat.RgbFloat);
         return Tag(transform.Apply(xyz), Enums.Interpretation.Rgb);
+    }
+
+    /// <summary>
+    /// Lab back into <paramref name="like"/>'s encoding and band count (no alpha), as float samples: RGB stays RGB,
+    /// grey stays grey (through its grey profile, or for untagged grey as the mean of the sRGB channels, which
+    /// a* = b* = 0 makes equal).
+    /// </summary>
+    public static float[] FromLabSamples(Image lab, WorkImage like)
+    {
+        if (!like.IsGrey)
+        {
+            var samples = lab.Cast(Enums.BandFormat.Float).WriteToMemory<float>();
+            CieLab.ToXyz(samples);
+            using var toRgb = Create(null, PixelFormat.XyzFloat, like.Profile.Icc, PixelFormat.RgbFloat);
+            return toRgb.ApplySamples(Image.NewFromMemoryCopy<float>(samples, lab.Width, lab.Height, 3, Enums.BandFormat.Float));
+        }
+        if (like.Profile.IsGrey)
+        {
+            using var transform = Create(null, PixelFormat.LabFloat, like.Profile.Icc, PixelFormat.GreyFloat);
+            return transform.Apply(lab).WriteToMemory<float>();
+        }
+        var rgb = FromLab(lab, like.Profile).WriteToMemory<float>();
+        var grey = new float[rgb.Length / 3];
+        for (var i = 0; i < grey.Length; i++) grey[i] = (rgb[i * 3] + rgb[i * 3 + 1] + rgb[i * 3 + 2]) / 3;
+        return grey;
     }
 
     public static Image WithAlpha(Image colour, Image? alpha) => alpha is null ? colour : colour.Bandjoin(alpha);

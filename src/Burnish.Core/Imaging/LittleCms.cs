@@ -93,7 +93,12 @@ public sealed class LittleCms : IDisposable
     }
 
     /// <summary>Runs the transform over a float image, a strip of rows at a time, in parallel.</summary>
-    public unsafe Image Apply(Image image)
+    public Image Apply(Image image) =>
+        // libvips takes a copy: an image over a pinned managed array keeps the array alive past the image's use.
+        Image.NewFromMemoryCopy<float>(ApplySamples(image), image.Width, image.Height, outBands, Enums.BandFormat.Float);
+
+    /// <summary>The same, into interleaved float samples in managed memory (no libvips copy).</summary>
+    public unsafe float[] ApplySamples(Image image)
     {
         if (image.Bands != inBands) throw new ArgumentException($"expected {inBands} bands, got {image.Bands}", nameof(image));
         var source = image.Cast(Enums.BandFormat.Float);
@@ -115,8 +120,7 @@ public sealed class LittleCms : IDisposable
             fixed (float* dst = &output[(long)y * w * outBands])
                 cmsDoTransform(transform, src, dst, (uint)(w * rows));
         });
-        // libvips takes a copy: an image over a pinned managed array keeps the array alive past the image's use.
-        return Image.NewFromMemoryCopy<float>(output, w, h, outBands, Enums.BandFormat.Float);
+        return output;
     }
 
     private void Shortcut(ReadOnlySpan<float> source, Span<float> target)

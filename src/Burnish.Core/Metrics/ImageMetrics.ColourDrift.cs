@@ -5,13 +5,17 @@ namespace Burnish.Metrics;
 
 public static partial class ImageMetrics
 {
-    /// <summary>The long edge, in pixels, both images are brought down to before their colours are compared.</summary>
+    /// <summary>The long edge, in pixels, both images are brought down to before their colours are compared (at most).</summary>
     public const int DriftSize = 128;
+
+    /// <summary>The comparison is also at least this many times smaller than the smaller image, so a small source is not compared pixel for pixel.</summary>
+    public const int DriftReduction = 4;
 
     /// <summary>
     /// Colour drift: the mean CIEDE2000 between <paramref name="image"/> and <paramref name="reference"/> after both
-    /// are resized (Lanczos3, linear light) to a long edge of <paramref name="size"/> (or the smaller one's own size
-    /// when that is smaller), so that detail and sharpness differences average out and what is left is colour.
+    /// are resized (Lanczos3, linear light, centres aligned) to a long edge of <paramref name="size"/>, or a quarter
+    /// of the smaller one's when that is less (<see cref="DriftReduction"/>), so that detail and sharpness differences
+    /// average out and what is left is colour: a Lanczos ×2 or ×4 upscale measures 0.01–0.15 against its source.
     /// Pixels count by the smaller of their two alphas.
     /// </summary>
     public static double DeltaE2000Mean(WorkImage image, WorkImage reference, int size = DriftSize)
@@ -20,12 +24,10 @@ public static partial class ImageMetrics
         ArgumentNullException.ThrowIfNull(reference);
         ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
         CheckAspect(image, reference);
-        // The larger is first brought to the smaller's size, so that both then take the same path down: two different
-        // resampling ratios would leave differences of sharpness (~0.2–0.6 ΔE00 on hard edges) that are not colour.
-        if ((long)image.Width * image.Height > (long)reference.Width * reference.Height) image = ClassicalResize(image, reference.Width, reference.Height);
-        else if ((long)reference.Width * reference.Height > (long)image.Width * image.Height) reference = ClassicalResize(reference, image.Width, image.Height);
-        var shrink = Math.Min(1.0, (double)size / Math.Max(image.Width, image.Height));
-        int w = Math.Max(1, (int)Math.Round(image.Width * shrink)), h = Math.Max(1, (int)Math.Round(image.Height * shrink));
+        var smaller = (long)image.Width * image.Height <= (long)reference.Width * reference.Height ? image : reference;
+        var longEdge = Math.Max(smaller.Width, smaller.Height);
+        var shrink = Math.Min((double)size, Math.Max(1.0, (double)longEdge / DriftReduction)) / longEdge;
+        int w = Math.Max(1, (int)Math.Round(smaller.Width * shrink)), h = Math.Max(1, (int)Math.Round(smaller.Height * shrink));
         var (labA, alphaA) = SmallLab(image, w, h);
         var (labB, alphaB) = SmallLab(reference, w, h);
         double sum = 0, weight = 0;

@@ -15,7 +15,8 @@ public static partial class ImageMetrics
     /// <summary>
     /// Every metric of <paramref name="image"/>. With a <paramref name="reference"/> of another size (the source of
     /// an upscale), the halo is measured against the reference upscaled with Lanczos in linear light, colour drift
-    /// on both downsampled to one small size, and PSNR/SSIM are null.
+    /// on both downsampled to one small size, and PSNR/SSIM are null. A reference whose aspect ratio differs by more
+    /// than 2 % is not the same picture: <see cref="BurnishException"/>.
     /// </summary>
     public static MetricSet Measure(WorkImage image, WorkImage? reference = null, CancellationToken cancel = default)
     {

@@ -1,3 +1,4 @@
+using Burnish.Stages.Cleanup;
 using Burnish.Stages.Export;
 using Burnish.Stages.Grade;
 using Burnish.Stages.Sharpen;
@@ -26,8 +27,8 @@ public sealed record Recipe : ISelfValidating
     [Doc("AI super-resolution on ONNX Runtime: bundled ESRGAN models or your own .onnx, over seamless tiles, to a scale or an exact size. Leave it out for none.")]
     public UpscaleParams? Upscale { get; init; }
 
-    [Doc("Halo, plastic-skin and colour-drift cleanup. Not in this version yet.")]
-    public PlannedSection? Cleanup { get; init; }
+    [Doc("Cleanup after an AI upscale: halo suppression, detail strength per frequency band, masked softening and the colour-drift fix, each against a Lanczos upscale of the source. Leave it out for none; an empty section is the light touch.")]
+    public CleanupParams? Cleanup { get; init; }
 
     [Doc("Colour grade: white balance, exposure, tone curve, split toning, saturation and vibrance. Leave it out for none.")]
     public GradeParams? Grade { get; init; }

@@ -51,6 +51,8 @@ public static class RecipeTemplate
             }
             else if (value is null)
                 Comment($"{key}:");
+            else if (value is IList { Count: 0 })
+                Key($"{key}: []");
             else if (value is IList list)
             {
                 Key($"{key}:");

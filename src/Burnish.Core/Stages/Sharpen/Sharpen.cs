@@ -58,7 +58,7 @@ public static class Sharpen
         // Only the pixels whose L* moved go back through LittleCMS; every other pixel keeps its exact input value.
         for (var j = 0; j < changed.Length; j++) lab[changed[j] * 3L] = sharpened[changed[j]];
         var colour = image.Colour.Cast(Enums.BandFormat.Float).WriteToMemory<float>();
-        var converted = FromLab(Gather(lab, changed), image);
+        var converted = ColourSpaces.FromLabSamples(Gather(lab, changed), image);
         var bands = image.ColourBands;
         for (var j = 0; j < changed.Length; j++)
             for (var c = 0; c < bands; c++)
@@ -118,21 +118,5 @@ public static class Sharpen
             packed[j * 3L + 2] = lab[src + 2];
         }
         return Image.NewFromMemoryCopy<float>(packed, width, height, 3, Enums.BandFormat.Float).Copy(interpretation: Enums.Interpretation.Lab);
-    }
-
-    // Lab back into the image's encoding; grey stays grey.
-    private static float[] FromLab(Image lab, WorkImage like)
-    {
-        if (!like.IsGrey) return ColourSpaces.FromLab(lab, like.Profile).WriteToMemory<float>();
-        if (like.Profile.IsGrey)
-        {
-            using var transform = LittleCms.Create(null, LittleCms.PixelFormat.LabFloat, like.Profile.Icc, LittleCms.PixelFormat.GreyFloat);
-            return transform.Apply(lab).WriteToMemory<float>();
-        }
-        // Untagged grey is sRGB-encoded grey (ColourSpaces widens it to RGB): a* = b* = 0 comes back as R = G = B.
-        var rgb = ColourSpaces.FromLab(lab, like.Profile).WriteToMemory<float>();
-        var grey = new float[rgb.Length / 3];
-        for (var i = 0; i < grey.Length; i++) grey[i] = (rgb[i * 3] + rgb[i * 3 + 1] + rgb[i * 3 + 2]) / 3;
-        return grey;
     }
 }

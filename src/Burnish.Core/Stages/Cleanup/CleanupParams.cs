@@ -1,0 +1,92 @@
+using System.Globalization;
+using Burnish.Recipes;
+
+namespace Burnish.Stages.Cleanup;
+
+/// <summary>
+/// The cleanup stage after an AI upscale (recipe section <c>cleanup:</c>): halo suppression, per-band detail
+/// strength, masked edge-preserving softening and the colour-drift fix, each measured against a classical Lanczos
+/// upscale of the source. The property defaults are the light touch (<see cref="Default"/>).
+/// </summary>
+public sealed record CleanupParams
+{
+    /// <summary>The light touch: every property at its default.</summary>
+    public static CleanupParams Default { get; } = new();
+
+    /// <summary>Nothing at all: the stage returns its input.</summary>
+    public static CleanupParams Off { get; } = new() { Halo = 0, Colour = false };
+
+    [Doc("Halo suppression: how far overshoot around strong edges, beyond the local range of a Lanczos upscale of the source, is pulled back into that range. 0 leaves halos alone, 1 removes them.")]
+    [Range(0, 1)]
+    public double Halo { get; init; } = 0.5;
+
+    [Doc("Detail strength: how much of the AI's fine texture is kept, per frequency band, against a Lanczos upscale of the source. 1 (the default) is the AI result untouched, 0 the Lanczos upscale; the finest bands follow this value, coarser bands (edges, shapes) are kept more. Lower it (0.6–0.8) to calm busy or invented texture.")]
+    [Range(0, 1)]
+    public double Detail { get; init; } = 1;
+
+    [Doc("Colour-drift fix: match the low-frequency colour (a*, b*) of the result to the source, keeping the AI's fine detail.")]
+    public bool Colour { get; init; } = true;
+
+    [Doc("With the colour fix: match low-frequency lightness (L*) to the source too, for upscalers that shift brightness.")]
+    public bool ColourLightness { get; init; }
+
+    [Doc("Scale of the colour match, a gaussian sigma in source pixels: colour that varies more slowly than this comes from the source.")]
+    [Range(0.5, 64)]
+    public double ColourRadius { get; init; } = 2;
+
+    [Doc("Masked, edge-preserving softening (a guided filter) for a busy patch or over-crisp skin: a list of regions, each with a mask image or a box. Empty by default.")]
+    public IReadOnlyList<SoftenRegion> Soften { get; init; } = [];
+}
+
+/// <summary>One region to soften: a mask image or a box, and how strongly.</summary>
+public sealed record SoftenRegion : ISelfValidating
+{
+    [Doc("A mask image: white softens, black keeps, grey blends (alpha, when present, multiplies). Any size with the image's aspect ratio; it is resized to the output. Relative paths are from the current folder.")]
+    public string? Mask { get; init; }
+
+    [Doc("A box instead of a mask: \"x,y,w,h\" in output pixels (the upscaled image).")]
+    public string? Box { get; init; }
+
+    [Doc("How much of the softened result replaces the image inside the region: 0 none, 1 all of it.")]
+    [Range(0, 1)]
+    public double Amount { get; init; } = 0.5;
+
+    [Doc("Guided-filter radius in output pixels: roughly the size of the texture that is smoothed away.")]
+    [Range(1, 64)]
+    public int Radius { get; init; } = 4;
+
+    [Doc("Edge contrast in L* units that survives: variation well below this is smoothed, edges well above it are kept (the guided filter's ε is its square).")]
+    [Range(0.5, 50)]
+    public double Edge { get; init; } = 5;
+
+    [Doc("Feather: a gaussian sigma in output pixels that softens the region's border, so the change fades in.")]
+    [Range(0, 256)]
+    public double Feather { get; init; } = 4;
+
+    public IEnumerable<(string? Key, string Message)> Problems()
+    {
+        var hasMask = !string.IsNullOrWhiteSpace(Mask);
+        var hasBox = !string.IsNullOrWhiteSpace(Box);
+        if (hasMask == hasBox)
+            yield return (null, hasMask ? "give either mask or box, not both" : "a soften region needs a mask (an image path) or a box (x,y,w,h)");
+        if (hasBox && ParseBox(Box!) is null)
+            yield return ("box", $"'{Box}' is not a box: write x,y,w,h in whole output pixels, with w and h above 0");
+    }
+
+    /// <summary>The box as whole pixels, or null when it is not "x,y,w,h" with w, h &gt; 0 and x, y ≥ 0.</summary>
+    public static PixelBox? ParseBox(string text)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        if (parts.Length != 4) return null;
+        var v = new int[4];
+        for (var i = 0; i < 4; i++)
+            if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out v[i])) return null;
+        return v[2] > 0 && v[3] > 0 ? new PixelBox(v[0], v[1], v[2], v[3]) : null;
+    }
+}
+
+/// <summary>A rectangle in output pixels.</summary>
+public readonly record struct PixelBox(int X, int Y, int Width, int Height)
+{
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{X},{Y},{Width},{Height}");
+}
