@@ -73,6 +73,7 @@ public class UpscaleCommandTests
         ws.Write("r.yaml", """
             version: 1
             upscale: {model: esrgan-slim, scale: 2, tile: 128}
+            cleanup: {}
             export:
               master: {format: png, space: display-p3}
               copies: []
@@ -89,6 +90,11 @@ public class UpscaleCommandTests
         var measured = stage.GetProperty("measurements");
         Assert.True(measured.GetProperty("tiles").GetDouble() > 1, "a 128 px tile should cut a 342×256 image");
         Assert.Equal(0, measured.GetProperty("pass1.feather").GetDouble());
+        // Cleanup runs after the upscale at its light-touch defaults and records the colour drift before and after.
+        var cleanup = doc.RootElement.GetProperty("stages").EnumerateArray().Single(s => s.GetProperty("stage").GetString() == "cleanup");
+        Assert.Equal("done", cleanup.GetProperty("status").GetString());
+        var drift = cleanup.GetProperty("measurements");
+        Assert.True(drift.GetProperty("colour_drift_de00_after").GetDouble() <= drift.GetProperty("colour_drift_de00_before").GetDouble() + 1e-9);
         var model = doc.RootElement.GetProperty("models").EnumerateArray().Single();
         Assert.Equal("esrgan-slim-x2", model.GetProperty("name").GetString());
         Assert.Matches("^[0-9a-f]{64}$", model.GetProperty("sha256").GetString()!);

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Burnish.Imaging;
 using Burnish.IO;
 using Burnish.Recipes;
+using Burnish.Stages.Cleanup;
 using Burnish.Stages.Export;
 using Burnish.Stages.Grade.Lut;
 using Burnish.Stages.Sharpen;
@@ -33,6 +34,8 @@ public sealed record RecipeSource(Recipe Recipe, string Origin)
     public string Sha256 { get; } = RecipeReader.Hash(Recipe);
 
     public CubeLut? Lut { get; } = Recipe.Grade?.Lut is { } lut ? LutFile.Load(lut.File) : null;
+
+    public SoftenMasks SoftenMasks { get; } = Recipe.Cleanup is { } c ? SoftenMasks.Load(c) : SoftenMasks.None;
 }
 
 public enum FinishStatus { Finished, Skipped, Failed, Cancelled }
@@ -87,6 +90,8 @@ public static class Finisher
         var sidecarDir = Path.GetDirectoryName(Path.GetFullPath(names.Sidecar))!;
         var image = loaded.Image;
         var models = new List<ModelRecord>();
+        // Cleanup compares the upscale with what went into it; without an upscale it has nothing to calm.
+        WorkImage? beforeUpscale = null;
 
         void KeepIntermediate(StageId stage, string suffix, WorkImage result)
         {
@@ -104,6 +109,7 @@ public static class Finisher
             switch (stage)
             {
                 case StageId.Upscale when recipe.Upscale is { } upscale:
+                    beforeUpscale = image;
                     var engine = options.Models ?? throw new InvalidOperationException("the recipe upscales but the run has no models");
                     using (var upscaled = Stages.Upscale.Upscale.Apply(image, upscale, engine, tiles, cancel))
                     {
@@ -117,7 +123,20 @@ public static class Finisher
                 case StageId.Upscale:
                     stages.Add(new StageRecord(stage.Key(), "not in recipe", null, 0, [], Empty));
                     break;
-                case StageId.Repair or StageId.Outpaint or StageId.Cleanup:
+                case StageId.Cleanup when recipe.Cleanup is { } cleanup && beforeUpscale is not null:
+                    var (cleaned, cleanupReport) = Stages.Cleanup.Cleanup.Apply(image, beforeUpscale, cleanup, source.SoftenMasks, cancel);
+                    image = cleaned;
+                    KeepIntermediate(stage, "", image);
+                    stages.Add(new StageRecord(stage.Key(), Stages.Cleanup.Cleanup.IsIdentity(cleanup) ? "identity" : "done",
+                        JsonSerializer.SerializeToElement(cleanup, Lineage.Json), stageClock.Elapsed.TotalMilliseconds, cleanupReport.Warnings, cleanupReport.Measurements));
+                    break;
+                case StageId.Cleanup when recipe.Cleanup is not null:
+                    stages.Add(new StageRecord(stage.Key(), "skipped: no AI stage before it", null, 0, [], Empty));
+                    break;
+                case StageId.Cleanup:
+                    stages.Add(new StageRecord(stage.Key(), "not in recipe", null, 0, [], Empty));
+                    break;
+                case StageId.Repair or StageId.Outpaint:
                     stages.Add(new StageRecord(stage.Key(), "not in this version", null, 0, [], Empty));
                     break;
                 case StageId.Grade when recipe.Grade is { } grade:
