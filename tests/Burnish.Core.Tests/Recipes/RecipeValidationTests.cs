@@ -53,12 +53,15 @@ public class RecipeValidationTests
     }
 
     [Fact]
-    public void Stages_not_built_yet_accept_an_empty_section_and_refuse_keys()
+    public void Upscale_keys_are_validated_with_their_place()
     {
         Assert.NotNull(RecipeReader.Parse("version: 1\nupscale: {}\ngrade:\n", "r.yaml"));
-        var p = Assert.Single(Problems("version: 1\nupscale:\n  scale: 4\n").Problems);
-        Assert.Equal((3, 3), (p.Line, p.Column));
-        Assert.Contains("'upscale' is not available in this version", p.Message);
+        var e = Problems("version: 1\nupscale:\n  scal: 4\n  tile: 10\n  passes: [2, 5]\n  target: {long_edge: 900}\n");
+        Assert.Contains(e.Problems, p => (p.Line, p.Column) == (3, 3) && p.Message.Contains("did you mean 'scale'"));
+        Assert.Contains(e.Problems, p => p.Line == 4 && p.Message.Contains("tile must be auto or a whole number from 32 to 4096"));
+        Assert.Contains(e.Problems, p => p.Line == 5 && p.Message.Contains("each pass is a model scale"));
+        var both = Assert.Single(Problems("version: 1\nupscale:\n  scale: 2\n  target: {long_edge: 900}\n").Problems);
+        Assert.Contains("give scale or target, not both", both.Message);
     }
 
     [Fact]
