@@ -97,6 +97,45 @@ public class TextDetectorTests(TextDetectorFixture fixture, ITestOutputHelper ou
         Assert.True(masked < 0.02, $"{masked:P3} of a generation without text is masked");
     }
 
+    [Fact]
+    public void MaskIsTheRegionsGrownByADisc()
+    {
+        // One region covering pixel (10, 10) alone, dilated by 3: the disc dx² + dy² ≤ r² + r, rows of 3, 5, 7, 7, 7, 5
+        // and 3 pixels, 37 in all.
+        PixelPoint[] square = [new(9.6, 9.6), new(10.4, 9.6), new(10.4, 10.4), new(9.6, 10.4)];
+        var mask = Fixtures.Pixels(TextDetector.Rasterise([new TextRegion(square, 1)], 21, 21, 3));
+        for (var y = 0; y < 21; y++)
+            for (var x = 0; x < 21; x++)
+            {
+                var (dx, dy) = (x - 10, y - 10);
+                Assert.Equal(dx * dx + dy * dy <= 12 ? 1f : 0f, mask[y * 21 + x]);
+            }
+        Assert.Equal(37, mask.Count(v => v == 1f));
+        Assert.All(Fixtures.Pixels(TextDetector.Rasterise([], 21, 21, 3)), v => Assert.Equal(0f, v));
+    }
+
+    [Fact]
+    public void ModelThatIsNotATextDetectorIsRefused()
+    {
+        using var dir = new TempDir();
+        var g = new Burnish.Models.Onnx.OnnxGraphBuilder();
+        var x = g.Input("x", [1, 3, "h", "w"]);
+        g.Node("Relu", [x], "y");
+        g.Output("y", [1, 3, "h", "w"]);
+        g.Save(dir.File("not-db.onnx"));
+        var e = Assert.Throws<BurnishException>(() => new TextDetector(dir.File("not-db.onnx")));
+        Assert.Contains("not a DB text detector", e.Message);
+        Assert.Contains("file not found", Assert.Throws<BurnishException>(() => new TextDetector(dir.File("missing.onnx"))).Message);
+    }
+
+    [Fact]
+    public void CancelledDetectionStops()
+    {
+        using var cancel = new CancellationTokenSource();
+        cancel.Cancel();
+        Assert.ThrowsAny<OperationCanceledException>(() => detector.Detect(Load("sd15-statue.jpg"), TextMaskParams.Default, cancel.Token));
+    }
+
     internal static WorkImage Load(string file)
     {
         var pixels = Image.NewFromFile(Fixtures.PathOf("textmask", file), access: Enums.Access.Random);
