@@ -10,7 +10,8 @@ if ! command -v dotnet >/dev/null; then
 fi
 missing=()
 ldconfig -p 2>/dev/null | grep -q 'liblcms2\.so\.2' || missing+=(liblcms2-2)
-[[ -n "$(fc-list 2>/dev/null | head -n 1)" ]] || missing+=(fonts-dejavu-core fontconfig)
+# The text-mask tests render their text in DejaVu Sans.
+fc-list 2>/dev/null | grep -qi "DejaVu Sans" || missing+=(fonts-dejavu-core fontconfig)
 command -v npm >/dev/null || missing+=(nodejs npm)
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
 if [[ ${#missing[@]} -gt 0 ]]; then
