@@ -7,6 +7,7 @@ using Burnish.IO;
 using Burnish.Recipes;
 using Burnish.Stages.Export;
 using Burnish.Stages.Grade.Lut;
+using Burnish.Stages.Repair;
 using Burnish.Stages.Sharpen;
 
 namespace Burnish.Pipeline;
@@ -30,6 +31,8 @@ public sealed record RecipeSource(Recipe Recipe, string Origin)
     public string Sha256 { get; } = RecipeReader.Hash(Recipe);
 
     public CubeLut? Lut { get; } = Recipe.Grade?.Lut is { } lut ? LutFile.Load(lut.File) : null;
+
+    public RepairPlan? Repair { get; } = Recipe.Repair is { Count: > 0 } passes ? RepairPlan.Load(passes) : null;
 }
 
 public enum FinishStatus { Finished, Skipped, Failed, Cancelled }
@@ -99,6 +102,16 @@ public static class Finisher
             var stageClock = Stopwatch.StartNew();
             switch (stage)
             {
+                case StageId.Repair when source.Repair is { } repair:
+                    var (repaired, repairReport) = Stages.Repair.Repair.Apply(image, repair, cancel);
+                    image = repaired;
+                    KeepIntermediate(stage, "", image);
+                    stages.Add(new StageRecord(stage.Key(), "done", JsonSerializer.SerializeToElement(repairReport.Passes, Lineage.Json),
+                        stageClock.Elapsed.TotalMilliseconds, repairReport.Warnings, repairReport.ToStageReport().Measurements));
+                    break;
+                case StageId.Repair:
+                    stages.Add(new StageRecord(stage.Key(), "not in recipe", null, 0, [], Empty));
+                    break;
                 case StageId.Repair or StageId.Outpaint or StageId.Upscale or StageId.Cleanup:
                     stages.Add(new StageRecord(stage.Key(), "not in this version", null, 0, [], Empty));
                     break;
