@@ -83,4 +83,18 @@ internal static class PatchDistance
             }
         return (float)sum;
     }
+
+    /// <summary><see cref="WeightedSsd"/> written plainly.</summary>
+    public static float WeightedSsdScalar(float[] px, float[] weights, int width, int size, int a, int b)
+    {
+        double sum = 0;
+        for (var row = 0; row < size; row++)
+            for (var k = 0; k < size * 4; k++)
+            {
+                var i = (a + row * width) * 4 + k;
+                double d = px[i] - px[(b + row * width) * 4 + k];
+                sum += weights[i] * d * d;
+            }
+        return (float)sum;
+    }
 }
