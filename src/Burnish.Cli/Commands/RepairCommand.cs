@@ -25,15 +25,13 @@ public static class RepairCommand
         var box = new Option<string[]>("--box") { Description = "A box to repair, x,y,width,height in pixels or percentages (10%); repeatable.", AllowMultipleArgumentsPerToken = false };
         var ellipse = new Option<string[]>("--ellipse") { Description = "An ellipse to repair, centre-x,centre-y,radius-x,radius-y in pixels or percentages; repeatable." };
         var invert = new Option<bool>("--invert") { Description = "Read the mask image the other way round: black = repair." };
-        var method = new Option<RepairMethod>("--method") { Description = "fill (content-aware, the default) or telea (thin scratches).", DefaultValueFactory = _ => RepairMethod.Fill };
+        var method = new Option<string>("--method") { Description = "fill (content-aware, the default) or telea (thin scratches).", DefaultValueFactory = _ => "fill" };
         var feather = new Option<double>("--feather") { Description = "Soften the mask's edge outwards, Gaussian sigma in pixels." };
         var grow = new Option<double>("--grow") { Description = "Grow the mask by this many pixels." };
         var shrink = new Option<double>("--shrink") { Description = "Shrink the mask by this many pixels." };
         var seed = new Option<int>("--seed") { Description = "Seed of the fill: the same seed gives the same pixels." };
         var force = new Option<bool>("--force") { Description = "Overwrite an existing output file (never the input)." };
         var maxPixels = CommonOptions.MaxPixels();
-        foreach (var (option, key) in new (Option, string)[] { (feather, "feather"), (grow, "grow"), (shrink, "shrink"), (seed, "seed") })
-            option.Validators.Add(r => CheckRange(r, option.Name, key));
 
         var command = new Command("repair", "Repair one image: fill what a mask, boxes or ellipses cover from the image's own content.")
         {
@@ -46,6 +44,9 @@ public static class RepairCommand
             var kind = OutputKind(outPath);
             if (Path.GetFullPath(inPath) == Path.GetFullPath(outPath)) throw new BurnishException($"{outPath}: would overwrite the input; write the repair to another file");
             if (File.Exists(outPath) && !parse.GetValue(force)) throw new BurnishException($"{outPath}: already exists (use --force to overwrite)");
+            foreach (var (name, key, value) in new[] { ("--feather", "feather", parse.GetValue(feather)), ("--grow", "grow", parse.GetValue(grow)),
+                         ("--shrink", "shrink", parse.GetValue(shrink)), ("--seed", "seed", parse.GetValue(seed)) })
+                CheckRange(name, key, value);
             var pass = new RepairPass
             {
                 Mask = parse.GetValue(mask),
@@ -56,7 +57,7 @@ public static class RepairCommand
                 Feather = parse.GetValue(feather),
                 Grow = parse.GetValue(grow),
                 Shrink = parse.GetValue(shrink),
-                Method = parse.GetValue(method),
+                Method = Method(parse.GetValue(method)!),
                 Seed = parse.GetValue(seed),
             };
             var limits = new LoadLimits(parse.GetValue(maxPixels));
@@ -80,13 +81,19 @@ public static class RepairCommand
         specs is null || specs.Length == 0 ? null : [.. specs.Select(s => (IReadOnlyList<string>)s.Split(','))];
 
     // The option's bounds are the recipe key's, declared once on RepairPass.
-    private static void CheckRange(System.CommandLine.Parsing.OptionResult result, string option, string key)
+    private static void CheckRange(string option, string key, double value)
     {
         var range = RecipeKeys.Of(typeof(RepairPass))[key].GetCustomAttribute<RangeAttribute>()!;
-        var token = result.Tokens.Count > 0 ? result.Tokens[^1].Value : null;
-        if (token is null) return;
-        if (!double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || v < range.Min || v > range.Max)
-            result.AddError(string.Create(CultureInfo.InvariantCulture, $"{option} must be a number in {range.Min}..{range.Max}, got '{token}'"));
+        if (value < range.Min || value > range.Max)
+            throw new BurnishException(string.Create(CultureInfo.InvariantCulture, $"{option} must be a number in {range.Min}..{range.Max}, got {value}"));
+    }
+
+    private static RepairMethod Method(string text)
+    {
+        var options = Enum.GetValues<RepairMethod>().ToDictionary(m => Names.EnumValue(m), m => m);
+        if (options.TryGetValue(text, out var m)) return m;
+        var hint = Names.Closest(text, options.Keys);
+        throw new BurnishException($"--method '{text}' is not one of {string.Join(", ", options.Keys)}" + (hint is null ? "" : $"; did you mean '{hint}'?"));
     }
 
     private enum Kind { Png, Tiff, Jpeg, Webp, Avif }
