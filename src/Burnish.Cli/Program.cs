@@ -12,6 +12,7 @@ var root = new RootCommand("Burnish: finishing for AI-generated images (repair â
     FinishCommand.Create(),
     ExportCommand.Create(),
     GradeCommand.Create(),
+    RepairCommand.Create(),
     UpscaleCommand.Create(),
     BenchCommand.Create(),
     CompareCommand.Create(),

@@ -8,6 +8,7 @@ using Burnish.Recipes;
 using Burnish.Stages.Cleanup;
 using Burnish.Stages.Export;
 using Burnish.Stages.Grade.Lut;
+using Burnish.Stages.Repair;
 using Burnish.Stages.Sharpen;
 using Burnish.Stages.Upscale;
 
@@ -36,6 +37,8 @@ public sealed record RecipeSource(Recipe Recipe, string Origin)
     public CubeLut? Lut { get; } = Recipe.Grade?.Lut is { } lut ? LutFile.Load(lut.File) : null;
 
     public SoftenMasks SoftenMasks { get; } = Recipe.Cleanup is { } c ? SoftenMasks.Load(c) : SoftenMasks.None;
+
+    public RepairPlan? Repair { get; } = Recipe.Repair is { Count: > 0 } passes ? RepairPlan.Load(passes) : null;
 }
 
 public enum FinishStatus { Finished, Skipped, Failed, Cancelled }
@@ -136,7 +139,17 @@ public static class Finisher
                 case StageId.Cleanup:
                     stages.Add(new StageRecord(stage.Key(), "not in recipe", null, 0, [], Empty));
                     break;
-                case StageId.Repair or StageId.Outpaint:
+                case StageId.Repair when source.Repair is { } repair:
+                    var (repaired, repairReport) = Stages.Repair.Repair.Apply(image, repair, cancel);
+                    image = repaired;
+                    KeepIntermediate(stage, "", image);
+                    stages.Add(new StageRecord(stage.Key(), "done", JsonSerializer.SerializeToElement(repairReport.Passes, Lineage.Json),
+                        stageClock.Elapsed.TotalMilliseconds, repairReport.Warnings, repairReport.ToStageReport().Measurements));
+                    break;
+                case StageId.Repair:
+                    stages.Add(new StageRecord(stage.Key(), "not in recipe", null, 0, [], Empty));
+                    break;
+                case StageId.Outpaint:
                     stages.Add(new StageRecord(stage.Key(), "not in this version", null, 0, [], Empty));
                     break;
                 case StageId.Grade when recipe.Grade is { } grade:

@@ -1,6 +1,7 @@
 using Burnish.Stages.Cleanup;
 using Burnish.Stages.Export;
 using Burnish.Stages.Grade;
+using Burnish.Stages.Repair;
 using Burnish.Stages.Sharpen;
 using Burnish.Stages.Upscale;
 
@@ -18,8 +19,8 @@ public sealed record Recipe : ISelfValidating
     [Doc("Recipe format version. Required; this Burnish reads version 1.")]
     public int Version { get; init; }
 
-    [Doc("Mask-based repair (content-aware fill, inpainting). Not in this version yet.")]
-    public PlannedSection? Repair { get; init; }
+    [Doc("Repair passes, run in order before anything else: each a mask (an image, the alpha, boxes or ellipses, grown, shrunk or feathered) and a method (content-aware fill, or telea for thin scratches). Leave it out for none.")]
+    public IReadOnlyList<RepairPass>? Repair { get; init; }
 
     [Doc("Canvas extension to another aspect ratio. Not in this version yet.")]
     public PlannedSection? Outpaint { get; init; }

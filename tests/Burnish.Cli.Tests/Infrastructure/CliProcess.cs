@@ -47,7 +47,10 @@ public static class CliProcess
     }
 
     /// <summary>Starts <c>dotnet burnish.dll ARGS</c> in <paramref name="workingDir"/> with stdout and stderr redirected.</summary>
-    public static Process Start(string workingDir, params string[] args)
+    public static Process Start(string workingDir, params string[] args) => Start(workingDir, null, args);
+
+    /// <summary>As <see cref="Start(string, string[])"/>, with extra environment variables for the child.</summary>
+    public static Process Start(string workingDir, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         Assert.True(File.Exists(Dll), $"burnish.dll not found next to the tests at {Dll}");
         var info = new ProcessStartInfo(DotnetHost())
@@ -61,15 +64,19 @@ public static class CliProcess
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment["NO_COLOR"] = "1";
         info.Environment["BURNISH_MODELS"] = ModelsDir;
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
         return Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet");
     }
 
     /// <summary>Runs the CLI to completion and captures everything it printed.</summary>
     public static CliResult Run(string workingDir, params string[] args) => Run(workingDir, DefaultTimeout, args);
 
-    public static CliResult Run(string workingDir, TimeSpan timeout, params string[] args)
+    public static CliResult Run(string workingDir, TimeSpan timeout, params string[] args) => Run(workingDir, timeout, null, args);
+
+    /// <summary>Runs the CLI with extra environment variables (for example DOTNET_PROCESSOR_COUNT).</summary>
+    public static CliResult Run(string workingDir, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
-        using var process = Start(workingDir, args);
+        using var process = Start(workingDir, environment, args);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(timeout))

@@ -1,0 +1,129 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Reflection;
+using Burnish.Imaging;
+using Burnish.IO;
+using Burnish.Recipes;
+using Burnish.Stages.Export;
+using Burnish.Stages.Repair;
+
+namespace Burnish.Cli.Commands;
+
+/// <summary><c>burnish repair</c>: one repair pass on one image, written beside it as a new file.</summary>
+public static class RepairCommand
+{
+    public static Command Create()
+    {
+        var input = new Argument<string>("input") { Description = "The image to repair." };
+        var output = new Option<string>("--output", "-o")
+        {
+            Description = "Output file: .png (16-bit, the default choice) or .tif keep full precision; .jpg/.webp/.avif are 8-bit. The input's colour profile and metadata are kept.",
+            Required = true,
+        };
+        var mask = new Option<string?>("--mask") { Description = "A mask image, white = repair (any size: it is stretched to the image)." };
+        var alpha = new Option<bool>("--alpha") { Description = "Take the mask from the image's transparency: transparent = repair." };
+        var box = new Option<string[]>("--box") { Description = "A box to repair, x,y,width,height in pixels or percentages (10%); repeatable.", AllowMultipleArgumentsPerToken = false };
+        var ellipse = new Option<string[]>("--ellipse") { Description = "An ellipse to repair, centre-x,centre-y,radius-x,radius-y in pixels or percentages; repeatable." };
+        var invert = new Option<bool>("--invert") { Description = "Read the mask image the other way round: black = repair." };
+        var method = new Option<string>("--method") { Description = "fill (content-aware, the default) or telea (thin scratches).", DefaultValueFactory = _ => "fill" };
+        var feather = new Option<double>("--feather") { Description = "Soften the mask's edge outwards, Gaussian sigma in pixels." };
+        var grow = new Option<double>("--grow") { Description = "Grow the mask by this many pixels." };
+        var shrink = new Option<double>("--shrink") { Description = "Shrink the mask by this many pixels." };
+        var seed = new Option<int>("--seed") { Description = "Seed of the fill: the same seed gives the same pixels." };
+        var force = new Option<bool>("--force") { Description = "Overwrite an existing output file (never the input)." };
+        var maxPixels = CommonOptions.MaxPixels();
+
+        var command = new Command("repair", "Repair one image: fill what a mask, boxes or ellipses cover from the image's own content.")
+        {
+            input, output, mask, alpha, box, ellipse, invert, method, feather, grow, shrink, seed, force, maxPixels,
+        };
+        command.SetAction((parse, cancel) => CommonOptions.Guard(parse, () =>
+        {
+            var inPath = parse.GetValue(input)!;
+            var outPath = parse.GetValue(output)!;
+            var kind = OutputKind(outPath);
+            if (Path.GetFullPath(inPath) == Path.GetFullPath(outPath)) throw new BurnishException($"{outPath}: would overwrite the input; write the repair to another file");
+            if (File.Exists(outPath) && !parse.GetValue(force)) throw new BurnishException($"{outPath}: already exists (use --force to overwrite)");
+            foreach (var (name, key, value) in new[] { ("--feather", "feather", parse.GetValue(feather)), ("--grow", "grow", parse.GetValue(grow)),
+                         ("--shrink", "shrink", parse.GetValue(shrink)), ("--seed", "seed", parse.GetValue(seed)) })
+                CheckRange(name, key, value);
+            var pass = new RepairPass
+            {
+                Mask = parse.GetValue(mask),
+                Invert = parse.GetValue(invert),
+                Alpha = parse.GetValue(alpha),
+                Boxes = Shapes(parse.GetValue(box)),
+                Ellipses = Shapes(parse.GetValue(ellipse)),
+                Feather = parse.GetValue(feather),
+                Grow = parse.GetValue(grow),
+                Shrink = parse.GetValue(shrink),
+                Method = Method(parse.GetValue(method)!),
+                Seed = parse.GetValue(seed),
+            };
+            var limits = new LoadLimits(parse.GetValue(maxPixels));
+            var problems = pass.Problems().Select(p => p.Message).ToList();
+            if (problems.Count > 0)
+                throw new BurnishException(string.Join("; ", problems).Replace("a mask: mask (an image file), alpha: true, boxes or ellipses", "a mask: --mask, --alpha, --box or --ellipse", StringComparison.Ordinal));
+            var plan = RepairPlan.Load([pass], limits);
+            var loaded = ImageLoader.Load(inPath, limits);
+            var (repaired, report) = Repair.Apply(loaded.Image, plan, cancel);
+            foreach (var w in report.Warnings) Console.Error.WriteLine($"warning: {w}");
+            Write(repaired, loaded.Metadata, outPath, kind, parse.GetValue(force));
+            var p = report.Passes[0];
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"wrote {outPath} ({repaired.Width}×{repaired.Height}): {p.Method.ToString().ToLowerInvariant()}, {p.HolePercent:0.##} % of the image, {p.Ms / 1000:0.00} s"));
+            return Task.FromResult(ExitCodes.Ok);
+        }));
+        return command;
+    }
+
+    private static List<IReadOnlyList<string>>? Shapes(string[]? specs) =>
+        specs is null || specs.Length == 0 ? null : [.. specs.Select(s => (IReadOnlyList<string>)s.Split(','))];
+
+    // The option's bounds are the recipe key's, declared once on RepairPass.
+    private static void CheckRange(string option, string key, double value)
+    {
+        var range = RecipeKeys.Of(typeof(RepairPass))[key].GetCustomAttribute<RangeAttribute>()!;
+        if (value < range.Min || value > range.Max)
+            throw new BurnishException(string.Create(CultureInfo.InvariantCulture, $"{option} must be a number in {range.Min}..{range.Max}, got {value}"));
+    }
+
+    private static RepairMethod Method(string text)
+    {
+        var options = Enum.GetValues<RepairMethod>().ToDictionary(m => Names.EnumValue(m), m => m);
+        if (options.TryGetValue(text, out var m)) return m;
+        var hint = Names.Closest(text, options.Keys);
+        throw new BurnishException($"--method '{text}' is not one of {string.Join(", ", options.Keys)}" + (hint is null ? "" : $"; did you mean '{hint}'?"));
+    }
+
+    private enum Kind { Png, Tiff, Jpeg, Webp, Avif }
+
+    private static Kind OutputKind(string path) => Path.GetExtension(path).ToLowerInvariant() switch
+    {
+        ".png" => Kind.Png,
+        ".tif" or ".tiff" => Kind.Tiff,
+        ".jpg" or ".jpeg" => Kind.Jpeg,
+        ".webp" => Kind.Webp,
+        ".avif" => Kind.Avif,
+        var ext => throw new BurnishException($"{path}: unsupported output type '{ext}' (png, tif, jpg, webp or avif)"),
+    };
+
+    // The input's own profile, generation metadata, EXIF and XMP go with the repaired pixels.
+    private static void Write(WorkImage image, SourceMetadata meta, string path, Kind kind, bool overwrite)
+    {
+        using var transaction = new OutputTransaction(overwrite);
+        switch (kind)
+        {
+            case Kind.Png or Kind.Tiff:
+                var full = new OutputMetadata(meta.TextChunks, meta.Fields, [], 72, StripGps: false);
+                transaction.Stage(path, temp => ImageFiles.Save16(image, kind == Kind.Png ? MasterFormat.Png : MasterFormat.Tiff, full, temp));
+                break;
+            default:
+                var format = kind switch { Kind.Webp => CopyFormat.Webp, Kind.Avif => CopyFormat.Avif, _ => CopyFormat.Jpeg };
+                var copy = new OutputMetadata(meta.TextChunks, meta.Fields, [], 72, StripGps: false);
+                transaction.StageBytes(path, ImageFiles.Encode8(image, format, 92, 4, copy));
+                break;
+        }
+        transaction.Commit(CancellationToken.None);
+    }
+}

@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using System.Globalization;
+using Burnish.Imaging;
+using Burnish.Pipeline;
+using NetVips;
+
+namespace Burnish.Stages.Repair;
+
+/// <summary>
+/// The passes of a repair with their mask files decoded, made once before any image is touched, so a missing or
+/// unreadable mask fails the run up front. Immutable: one plan serves every image of a batch.
+/// </summary>
+public sealed class RepairPlan
+{
+    private readonly Image?[] maskImages;
+
+    private RepairPlan(IReadOnlyList<RepairPass> passes, Image?[] maskImages) => (Passes, this.maskImages) = (passes, maskImages);
+
+    public IReadOnlyList<RepairPass> Passes { get; }
+
+    /// <summary>Checks and decodes every pass's mask file. Throws <see cref="BurnishException"/> naming the file and the problem.</summary>
+    public static RepairPlan Load(IReadOnlyList<RepairPass> passes, LoadLimits? limits = null)
+    {
+        ArgumentNullException.ThrowIfNull(passes);
+        var images = new Image?[passes.Count];
+        for (var i = 0; i < passes.Count; i++)
+        {
+            var problems = passes[i].Problems().ToList();
+            if (problems.Count > 0)
+                throw new BurnishException($"repair pass {i + 1}: " + string.Join("; ", problems.Select(p => p.Message)));
+            if (passes[i].Mask is { } path)
+                images[i] = ImageLoader.Load(path, limits ?? LoadLimits.Default).Image.Pixels;
+        }
+        return new RepairPlan(passes, images);
+    }
+
+    /// <summary>The decoded mask file of pass <paramref name="index"/>, or null when it has none.</summary>
+    public Image? MaskImage(int index) => maskImages[index];
+}
+
+/// <summary>One pass as it ran, for the sidecar.</summary>
+/// <param name="Pass">1-based position in the recipe.</param>
+/// <param name="Method">How it was filled.</param>
+/// <param name="Source">What the mask was made from.</param>
+/// <param name="MaskCoveragePercent">Mean coverage over the image, percent.</param>
+/// <param name="HolePercent">Pixels with any coverage (what had to be synthesised), percent.</param>
+/// <param name="Ms">Time taken, milliseconds.</param>
+/// <param name="Seed">The fill's seed; null for Telea, which has none.</param>
+public sealed record RepairPassRecord(int Pass, RepairMethod Method, string Source, double MaskCoveragePercent, double HolePercent, double Ms, int? Seed);
+
+/// <summary>The whole repair as it ran: one record per pass, plus warnings.</summary>
+public sealed record RepairReport(IReadOnlyList<RepairPassRecord> Passes, IReadOnlyList<string> Warnings)
+{
+    /// <summary>The sidecar's flat measurements: pass{N}.mask_coverage_percent, pass{N}.hole_percent, pass{N}.ms, pass{N}.seed.</summary>
+    public StageReport ToStageReport()
+    {
+        var m = new Dictionary<string, double>();
+        foreach (var p in Passes)
+        {
+            m[$"pass{p.Pass}.mask_coverage_percent"] = p.MaskCoveragePercent;
+            m[$"pass{p.Pass}.hole_percent"] = p.HolePercent;
+            m[$"pass{p.Pass}.ms"] = p.Ms;
+            if (p.Seed is { } seed) m[$"pass{p.Pass}.seed"] = seed;
+        }
+        return new StageReport(Warnings, m);
+    }
+}
+
+/// <summary>
+/// The repair stage: runs each pass in order on the result of the one before. Each pass builds its mask on the
+/// current image (<see cref="RepairMasks"/>) and fills it with its method; pixels outside every mask come back
+/// bit for bit.
+/// </summary>
+public static class Repair
+{
+    /// <summary>Above this share of the image, content-aware fill has too little left to draw from; it still runs, with a warning.</summary>
+    public const double LargeHoleFraction = 0.30;
+
+    public static (WorkImage Image, RepairReport Report) Apply(WorkImage image, RepairPlan plan, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(plan);
+        var records = new List<RepairPassRecord>();
+        var warnings = new List<string>();
+        for (var i = 0; i < plan.Passes.Count; i++)
+        {
+            cancel.ThrowIfCancellationRequested();
+            var pass = plan.Passes[i];
+            var clock = Stopwatch.StartNew();
+            Mask mask;
+            try
+            {
+                mask = RepairMasks.Build(pass, image, plan.MaskImage(i));
+                RepairMasks.CheckUsable(image, mask);
+            }
+            catch (BurnishException e)
+            {
+                throw new BurnishException($"repair pass {i + 1} ({RepairMasks.Describe(pass)}): {e.Message}", e);
+            }
+            var hole = (double)mask.HolePixels / (image.Width * (double)image.Height);
+            if (plan.MaskImage(i) is { } m && AspectDiffers(m, image))
+                warnings.Add($"repair pass {i + 1}: the mask image is {m.Width}×{m.Height} and the image {image.Width}×{image.Height}; their shapes differ, so the mask was stretched");
+            if (pass.Method == RepairMethod.Fill && hole > LargeHoleFraction)
+                warnings.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"repair pass {i + 1}: the mask covers {RepairMasks.Percent(hole)} % of the image; content-aware fill is made for up to about 25 %"));
+            try
+            {
+                image = pass.Method switch
+                {
+                    RepairMethod.Telea => TeleaInpaint.Fill(image, mask, cancel: cancel),
+                    _ => ContentAwareFill.Fill(image, mask, FillParams.Default with { Seed = pass.Seed }, cancel),
+                };
+            }
+            catch (BurnishException e)
+            {
+                throw new BurnishException($"repair pass {i + 1} ({RepairMasks.Describe(pass)}): {e.Message}", e);
+            }
+            records.Add(new RepairPassRecord(i + 1, pass.Method, RepairMasks.Describe(pass),
+                Math.Round(100 * mask.Coverage, 3), Math.Round(100 * hole, 3), Math.Round(clock.Elapsed.TotalMilliseconds, 1),
+                pass.Method == RepairMethod.Fill ? pass.Seed : null));
+        }
+        return (image, new RepairReport(records, warnings));
+    }
+
+    private static bool AspectDiffers(Image mask, WorkImage image) =>
+        Math.Abs(Math.Log((double)mask.Width / mask.Height) - Math.Log((double)image.Width / image.Height)) > 0.01;
+}

@@ -1,0 +1,71 @@
+using System.Globalization;
+using Burnish.Imaging;
+using NetVips;
+
+namespace Burnish.Stages.Repair;
+
+/// <summary>Turns a pass's mask sources and controls into the <see cref="Mask"/> of one image, and checks it is usable.</summary>
+public static class RepairMasks
+{
+    /// <summary>
+    /// The union of the pass's sources on <paramref name="image"/> (the mask image, the alpha, the shapes), then grow or
+    /// shrink, then feather. <paramref name="maskImage"/> is the decoded <see cref="RepairPass.Mask"/> file, when the pass
+    /// has one. Throws <see cref="BurnishException"/> for a shape out of the image or a missing alpha channel.
+    /// </summary>
+    public static Mask Build(RepairPass pass, WorkImage image, Image? maskImage)
+    {
+        ArgumentNullException.ThrowIfNull(pass);
+        ArgumentNullException.ThrowIfNull(image);
+        int w = image.Width, h = image.Height;
+        var mask = Mask.Empty(w, h);
+        if (pass.Mask is not null)
+        {
+            if (maskImage is null) throw new ArgumentException("the pass names a mask file but none was given", nameof(maskImage));
+            mask = mask.Union(Mask.FromImage(maskImage, w, h, pass.Invert));
+        }
+        if (pass.Alpha)
+        {
+            if (!image.HasAlpha) throw new BurnishException("alpha: the image has no alpha channel to take the mask from");
+            mask = mask.Union(Mask.FromAlpha(image));
+        }
+        var shapes = pass.Shapes().ToList();
+        if (shapes.Count > 0) mask = mask.Union(Mask.FromShapes(w, h, shapes));
+        if (pass.Grow > 0) mask = mask.Grow(pass.Grow);
+        if (pass.Shrink > 0) mask = mask.Shrink(pass.Shrink);
+        if (pass.Feather > 0) mask = mask.Feather(pass.Feather);
+        return mask;
+    }
+
+    /// <summary>Throws a clear <see cref="BurnishException"/> when the mask does not fit the image, is empty or covers all of it.</summary>
+    public static void CheckUsable(WorkImage image, Mask mask)
+    {
+        if (mask.Width != image.Width || mask.Height != image.Height)
+            throw new ArgumentException($"the mask is {mask.Width}×{mask.Height} but the image is {image.Width}×{image.Height}");
+        if (mask.IsEmpty)
+            throw new BurnishException("the mask is empty: it covers no pixel, so there is nothing to repair (check the mask's polarity: white = repair, or use invert)");
+        if (Unknown(mask).AsSpan().IndexOf((byte)0) < 0)
+            throw new BurnishException("the mask covers the whole image: nothing is left to fill from (check the mask's polarity: white = repair, or use invert)");
+    }
+
+    /// <summary>1 for every pixel the repair has to synthesise (any coverage at all).</summary>
+    internal static byte[] Unknown(Mask mask)
+    {
+        var values = mask.Values;
+        var unknown = new byte[values.Length];
+        for (var i = 0; i < unknown.Length; i++) unknown[i] = values[i] > 0 ? (byte)1 : (byte)0;
+        return unknown;
+    }
+
+    /// <summary>A short description of a pass's sources for reports ("mask.png, 2 boxes").</summary>
+    public static string Describe(RepairPass pass)
+    {
+        var parts = new List<string>();
+        if (pass.Mask is not null) parts.Add(Path.GetFileName(pass.Mask) + (pass.Invert ? " (inverted)" : ""));
+        if (pass.Alpha) parts.Add("alpha");
+        if (pass.Boxes is { Count: > 0 } b) parts.Add(b.Count == 1 ? "1 box" : $"{b.Count} boxes");
+        if (pass.Ellipses is { Count: > 0 } e) parts.Add(e.Count == 1 ? "1 ellipse" : $"{e.Count} ellipses");
+        return string.Join(", ", parts);
+    }
+
+    internal static string Percent(double fraction) => (100 * fraction).ToString("0.##", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,81 @@
+using Burnish.Recipes;
+
+namespace Burnish.Stages.Repair;
+
+/// <summary>How a pass rebuilds what its mask covers.</summary>
+public enum RepairMethod
+{
+    /// <summary>Content-aware fill: multi-scale PatchMatch from the image's own patches, Poisson-blended edge.</summary>
+    Fill,
+    /// <summary>Fast marching (Telea 2004): smooth, for thin scratches, lines and small spots.</summary>
+    Telea,
+}
+
+/// <summary>
+/// One repair pass (an item of the recipe's <c>repair:</c> list): where to repair (a mask from any mix of sources),
+/// how to shape that mask, and how to fill it. Passes run in order, each on the result of the one before.
+/// </summary>
+public sealed record RepairPass : ISelfValidating
+{
+    [Doc("A mask image: white = repair, black = keep, grey blends. Any size (it is stretched to the image); colour is read as its mean, transparency as black. Relative paths are from the current folder.")]
+    public string? Mask { get; init; }
+
+    [Doc("Read the mask image the other way round: black = repair (as in MI-GAN's masks).")]
+    public bool Invert { get; init; }
+
+    [Doc("Take the mask from the image's own transparency: transparent = repair (partly transparent blends); the repaired pixels become opaque.")]
+    public bool Alpha { get; init; }
+
+    [Doc("Boxes to repair, each [x, y, width, height] from the top-left corner, in pixels or percentages of the image (such as 10%). A box must lie inside the image.")]
+    public IReadOnlyList<IReadOnlyList<string>>? Boxes { get; init; }
+
+    [Doc("Ellipses to repair, each [centre x, centre y, radius x, radius y], in pixels or percentages of the image. The centre must lie inside the image; the ellipse is clipped at its edge.")]
+    public IReadOnlyList<IReadOnlyList<string>>? Ellipses { get; init; }
+
+    [Doc("Grow the mask by this many pixels (dilation by a disc), to take in a flaw's fringe. The mask becomes hard-edged (covered where it was at least half).")]
+    [Range(0, 256)]
+    public double Grow { get; init; }
+
+    [Doc("Shrink the mask by this many pixels (erosion by a disc). The mask becomes hard-edged (covered where it was at least half).")]
+    [Range(0, 256)]
+    public double Shrink { get; init; }
+
+    [Doc("Soften the mask's edge outwards with a Gaussian of this sigma in pixels: everything masked is still fully repaired, and the repair fades into the image over about 5 sigma past the edge. 0 is a hard edge.")]
+    [Range(0, 128)]
+    public double Feather { get; init; }
+
+    [Doc("fill: content-aware fill from the image's own patches (holes up to about a quarter of the image); telea: smooth fast-marching inpainting, for thin scratches and lines.")]
+    public RepairMethod Method { get; init; } = RepairMethod.Fill;
+
+    [Doc("Seed of the fill's random search: the same seed gives the same pixels. Telea does not use it.")]
+    [Range(0, int.MaxValue)]
+    public int Seed { get; init; }
+
+    /// <summary>Every box and ellipse, parsed.</summary>
+    public IEnumerable<MaskShape> Shapes() =>
+        (Boxes ?? []).Select(b => MaskShape.Parse(ShapeKind.Box, b))
+            .Concat((Ellipses ?? []).Select(e => MaskShape.Parse(ShapeKind.Ellipse, e)));
+
+    public IEnumerable<(string? Key, string Message)> Problems()
+    {
+        if (Mask is null && !Alpha && (Boxes is null || Boxes.Count == 0) && (Ellipses is null || Ellipses.Count == 0))
+            yield return (null, "a repair pass needs a mask: mask (an image file), alpha: true, boxes or ellipses");
+        if (Mask is not null && string.IsNullOrWhiteSpace(Mask))
+            yield return ("mask", "mask is empty; give the path of a mask image");
+        if (Invert && Mask is null)
+            yield return ("invert", "invert reads a mask image the other way round; give mask too");
+        if (Grow > 0 && Shrink > 0)
+            yield return ("shrink", "give grow or shrink, not both");
+        foreach (var (key, list, kind) in new[] { ("boxes", Boxes, ShapeKind.Box), ("ellipses", Ellipses, ShapeKind.Ellipse) })
+        {
+            if (list is null) continue;
+            foreach (var item in list)
+            {
+                string? problem = null;
+                try { MaskShape.Parse(kind, item); }
+                catch (BurnishException e) { problem = e.Message; }
+                if (problem is not null) yield return (key, problem);
+            }
+        }
+    }
+}
