@@ -49,6 +49,16 @@ public static class RecipeTemplate
                 foreach (var line in inner.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries))
                     b.Append(pad).Append("# ").AppendLine(line.TrimEnd('\r'));
             }
+            else if (value is null && type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IReadOnlyList<>)
+                     && RecipeKeys.IsSection(type.GetGenericArguments()[0]))
+            {
+                // An optional list of records left out (repair passes): show one item's keys and defaults, commented.
+                Comment($"{key}:");
+                var inner = new StringBuilder();
+                WriteSection(inner, Activator.CreateInstance(type.GetGenericArguments()[0])!, 4, listItem: true);
+                foreach (var line in inner.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries))
+                    b.Append(pad).Append("# ").AppendLine(line.TrimEnd('\r'));
+            }
             else if (value is null)
                 Comment($"{key}:");
             else if (value is IList { Count: 0 })
