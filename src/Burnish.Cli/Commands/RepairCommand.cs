@@ -25,7 +25,9 @@ public static class RepairCommand
         var box = new Option<string[]>("--box") { Description = "A box to repair, x,y,width,height in pixels or percentages (10%); repeatable.", AllowMultipleArgumentsPerToken = false };
         var ellipse = new Option<string[]>("--ellipse") { Description = "An ellipse to repair, centre-x,centre-y,radius-x,radius-y in pixels or percentages; repeatable." };
         var invert = new Option<bool>("--invert") { Description = "Read the mask image the other way round: black = repair." };
-        var method = new Option<string>("--method") { Description = "fill (content-aware, the default) or telea (thin scratches).", DefaultValueFactory = _ => "fill" };
+        var method = new Option<string>("--method") { Description = "fill (content-aware, the default), telea (thin scratches) or onnx (a learned inpainting model, --model).", DefaultValueFactory = _ => "fill" };
+        var auto = new Option<string?>("--auto") { Description = "Find the mask automatically: text (captions, signatures and known visible watermarks)." };
+        var model = new Option<string?>("--model") { Description = "With --method onnx: a LaMa or MI-GAN ONNX export." };
         var feather = new Option<double>("--feather") { Description = "Soften the mask's edge outwards, Gaussian sigma in pixels." };
         var grow = new Option<double>("--grow") { Description = "Grow the mask by this many pixels." };
         var shrink = new Option<double>("--shrink") { Description = "Shrink the mask by this many pixels." };
@@ -33,9 +35,9 @@ public static class RepairCommand
         var force = new Option<bool>("--force") { Description = "Overwrite an existing output file (never the input)." };
         var maxPixels = CommonOptions.MaxPixels();
 
-        var command = new Command("repair", "Repair one image: fill what a mask, boxes or ellipses cover from the image's own content.")
+        var command = new Command("repair", "Repair one image: fill what a mask, boxes, ellipses or the automatic text mask cover, from the image's own content or a learned model.")
         {
-            input, output, mask, alpha, box, ellipse, invert, method, feather, grow, shrink, seed, force, maxPixels,
+            input, output, mask, alpha, auto, box, ellipse, invert, method, model, feather, grow, shrink, seed, force, maxPixels,
         };
         command.SetAction((parse, cancel) => CommonOptions.Guard(parse, () =>
         {
@@ -58,13 +60,20 @@ public static class RepairCommand
                 Grow = parse.GetValue(grow),
                 Shrink = parse.GetValue(shrink),
                 Method = Method(parse.GetValue(method)!),
+                Auto = parse.GetValue(auto) switch
+                {
+                    null => null,
+                    "text" => AutoMask.Text,
+                    var other => throw new BurnishException($"--auto '{other}' is not known; the automatic mask is text"),
+                },
+                Model = parse.GetValue(model),
                 Seed = parse.GetValue(seed),
             };
             var limits = new LoadLimits(parse.GetValue(maxPixels));
             var problems = pass.Problems().Select(p => p.Message).ToList();
             if (problems.Count > 0)
-                throw new BurnishException(string.Join("; ", problems).Replace("a mask: mask (an image file), alpha: true, boxes or ellipses", "a mask: --mask, --alpha, --box or --ellipse", StringComparison.Ordinal));
-            var plan = RepairPlan.Load([pass], limits);
+                throw new BurnishException(string.Join("; ", problems).Replace("a mask: mask (an image file), alpha: true, auto: text, boxes or ellipses", "a mask: --mask, --alpha, --auto text, --box or --ellipse", StringComparison.Ordinal));
+            using var plan = RepairPlan.Load([pass], limits);
             var loaded = ImageLoader.Load(inPath, limits);
             var (repaired, report) = Repair.Apply(loaded.Image, plan, cancel);
             foreach (var w in report.Warnings) Console.Error.WriteLine($"warning: {w}");

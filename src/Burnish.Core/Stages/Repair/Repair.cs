@@ -2,6 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using Burnish.Imaging;
 using Burnish.Pipeline;
+using Burnish.Models;
+using Burnish.Stages.Repair.Learned;
+using Burnish.Stages.Repair.TextMask;
 using NetVips;
 
 namespace Burnish.Stages.Repair;
@@ -10,19 +13,35 @@ namespace Burnish.Stages.Repair;
 /// The passes of a repair with their mask files decoded, made once before any image is touched, so a missing or
 /// unreadable mask fails the run up front. Immutable: one plan serves every image of a batch.
 /// </summary>
-public sealed class RepairPlan
+public sealed class RepairPlan : IDisposable
 {
     private readonly Image?[] maskImages;
+    private readonly InpaintModel?[] models;
+    private readonly Lazy<TextDetector>? detector;
 
-    private RepairPlan(IReadOnlyList<RepairPass> passes, Image?[] maskImages) => (Passes, this.maskImages) = (passes, maskImages);
+    private RepairPlan(IReadOnlyList<RepairPass> passes, Image?[] maskImages, InpaintModel?[] models, Lazy<TextDetector>? detector) =>
+        (Passes, this.maskImages, this.models, this.detector) = (passes, maskImages, models, detector);
 
     public IReadOnlyList<RepairPass> Passes { get; }
+
+    /// <summary>The text detector, loaded (and fetched into the model cache) on first use, shared by every image.</summary>
+    public TextDetector Detector => detector?.Value ?? throw new InvalidOperationException("no pass of this plan detects text");
+
+    /// <summary>The learned inpainting model of pass <paramref name="index"/>, or null when it has none.</summary>
+    public InpaintModel? Model(int index) => models[index];
+
+    public void Dispose()
+    {
+        foreach (var m in models) m?.Dispose();
+        if (detector is { IsValueCreated: true }) detector.Value.Dispose();
+    }
 
     /// <summary>Checks and decodes every pass's mask file. Throws <see cref="BurnishException"/> naming the file and the problem.</summary>
     public static RepairPlan Load(IReadOnlyList<RepairPass> passes, LoadLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(passes);
         var images = new Image?[passes.Count];
+        var models = new InpaintModel?[passes.Count];
         for (var i = 0; i < passes.Count; i++)
         {
             var problems = passes[i].Problems().ToList();
@@ -30,8 +49,24 @@ public sealed class RepairPlan
                 throw new BurnishException($"repair pass {i + 1}: " + string.Join("; ", problems.Select(p => p.Message)));
             if (passes[i].Mask is { } path)
                 images[i] = ImageLoader.Load(path, limits ?? LoadLimits.Default).Image.Pixels;
+            // A model that does not fit the inpainting contract fails here, before any image is touched.
+            if (passes[i].Method == RepairMethod.Onnx)
+            {
+                try
+                {
+                    models[i] = new InpaintModel(passes[i].Model!);
+                }
+                catch (BurnishException e)
+                {
+                    foreach (var m in models) m?.Dispose();
+                    throw new BurnishException($"repair pass {i + 1}: {e.Message}", e);
+                }
+            }
         }
-        return new RepairPlan(passes, images);
+        var detector = passes.Any(p => p.Auto == AutoMask.Text)
+            ? new Lazy<TextDetector>(() => TextDetector.FromCache(new ModelCache(ModelCache.DefaultRoot())))
+            : null;
+        return new RepairPlan(passes, images, models, detector);
     }
 
     /// <summary>The decoded mask file of pass <paramref name="index"/>, or null when it has none.</summary>
@@ -90,7 +125,15 @@ public static class Repair
             Mask mask;
             try
             {
-                mask = RepairMasks.Build(pass, image, plan.MaskImage(i));
+                var auto = pass.Auto == AutoMask.Text ? plan.Detector.Mask(image, pass.Text ?? TextMaskParams.Default, cancel) : null;
+                mask = RepairMasks.Build(pass, image, plan.MaskImage(i), auto);
+                // An automatic mask alone that finds nothing is a clean image, not a mistake.
+                if (mask.IsEmpty && auto is not null && pass.Mask is null && !pass.Alpha && !pass.Shapes().Any())
+                {
+                    warnings.Add($"repair pass {i + 1}: no text or watermark found; nothing repaired");
+                    records.Add(new RepairPassRecord(i + 1, pass.Method, RepairMasks.Describe(pass), 0, 0, Math.Round(clock.Elapsed.TotalMilliseconds, 1), null));
+                    continue;
+                }
                 RepairMasks.CheckUsable(image, mask);
             }
             catch (BurnishException e)
@@ -108,6 +151,7 @@ public static class Repair
                 image = pass.Method switch
                 {
                     RepairMethod.Telea => TeleaInpaint.Fill(image, mask, cancel: cancel),
+                    RepairMethod.Onnx => LearnedInpaint.Fill(image, mask.ToImage(), pass.Learned ?? LearnedInpaintParams.Default, plan.Model(i)!, cancel),
                     _ => ContentAwareFill.Fill(image, mask, FillParams.Default with { Seed = pass.Seed }, cancel),
                 };
             }

@@ -12,7 +12,7 @@ public static class RepairMasks
     /// shrink, then feather. <paramref name="maskImage"/> is the decoded <see cref="RepairPass.Mask"/> file, when the pass
     /// has one. Throws <see cref="BurnishException"/> for a shape out of the image or a missing alpha channel.
     /// </summary>
-    public static Mask Build(RepairPass pass, WorkImage image, Image? maskImage)
+    public static Mask Build(RepairPass pass, WorkImage image, Image? maskImage, Image? autoMask = null)
     {
         ArgumentNullException.ThrowIfNull(pass);
         ArgumentNullException.ThrowIfNull(image);
@@ -28,6 +28,7 @@ public static class RepairMasks
             if (!image.HasAlpha) throw new BurnishException("alpha: the image has no alpha channel to take the mask from");
             mask = mask.Union(Mask.FromAlpha(image));
         }
+        if (autoMask is not null) mask = mask.Union(Mask.FromImage(autoMask, w, h));
         var shapes = pass.Shapes().ToList();
         if (shapes.Count > 0) mask = mask.Union(Mask.FromShapes(w, h, shapes));
         if (pass.Grow > 0) mask = mask.Grow(pass.Grow);
@@ -62,6 +63,7 @@ public static class RepairMasks
         var parts = new List<string>();
         if (pass.Mask is not null) parts.Add(Path.GetFileName(pass.Mask) + (pass.Invert ? " (inverted)" : ""));
         if (pass.Alpha) parts.Add("alpha");
+        if (pass.Auto is { } auto) parts.Add($"auto {auto.ToString().ToLowerInvariant()}");
         if (pass.Boxes is { Count: > 0 } b) parts.Add(b.Count == 1 ? "1 box" : $"{b.Count} boxes");
         if (pass.Ellipses is { Count: > 0 } e) parts.Add(e.Count == 1 ? "1 ellipse" : $"{e.Count} ellipses");
         return string.Join(", ", parts);

@@ -1,4 +1,6 @@
 using Burnish.Recipes;
+using Burnish.Stages.Repair.Learned;
+using Burnish.Stages.Repair.TextMask;
 
 namespace Burnish.Stages.Repair;
 
@@ -9,6 +11,15 @@ public enum RepairMethod
     Fill,
     /// <summary>Fast marching (Telea 2004): smooth, for thin scratches, lines and small spots.</summary>
     Telea,
+    /// <summary>A learned inpainting model you bring (LaMa or MI-GAN ONNX export), run on ONNX Runtime.</summary>
+    Onnx,
+}
+
+/// <summary>Masks found by looking at the image.</summary>
+public enum AutoMask
+{
+    /// <summary>Text (PP-OCRv4 detection) and known visible watermarks.</summary>
+    Text,
 }
 
 /// <summary>
@@ -25,6 +36,12 @@ public sealed record RepairPass : ISelfValidating
 
     [Doc("Take the mask from the image's own transparency: transparent = repair (partly transparent blends); the repaired pixels become opaque.")]
     public bool Alpha { get; init; }
+
+    [Doc("A mask found automatically: text finds captions, signatures and known visible watermarks (PP-OCRv4 detection on ONNX Runtime, plus the Gemini mark). An image with none is left as it is, with a warning.")]
+    public AutoMask? Auto { get; init; }
+
+    [Doc("Tuning of the automatic text mask.")]
+    public TextMaskParams? Text { get; init; }
 
     [Doc("Boxes to repair, each [x, y, width, height] from the top-left corner, in pixels or percentages of the image (such as 10%). A box must lie inside the image.")]
     public IReadOnlyList<IReadOnlyList<string>>? Boxes { get; init; }
@@ -44,8 +61,14 @@ public sealed record RepairPass : ISelfValidating
     [Range(0, 128)]
     public double Feather { get; init; }
 
-    [Doc("fill: content-aware fill from the image's own patches (holes up to about a quarter of the image); telea: smooth fast-marching inpainting, for thin scratches and lines.")]
+    [Doc("fill: content-aware fill from the image's own patches (holes up to about a quarter of the image); telea: smooth fast-marching inpainting, for thin scratches and lines; onnx: a learned inpainting model you bring (model: PATH).")]
     public RepairMethod Method { get; init; } = RepairMethod.Fill;
+
+    [Doc("method onnx: the model file, a LaMa or MI-GAN ONNX export (docs/text-mask-and-learned-inpaint.md lists which files fit).")]
+    public string? Model { get; init; }
+
+    [Doc("method onnx: how the model is run (only the masked region at the model's size, padding, paste feather).")]
+    public LearnedInpaintParams? Learned { get; init; }
 
     [Doc("Seed of the fill's random search: the same seed gives the same pixels. Telea does not use it.")]
     [Range(0, int.MaxValue)]
@@ -58,8 +81,16 @@ public sealed record RepairPass : ISelfValidating
 
     public IEnumerable<(string? Key, string Message)> Problems()
     {
-        if (Mask is null && !Alpha && (Boxes is null || Boxes.Count == 0) && (Ellipses is null || Ellipses.Count == 0))
-            yield return (null, "a repair pass needs a mask: mask (an image file), alpha: true, boxes or ellipses");
+        if (Mask is null && !Alpha && Auto is null && (Boxes is null || Boxes.Count == 0) && (Ellipses is null || Ellipses.Count == 0))
+            yield return (null, "a repair pass needs a mask: mask (an image file), alpha: true, auto: text, boxes or ellipses");
+        if (Text is not null && Auto is null)
+            yield return ("text", "text tunes the automatic mask; add auto: text");
+        if (Method == RepairMethod.Onnx && string.IsNullOrWhiteSpace(Model))
+            yield return ("method", "method onnx needs model: the path of a LaMa or MI-GAN ONNX file");
+        if (Model is not null && Method != RepairMethod.Onnx)
+            yield return ("model", "model is for method: onnx");
+        if (Learned is not null && Method != RepairMethod.Onnx)
+            yield return ("learned", "learned is for method: onnx");
         if (Mask is not null && string.IsNullOrWhiteSpace(Mask))
             yield return ("mask", "mask is empty; give the path of a mask image");
         if (Invert && Mask is null)
