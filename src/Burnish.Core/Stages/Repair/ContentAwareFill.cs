@@ -21,7 +21,7 @@ public static class ContentAwareFill
         if (image.Width < p.PatchSize || image.Height < p.PatchSize)
             throw new BurnishException($"the image ({image.Width}×{image.Height}) is smaller than one {p.PatchSize}×{p.PatchSize} patch: too small to fill from");
 
-        var canvas = LabCanvas.From(image);
+        var canvas = LabCanvas.From(image, cancel);
         cancel.ThrowIfCancellationRequested();
         var unknown = RepairMasks.Unknown(hole);
         var result = PatchMatchCompletion.Run(canvas.Pixels, unknown, image.Width, image.Height, p, cancel);
@@ -43,7 +43,7 @@ public static class TeleaInpaint
         ArgumentNullException.ThrowIfNull(hole);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(radius);
         RepairMasks.CheckUsable(image, hole);
-        var canvas = LabCanvas.From(image);
+        var canvas = LabCanvas.From(image, cancel);
         var filled = canvas.Clone();
         Telea.Inpaint(filled.Pixels, RepairMasks.Unknown(hole), image.Width, image.Height, radius, cancel);
         return LabCanvas.Composite(image, canvas, filled, hole.Values);

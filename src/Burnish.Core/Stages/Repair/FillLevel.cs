@@ -88,6 +88,34 @@ internal sealed class FillLevel
     /// <summary>Index into <see cref="Targets"/> where row y starts; <c>RowStart[Height]</c> is the count.</summary>
     public int[] RowStart { get; }
 
+    /// <summary>1 for every pixel with a hole pixel within <paramref name="reach"/> (a square window): what target patches can cover.</summary>
+    public byte[] NearHole(int reach)
+    {
+        int w = Width, h = Height;
+        var sat = new int[(w + 1) * (h + 1)];
+        for (var y = 0; y < h; y++)
+        {
+            var rowSum = 0;
+            for (var x = 0; x < w; x++)
+            {
+                rowSum += Hole[y * w + x];
+                sat[(y + 1) * (w + 1) + x + 1] = sat[y * (w + 1) + x + 1] + rowSum;
+            }
+        }
+        var near = new byte[w * h];
+        for (var y = 0; y < h; y++)
+        {
+            int y0 = Math.Max(0, y - reach), y1 = Math.Min(h, y + reach + 1);
+            for (var x = 0; x < w; x++)
+            {
+                int x0 = Math.Max(0, x - reach), x1 = Math.Min(w, x + reach + 1);
+                var count = sat[y1 * (w + 1) + x1] - sat[y0 * (w + 1) + x1] - sat[y1 * (w + 1) + x0] + sat[y0 * (w + 1) + x0];
+                near[y * w + x] = count > 0 ? (byte)1 : (byte)0;
+            }
+        }
+        return near;
+    }
+
     /// <summary>
     /// The next coarser scale: half the size (rounded up), each pixel the mean of its 2×2 children, unknown if any
     /// child is unknown (so a known coarse pixel is made only of known pixels).

@@ -24,6 +24,9 @@ internal static class OnionPeel
         // 0 unknown, 1 known or filled by an earlier layer.
         var known = new byte[w * h];
         for (var i = 0; i < known.Length; i++) known[i] = (byte)(level.Hole[i] == 0 ? 1 : 0);
+        // The same as 4-lane weights, so the vector distance can count known pixels only.
+        var weights = new float[w * h * 4];
+        for (var i = 0; i < known.Length; i++) weights.AsSpan(i * 4, 4).Fill(known[i]);
         var match = new int[w * h];
         Array.Fill(match, -1);
         var exhaustive = (long)level.Targets.Length * sources.Length <= ExhaustiveBudget;
@@ -57,7 +60,8 @@ internal static class OnionPeel
                 void Try(int s)
                 {
                     if (s < 0 || s >= known.Length || level.IsSource[s] == 0) return;
-                    var d = MaskedSsd(px, known, w, r, centre, s, bestD);
+                    // Every candidate is compared over the same known pixels of this patch, so the plain sum ranks them.
+                    var d = PatchDistance.WeightedSsd(px, weights, w, 2 * r + 1, centre - r * (w + 1), s - r * (w + 1), bestD);
                     if (d < bestD) (bestD, best) = (d, s);
                 }
                 if (exhaustive)
@@ -86,32 +90,10 @@ internal static class OnionPeel
                 px.AsSpan(pixelInSource * 4, 4).CopyTo(px.AsSpan(p * 4, 4));
                 match[p] = pixelInSource;
                 known[p] = 1;
+                weights.AsSpan(p * 4, 4).Fill(1f);
             }
             remaining -= pixels.Length;
             iteration++;
         }
-    }
-
-    // SSD over the target patch's known pixels only, normalised by how many there are (so patches are comparable).
-    private static float MaskedSsd(float[] px, byte[] known, int w, int r, int target, int source, float limit)
-    {
-        float sum = 0;
-        var count = 0;
-        for (var dy = -r; dy <= r; dy++)
-        {
-            var t = target + dy * w - r;
-            var s = source + dy * w - r;
-            for (var dx = 0; dx <= 2 * r; dx++, t++, s++)
-            {
-                if (known[t] == 0) continue;
-                count++;
-                for (var c = 0; c < 4; c++)
-                {
-                    var d = px[t * 4 + c] - px[s * 4 + c];
-                    sum += d * d;
-                }
-            }
-        }
-        return count == 0 ? float.PositiveInfinity : sum / count;
     }
 }

@@ -252,13 +252,14 @@ internal sealed class PatchMatchCompletion
         var voted = new byte[w * h];
         var px = level.Px;
         var hole = level.Hole;
+        var near = ring ? level.NearHole(2 * r) : hole;
         Parallel.For(0, h, parallel, y =>
         {
             ref var origin = ref MemoryMarshal.GetArrayDataReference(px);
             for (var x = 0; x < w; x++)
             {
                 var p = y * w + x;
-                if (hole[p] == 0 && !ring) continue;
+                if (near[p] == 0) continue;
                 var acc = Vector128<float>.Zero;
                 float total = 0;
                 for (var dy = -r; dy <= r; dy++)
