@@ -13,6 +13,7 @@ var root = new RootCommand("Burnish: finishing for AI-generated images (repair â
     ExportCommand.Create(),
     GradeCommand.Create(),
     UpscaleCommand.Create(),
+    OutpaintCommand.Create(),
     BenchCommand.Create(),
     InfoCommand.Create(),
     RecipeCommand.Create(),
