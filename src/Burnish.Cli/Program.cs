@@ -14,6 +14,7 @@ var root = new RootCommand("Burnish: finishing for AI-generated images (repair â
     GradeCommand.Create(),
     RepairCommand.Create(),
     UpscaleCommand.Create(),
+    OutpaintCommand.Create(),
     BenchCommand.Create(),
     CompareCommand.Create(),
     InfoCommand.Create(),

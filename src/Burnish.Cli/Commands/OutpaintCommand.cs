@@ -1,0 +1,147 @@
+using System.CommandLine;
+using System.Globalization;
+using Burnish.Imaging;
+using Burnish.IO;
+using Burnish.Recipes;
+using Burnish.Stages.Export;
+using Burnish.Stages.Outpaint;
+
+namespace Burnish.Cli.Commands;
+
+/// <summary>
+/// <c>burnish outpaint</c>: extends one image's canvas to one or more aspect ratios. One aspect writes OUTPUT; several
+/// write OUTBASE.WxH.EXT each (out.png with 16:9 and 1:1 → out.16x9.png, out.1x1.png), all or none.
+/// </summary>
+public static class OutpaintCommand
+{
+    public static Command Create()
+    {
+        var input = new Argument<string>("input") { Description = "The image to extend." };
+        var output = new Option<string>("--output", "-o")
+        {
+            Description = "Output file: .png/.tif are 16-bit in the input's colour space, .jpg/.webp/.avif 8-bit sRGB; the input's metadata is kept. With several --aspect, OUTBASE.WxH.EXT per aspect.",
+            Required = true,
+        };
+        var aspect = new Option<string[]>("--aspect", "-a") { Description = "Target aspect ratio W:H (16:9, 4:5, 1:1, 1.91:1); repeatable for several variants.", Required = true };
+        var anchor = new Option<string>("--anchor") { Description = "Where the original sits: center, left, right, top, bottom, top-left, top-right, bottom-left, bottom-right.", DefaultValueFactory = _ => "center" };
+        var step = new Option<double?>("--step") { Description = "Largest step as a fraction of the current size (default 0.3)." };
+        var context = new Option<double?>("--context") { Description = "Existing image each band's fill sees, as a multiple of the band's width (default 3)." };
+        var seam = new Option<int?>("--seam") { Description = "Width in pixels of the strip re-filled across each boundary (default 16; 0 for none)." };
+        var seed = new Option<int?>("--seed") { Description = "Seed of the fill: the same seed gives the same pixels (default 0)." };
+        var force = new Option<bool>("--force") { Description = "Overwrite existing output files (never the input)." };
+        var maxPixels = CommonOptions.MaxPixels();
+        var command = new Command("outpaint", "Extend an image's canvas to other aspect ratios, filling the new area from the image's own content in modest steps.")
+        {
+            input, output, aspect, anchor, step, context, seam, seed, force, maxPixels,
+        };
+        command.SetAction((parse, cancel) => CommonOptions.Guard(parse, () =>
+        {
+            var inPath = parse.GetValue(input)!;
+            var outPath = parse.GetValue(output)!;
+            var settings = new List<string>
+            {
+                $"aspects=[{string.Join(", ", (parse.GetValue(aspect) ?? []).Select(Quote))}]",
+                $"anchor={Quote(parse.GetValue(anchor)!)}",
+            };
+            if (parse.GetValue(step) is { } s) settings.Add($"step={s.ToString(CultureInfo.InvariantCulture)}");
+            if (parse.GetValue(context) is { } c) settings.Add($"context={c.ToString(CultureInfo.InvariantCulture)}");
+            if (parse.GetValue(seam) is { } sm) settings.Add($"seam={sm.ToString(CultureInfo.InvariantCulture)}");
+            if (parse.GetValue(seed) is { } sd) settings.Add($"seed={sd.ToString(CultureInfo.InvariantCulture)}");
+            var p = Parse(settings);
+            var targets = p.Targets();
+            var kind = OutputKind(outPath);
+            var paths = targets.Count == 1 ? [outPath] : targets.Select(t => VariantPath(outPath, t)).ToList();
+            var overwrite = parse.GetValue(force);
+            foreach (var path in paths)
+            {
+                if (Path.GetFullPath(inPath) == Path.GetFullPath(path)) throw new BurnishException($"{path}: would overwrite the input; write the outpaint to another file");
+                if (File.Exists(path) && !overwrite) throw new BurnishException($"{path}: already exists (use --force to overwrite)");
+            }
+
+            var loaded = ImageLoader.Load(inPath, new LoadLimits(parse.GetValue(maxPixels)));
+            var meta = loaded.Metadata;
+            var fileMeta = new OutputMetadata(meta.TextChunks, meta.Fields, [], 72, StripGps: false);
+            using var transaction = new OutputTransaction(overwrite);
+            var lines = new List<string>();
+            for (var i = 0; i < targets.Count; i++)
+            {
+                var (result, report) = Outpaint.Extend(loaded.Image, targets[i], p, cancel);
+                foreach (var w in report.Warnings) Console.Error.WriteLine($"warning: {w}");
+                transaction.Stage(paths[i], temp => Write(result, kind, fileMeta, temp));
+                var steps = (int)report.Measurements["steps"];
+                lines.Add(steps == 0
+                    ? $"wrote {paths[i]} ({result.Width}×{result.Height}): already {targets[i]}, unchanged"
+                    : $"wrote {paths[i]} ({result.Width}×{result.Height}): {targets[i]} in {steps} step{(steps == 1 ? "" : "s")}");
+            }
+            transaction.Commit(cancel);
+            foreach (var line in lines) Console.WriteLine(line);
+            return Task.FromResult(ExitCodes.Ok);
+        }));
+        return command;
+    }
+
+    /// <summary>OUTBASE.WxH.EXT: the aspect goes before the extension (a colon is not allowed in Windows file names).</summary>
+    public static string VariantPath(string output, AspectRatio aspect)
+    {
+        var dir = Path.GetDirectoryName(output);
+        var name = $"{Path.GetFileNameWithoutExtension(output)}.{aspect.FileTag}{Path.GetExtension(output)}";
+        return string.IsNullOrEmpty(dir) ? name : Path.Combine(dir, name);
+    }
+
+    // The options become outpaint keys, so they are checked exactly like a recipe's outpaint section; the problems are
+    // then named by option rather than by a line of a YAML text the user never wrote.
+    private static OutpaintParams Parse(IEnumerable<string> settings)
+    {
+        try
+        {
+            return RecipeReader.ParseSection<OutpaintParams>(CommonOptions.SettingsYaml(null, settings), "command line");
+        }
+        catch (RecipeException e)
+        {
+            throw new BurnishException(string.Join("; ", e.Problems.Select(p => OptionMessage(p.Message))));
+        }
+    }
+
+    private static string OptionMessage(string message)
+    {
+        foreach (var (key, option) in new[] { ("aspects", "--aspect"), ("anchor", "--anchor"), ("step", "--step"), ("context", "--context"), ("seam", "--seam"), ("seed", "--seed") })
+        {
+            if (!message.StartsWith(key, StringComparison.Ordinal)) continue;
+            var rest = message[key.Length..];
+            // "aspects: aspects[1]: …" and "aspects[1]: …" both come down to "--aspect: …".
+            if (rest.StartsWith(": aspects[", StringComparison.Ordinal)) rest = rest[(rest.IndexOf(']', StringComparison.Ordinal) + 1)..];
+            else if (rest.StartsWith('[')) rest = rest[(rest.IndexOf(']', StringComparison.Ordinal) + 1)..];
+            return option + rest;
+        }
+        return message;
+    }
+
+    private static string Quote(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
+
+    private enum Kind { Png, Tiff, Jpeg, Webp, Avif }
+
+    private static Kind OutputKind(string path) => Path.GetExtension(path).ToLowerInvariant() switch
+    {
+        ".png" => Kind.Png,
+        ".tif" or ".tiff" => Kind.Tiff,
+        ".jpg" or ".jpeg" => Kind.Jpeg,
+        ".webp" => Kind.Webp,
+        ".avif" => Kind.Avif,
+        var ext => throw new BurnishException($"{path}: unsupported output type '{ext}' (png, tif, jpg, webp or avif)"),
+    };
+
+    // 16-bit keeps the input's own profile; 8-bit copies are sRGB, as every other command writes them.
+    private static void Write(WorkImage image, Kind kind, OutputMetadata meta, string path)
+    {
+        switch (kind)
+        {
+            case Kind.Png or Kind.Tiff:
+                ImageFiles.Save16(image, kind == Kind.Png ? MasterFormat.Png : MasterFormat.Tiff, meta, path);
+                break;
+            default:
+                var format = kind switch { Kind.Webp => CopyFormat.Webp, Kind.Avif => CopyFormat.Avif, _ => CopyFormat.Jpeg };
+                File.WriteAllBytes(path, ImageFiles.Encode8(ColourSpaces.Convert(image, ShippedProfiles.Srgb), format, 92, 4, meta));
+                break;
+        }
+    }
+}

@@ -1,0 +1,78 @@
+using Burnish.Recipes;
+
+namespace Burnish.Stages.Outpaint;
+
+/// <summary>Where the original sits on the grown canvas; the canvas grows on the other side(s).</summary>
+public enum OutpaintAnchor
+{
+    /// <summary>In the middle: the canvas grows equally on both sides.</summary>
+    Center,
+    Left,
+    Right,
+    Top,
+    Bottom,
+    TopLeft,
+    TopRight,
+    BottomLeft,
+    BottomRight,
+}
+
+/// <summary>
+/// Canvas extension to another aspect ratio (recipe section <c>outpaint:</c>). The canvas only ever grows, in steps of
+/// at most <see cref="Step"/> of its current size, each new band filled from the image's own content
+/// (<see cref="Stages.Repair.ContentAwareFill"/>) and its seam re-filled across the old/new boundary.
+/// The defaults are the light touch; only the target is required.
+/// </summary>
+public sealed record OutpaintParams : ISelfValidating
+{
+    [Doc("Target aspect ratio, W:H: 16:9, 4:5, 1:1, 9:16, 1.91:1… The canvas grows on one axis to the nearest whole pixel of this ratio; it is never cropped. Give aspect or aspects, not both.")]
+    public string? Aspect { get; init; }
+
+    [Doc("Several target aspect ratios, such as [1:1, 4:5, 9:16, 16:9]: each becomes its own variant of the image, made from the original (feed, story and banner from one generation).")]
+    public IReadOnlyList<string>? Aspects { get; init; }
+
+    [Doc("Where the original sits on the grown canvas: center, left, right, top, bottom, top-left, top-right, bottom-left, bottom-right. The canvas grows away from it; center grows both sides equally.")]
+    public OutpaintAnchor Anchor { get; init; } = OutpaintAnchor.Center;
+
+    [Doc("Largest step, as a fraction of the current size along the growing axis: each step adds at most this much (both sides together), and steps are made equal. Smaller steps keep the fill closer to the original, at more time.")]
+    [Range(0.05, 1)]
+    public double Step { get; init; } = 0.3;
+
+    [Doc("How much existing image each new band's fill sees and copies from, as a multiple of the band's width (at least 64 pixels; the whole image when it is smaller). More gives the fill more to choose from, at more time.")]
+    [Range(1, 16)]
+    public double Context { get; init; } = 3;
+
+    [Doc("Width in pixels of the strip across each old/new boundary that is filled again once both sides exist, so no line shows: half of it lies in the existing image (rounded down), which there fades back to the original pixels. 0 leaves the fill's own edge blend alone.")]
+    [Range(0, 256)]
+    public int Seam { get; init; } = 16;
+
+    [Doc("Warn when a new band's mean colour differs from the original's border strip of the same width by more than this CIEDE2000. The figures for every band are in the sidecar either way.")]
+    [Range(0, 100)]
+    public double DriftWarn { get; init; } = 8;
+
+    [Doc("Seed of the fill's random search: the same seed gives the same pixels.")]
+    [Range(0, int.MaxValue)]
+    public int Seed { get; init; }
+
+    /// <summary>The target ratios, in the order given (<see cref="Aspect"/> alone, or every entry of <see cref="Aspects"/>). Throws for an invalid one.</summary>
+    public IReadOnlyList<AspectRatio> Targets() =>
+        Aspect is not null ? [AspectRatio.Parse(Aspect)] : [.. (Aspects ?? []).Select(AspectRatio.Parse)];
+
+    public IEnumerable<(string? Key, string Message)> Problems()
+    {
+        if (Aspect is not null && Aspects is not null)
+            yield return ("aspects", "give aspect or aspects, not both");
+        else if (Aspect is null && (Aspects is null || Aspects.Count == 0))
+            yield return (null, "outpaint needs a target: aspect (such as 16:9) or aspects (such as [1:1, 4:5, 16:9])");
+        if (Aspect is not null && !AspectRatio.TryParse(Aspect, out _, out var problem))
+            yield return ("aspect", $"aspect: {problem}");
+        var seen = new Dictionary<double, string>();
+        for (var i = 0; i < (Aspects?.Count ?? 0); i++)
+        {
+            if (!AspectRatio.TryParse(Aspects![i], out var aspect, out var itemProblem))
+                yield return ("aspects", $"aspects[{i}]: {itemProblem}");
+            else if (!seen.TryAdd(Math.Round(aspect.Ratio, 9), aspect.Text))
+                yield return ("aspects", $"aspects[{i}]: {aspect.Text} is the same ratio as {seen[Math.Round(aspect.Ratio, 9)]}, listed before it");
+        }
+    }
+}
