@@ -7,6 +7,7 @@ using Burnish.IO;
 using Burnish.Recipes;
 using Burnish.Stages.Cleanup;
 using Burnish.Stages.Export;
+using Burnish.Stages.Outpaint;
 using Burnish.Stages.Grade.Lut;
 using Burnish.Stages.Repair;
 using Burnish.Stages.Sharpen;
@@ -44,7 +45,11 @@ public sealed record RecipeSource(Recipe Recipe, string Origin)
 public enum FinishStatus { Finished, Skipped, Failed, Cancelled }
 
 /// <summary>The outcome for one input.</summary>
-public sealed record FinishResult(string Input, FinishStatus Status, string Message, Lineage? Lineage = null, string? Sidecar = null);
+public sealed record FinishResult(string Input, FinishStatus Status, string Message, Lineage? Lineage = null, string? Sidecar = null)
+{
+    /// <summary>One result per aspect when the recipe outpaints to several; empty otherwise.</summary>
+    public IReadOnlyList<FinishResult> Variants { get; init; } = [];
+}
 
 /// <summary>Runs the canonical stage order over one image and writes its outputs and sidecar as one set.</summary>
 public static class Finisher
@@ -52,13 +57,29 @@ public static class Finisher
     public static string ToolVersion { get; } =
         typeof(Finisher).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
-    /// <summary>Finishes <paramref name="input"/> into files named from <paramref name="names"/>. Expected failures come back as a Failed result.</summary>
+    /// <summary>
+    /// Finishes <paramref name="input"/> into files named from <paramref name="names"/>. Expected failures come back as a
+    /// Failed result. An outpaint to several aspects makes one complete set per aspect, BASE.&lt;w&gt;x&lt;h&gt;, each with
+    /// its own sidecar; they are reported as one result.
+    /// </summary>
     public static FinishResult Finish(string input, OutputNames names, RecipeSource recipe, FinishOptions options,
         IProgress<StageId>? progress = null, CancellationToken cancel = default, IProgress<TileProgress>? tiles = null)
     {
+        var aspects = recipe.Recipe.Outpaint?.Targets() ?? [];
+        if (aspects.Count <= 1) return FinishOne(input, names, recipe, options, aspects.FirstOrDefault(), progress, tiles, cancel);
+        var variants = aspects.Select(a => FinishOne(input, new OutputNames($"{names.Base}.{a.FileTag}"), recipe, options, a, progress, tiles, cancel)).ToList();
+        var status = variants.Any(v => v.Status == FinishStatus.Failed) ? FinishStatus.Failed
+            : variants.Any(v => v.Status == FinishStatus.Finished) ? FinishStatus.Finished : variants[0].Status;
+        var message = string.Join("; ", variants.Zip(aspects, (v, a) => $"{a}: {v.Message}"));
+        return new FinishResult(input, status, message, variants[0].Lineage, variants[0].Sidecar) { Variants = variants };
+    }
+
+    private static FinishResult FinishOne(string input, OutputNames names, RecipeSource recipe, FinishOptions options, AspectRatio? aspect,
+        IProgress<StageId>? progress, IProgress<TileProgress>? tiles, CancellationToken cancel)
+    {
         try
         {
-            return Run(input, names, recipe, options, progress, tiles, cancel);
+            return Run(input, names, recipe, options, aspect, progress, tiles, cancel);
         }
         catch (BurnishException e)
         {
@@ -70,7 +91,7 @@ public static class Finisher
         }
     }
 
-    private static FinishResult Run(string input, OutputNames names, RecipeSource source, FinishOptions options,
+    private static FinishResult Run(string input, OutputNames names, RecipeSource source, FinishOptions options, AspectRatio? aspect,
         IProgress<StageId>? progress, IProgress<TileProgress>? tiles, CancellationToken cancel)
     {
         var clock = Stopwatch.StartNew();
@@ -149,8 +170,16 @@ public static class Finisher
                 case StageId.Repair:
                     stages.Add(new StageRecord(stage.Key(), "not in recipe", null, 0, [], Empty));
                     break;
+                case StageId.Outpaint when recipe.Outpaint is { } outpaint && aspect is { } target:
+                    var (extended, outpaintReport) = Stages.Outpaint.Outpaint.Extend(image, target, outpaint, cancel);
+                    image = extended;
+                    KeepIntermediate(stage, "", image);
+                    var measured = new Dictionary<string, double>(outpaintReport.Measurements) { ["width"] = image.Width, ["height"] = image.Height };
+                    stages.Add(new StageRecord(stage.Key(), $"done: {target}", JsonSerializer.SerializeToElement(outpaint, Lineage.Json),
+                        stageClock.Elapsed.TotalMilliseconds, outpaintReport.Warnings, measured));
+                    break;
                 case StageId.Outpaint:
-                    stages.Add(new StageRecord(stage.Key(), "not in this version", null, 0, [], Empty));
+                    stages.Add(new StageRecord(stage.Key(), "not in recipe", null, 0, [], Empty));
                     break;
                 case StageId.Grade when recipe.Grade is { } grade:
                     var (graded, gradeReport) = Stages.Grade.Grade.Apply(image, grade, source.Lut, cancel);

@@ -1,5 +1,6 @@
 using Burnish.Stages.Cleanup;
 using Burnish.Stages.Export;
+using Burnish.Stages.Outpaint;
 using Burnish.Stages.Grade;
 using Burnish.Stages.Repair;
 using Burnish.Stages.Sharpen;
@@ -22,8 +23,8 @@ public sealed record Recipe : ISelfValidating
     [Doc("Repair passes, run in order before anything else: each a mask (an image, the alpha, boxes or ellipses, grown, shrunk or feathered) and a method (content-aware fill, or telea for thin scratches). Leave it out for none.")]
     public IReadOnlyList<RepairPass>? Repair { get; init; }
 
-    [Doc("Canvas extension to another aspect ratio. Not in this version yet.")]
-    public PlannedSection? Outpaint { get; init; }
+    [Doc("Canvas extension to another aspect ratio in modest steps, filled from the image's own content: aspect: 16:9, or aspects: [1:1, 4:5, 9:16, 16:9] for one finished set per aspect (BASE.16x9.master.png …, each with its own sidecar). Leave it out for none.")]
+    public OutpaintParams? Outpaint { get; init; }
 
     [Doc("AI super-resolution on ONNX Runtime: bundled ESRGAN models or your own .onnx, over seamless tiles, to a scale or an exact size. Leave it out for none.")]
     public UpscaleParams? Upscale { get; init; }
@@ -48,7 +49,3 @@ public sealed record Recipe : ISelfValidating
             yield return ("version", $"recipe version {Version} is not supported; this Burnish reads version {CurrentVersion}");
     }
 }
-
-/// <summary>A stage section reserved in the recipe format whose stage is not built yet.</summary>
-[PlannedStage]
-public sealed record PlannedSection;

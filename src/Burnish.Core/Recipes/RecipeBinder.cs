@@ -29,7 +29,6 @@ internal sealed class RecipeBinder(string file)
         }
         if (type.GetCustomAttribute<PresetSourceAttribute>() is { } presets && PresetNode(map) is { } presetNode)
             instance = BindPreset(type, presets, presetNode, path) ?? instance;
-        var planned = type.GetCustomAttribute<PlannedStageAttribute>() is not null;
         var properties = RecipeKeys.Of(type);
         var seen = new HashSet<string>();
         var failedKeys = new HashSet<string>();
@@ -37,11 +36,6 @@ internal sealed class RecipeBinder(string file)
         {
             var key = (keyNode as YamlScalarNode)?.Value ?? "";
             var where = path.Length == 0 ? key : $"{path}.{key}";
-            if (planned)
-            {
-                Report(keyNode.Start, $"'{path}' is not available in this version of Burnish yet; leave the section empty or remove it");
-                continue;
-            }
             if (!seen.Add(key))
             {
                 Report(keyNode.Start, $"duplicate key '{where}'");

@@ -15,10 +15,6 @@ public sealed class RangeAttribute(double min, double max) : Attribute
     public double Max { get; } = max;
 }
 
-/// <summary>Marks a stage section whose stage is not in this build yet: an empty section is accepted, any key is refused.</summary>
-[AttributeUsage(AttributeTargets.Class)]
-public sealed class PlannedStageAttribute : Attribute;
-
 /// <summary>
 /// A section whose <c>preset</c> key names a shipped or user look: the section starts from that preset's values and
 /// its other keys override them.

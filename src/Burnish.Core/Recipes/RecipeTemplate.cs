@@ -38,9 +38,7 @@ public static class RecipeTemplate
                 Comment(line);
             var value = property.GetValue(section);
             var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
-            if (type.GetCustomAttribute<PlannedStageAttribute>() is not null)
-                Comment($"{key}: {{}}");
-            else if (value is null && RecipeKeys.IsSection(type))
+            if (value is null && RecipeKeys.IsSection(type))
             {
                 // An optional section left out: show its keys and defaults, commented, so it can be switched on.
                 Comment($"{key}:");
