@@ -182,7 +182,7 @@ public sealed class Mask
     {
         ArgumentOutOfRangeException.ThrowIfNegative(pixels);
         if (pixels == 0) return this;
-        var distance = DistanceTo(inside: true);
+        var distance = DistanceTo(inside: true, pixels);
         var c = new float[coverage.Length];
         for (var i = 0; i < c.Length; i++) c[i] = distance[i] <= pixels ? 1f : 0f;
         return new Mask(Width, Height, c);
@@ -196,9 +196,9 @@ public sealed class Mask
     {
         ArgumentOutOfRangeException.ThrowIfNegative(pixels);
         if (pixels == 0) return this;
-        var distance = DistanceTo(inside: false);
+        var distance = DistanceTo(inside: false, pixels);
         var c = new float[coverage.Length];
-        for (var i = 0; i < c.Length; i++) c[i] = distance[i] > pixels ? 1f : 0f;
+        for (var i = 0; i < c.Length; i++) c[i] = coverage[i] >= 0.5f && distance[i] > pixels ? 1f : 0f;
         return new Mask(Width, Height, c);
     }
 
@@ -235,25 +235,41 @@ public sealed class Mask
     public override string ToString() =>
         string.Create(CultureInfo.InvariantCulture, $"mask {Width}×{Height}, {100 * Coverage:0.##} % covered");
 
-    // Euclidean distance from each pixel to the nearest pixel inside (coverage ≥ 0.5) or outside the mask.
-    private float[] DistanceTo(bool inside)
+    // Euclidean distance from each pixel to the nearest pixel inside (coverage ≥ 0.5) or outside the mask. Only
+    // distances up to `reach` matter, so libvips works on the mask's bounds grown by reach + 1 (its fill_nearest costs
+    // grow with the distances it has to reach); pixels beyond get +∞, which is "far" for a grow and irrelevant for a
+    // shrink (they are outside the mask).
+    private float[] DistanceTo(bool inside, double reach)
     {
-        var seeds = new byte[coverage.Length];
+        var result = new float[coverage.Length];
+        Array.Fill(result, float.PositiveInfinity);
+        int x0 = Width, y0 = Height, x1 = -1, y1 = -1;
+        for (var y = 0; y < Height; y++)
+            for (var x = 0; x < Width; x++)
+                if (coverage[y * Width + x] >= 0.5f)
+                    (x0, y0, x1, y1) = (Math.Min(x0, x), Math.Min(y0, y), Math.Max(x1, x), Math.Max(y1, y));
+        if (x1 < 0) return result; // nothing inside: a grow adds nothing, a shrink keeps nothing
+        var margin = (int)Math.Ceiling(reach) + 1;
+        int cx0 = Math.Max(0, x0 - margin), cy0 = Math.Max(0, y0 - margin);
+        int cx1 = Math.Min(Width - 1, x1 + margin), cy1 = Math.Min(Height - 1, y1 + margin);
+        int cw = cx1 - cx0 + 1, ch = cy1 - cy0 + 1;
+        var seeds = new byte[cw * ch];
         var any = false;
-        for (var i = 0; i < seeds.Length; i++)
-        {
-            var isIn = coverage[i] >= 0.5f;
-            if (isIn == inside) { seeds[i] = 255; any = true; }
-        }
-        if (!any)
-        {
-            var none = new float[coverage.Length];
-            Array.Fill(none, float.PositiveInfinity);
-            return none;
-        }
-        using var seedImage = Image.NewFromMemoryCopy<byte>(seeds, Width, Height, 1, Enums.BandFormat.Uchar);
-        using var filled = seedImage.FillNearest(out var distance);
-        using (distance)
-            return distance.Cast(Enums.BandFormat.Float).WriteToMemory<float>();
+        for (var y = 0; y < ch; y++)
+            for (var x = 0; x < cw; x++)
+            {
+                var isIn = coverage[(y + cy0) * Width + x + cx0] >= 0.5f;
+                if (isIn != inside) continue;
+                seeds[y * cw + x] = 255;
+                any = true;
+            }
+        if (!any) return result; // a shrink of a mask with no outside pixel near it: every distance is "far"
+        using var seedImage = Image.NewFromMemoryCopy<byte>(seeds, cw, ch, 1, Enums.BandFormat.Uchar);
+        using var filled = seedImage.FillNearest(out var distanceImage);
+        float[] distances;
+        using (distanceImage) distances = distanceImage.Cast(Enums.BandFormat.Float).WriteToMemory<float>();
+        for (var y = 0; y < ch; y++)
+            distances.AsSpan(y * cw, cw).CopyTo(result.AsSpan((y + cy0) * Width + cx0, cw));
+        return result;
     }
 }

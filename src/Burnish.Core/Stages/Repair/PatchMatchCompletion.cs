@@ -9,7 +9,9 @@ namespace Burnish.Stages.Repair;
 /// (propagation and random search; C. Barnes et al., "PatchMatch", SIGGRAPH 2009), and (2) voting, where every hole
 /// pixel becomes the similarity-weighted mean of what the overlapping patches' matches say it should be
 /// (Y. Wexler, E. Shechtman, M. Irani, "Space-time completion of video", PAMI 2007; weights as in A. Newson et al.,
-/// "Video inpainting of complex scenes", SIAM J. Imaging Sci. 2014). The coarsest scale starts from an onion-peel fill (<see cref="OnionPeel"/>).
+/// "Video inpainting of complex scenes", SIAM J. Imaging Sci. 2014). The coarsest scale starts from an onion-peel fill
+/// (<see cref="OnionPeel"/>); patch distances count a hole pixel <see cref="FillLevel.HoleConfidence"/> of a known one;
+/// the finest scale ends by copying each hole pixel from its own patch's match, so the texture is not averaged soft.
 /// <para>
 /// Deterministic for a seed whatever the number of threads: random numbers come from a hash of (seed, scale, round,
 /// pixel), and PatchMatch runs over fixed bands of rows, even bands in parallel then odd ones, each band scanning in

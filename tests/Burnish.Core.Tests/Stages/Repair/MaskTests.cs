@@ -98,6 +98,20 @@ public class MaskTests
     }
 
     [Fact]
+    public void Grow_by_a_large_radius_near_the_corner_is_still_exact()
+    {
+        // The distances are computed on the mask's bounds grown by the radius; clipped at the image's corner here.
+        var m = Mask.FromShapes(80, 50, [MaskShape.Parse(ShapeKind.Box, "2,3,5,4")]).Grow(20.5);
+        for (var y = 0; y < 50; y++)
+            for (var x = 0; x < 80; x++)
+            {
+                var dx = Math.Max(0, Math.Max(2 - x, x - 6));
+                var dy = Math.Max(0, Math.Max(3 - y, y - 6));
+                Assert.True((m[x, y] == 1f) == (dx * dx + dy * dy <= 20.5 * 20.5), $"({x},{y})");
+            }
+    }
+
+    [Fact]
     public void Shrink_erodes_a_box_to_a_smaller_box_and_the_image_edge_does_not_erode()
     {
         var m = Mask.FromShapes(60, 60, [Box("20,20,20,20")]).Shrink(3);
