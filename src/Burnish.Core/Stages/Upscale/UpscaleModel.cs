@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Burnish.Models;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Burnish.Stages.Upscale;
@@ -83,7 +84,7 @@ public sealed class UpscaleModel : IDisposable
         }
         catch (OnnxRuntimeException e)
         {
-            throw new BurnishException($"model {path}: ONNX Runtime cannot load it ({FirstLine(e.Message)})");
+            throw new BurnishException($"model {path}: ONNX Runtime cannot load it ({OrtSessions.FirstLine(e.Message)})");
         }
     }
 
@@ -139,7 +140,7 @@ public sealed class UpscaleModel : IDisposable
             }
             catch (OnnxRuntimeException e)
             {
-                throw new BurnishException($"model {Name}: inference failed on a {w}×{h} tile ({FirstLine(e.Message)})");
+                throw new BurnishException($"model {Name}: inference failed on a {w}×{h} tile ({OrtSessions.FirstLine(e.Message)})");
             }
             Unpack(b.Output, output, h * s, w * s);
         }
@@ -215,7 +216,7 @@ public sealed class UpscaleModel : IDisposable
         }
         catch (OnnxRuntimeException e)
         {
-            throw new BurnishException($"model {Path}: not an image-to-image upscaler: a {w}×{h} RGB image fails ({FirstLine(e.Message)}){LayoutHint}");
+            throw new BurnishException($"model {Path}: not an image-to-image upscaler: a {w}×{h} RGB image fails ({OrtSessions.FirstLine(e.Message)}){LayoutHint}");
         }
         var (oh, ow, oc) = outShape.Length == 4
             ? Pixels.ChannelsLast ? (outShape[1], outShape[2], outShape[3]) : (outShape[2], outShape[3], outShape[1])
@@ -253,14 +254,8 @@ public sealed class UpscaleModel : IDisposable
 
     private static SessionOptions Options(Device device, int? threads, string? saveOptimisedTo, bool optimised = false)
     {
-        var options = new SessionOptions
-        {
-            GraphOptimizationLevel = optimised ? GraphOptimizationLevel.ORT_DISABLE_ALL : GraphOptimizationLevel.ORT_ENABLE_ALL,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            IntraOpNumThreads = threads ?? Environment.ProcessorCount,
-            InterOpNumThreads = 1,
-            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
-        };
+        var options = OrtSessions.Options(threads);
+        if (optimised) options.GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL;
         if (saveOptimisedTo is not null && device == Device.Cpu) options.OptimizedModelFilePath = saveOptimisedTo;
         if (device == Device.Cuda)
         {
@@ -272,13 +267,11 @@ public sealed class UpscaleModel : IDisposable
             {
                 options.Dispose();
                 throw new BurnishException("--device cuda: the CUDA execution provider is not available in this build of ONNX Runtime "
-                    + $"({FirstLine(e.Message)}); see README, 'GPU inference'");
+                    + $"({OrtSessions.FirstLine(e.Message)}); see README, 'GPU inference'");
             }
         }
         return options;
     }
-
-    private static string FirstLine(string message) => message.Split('\n')[0].Trim();
 
     public void Dispose()
     {

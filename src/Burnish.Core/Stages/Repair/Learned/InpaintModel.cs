@@ -1,3 +1,4 @@
+using Burnish.Models;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Burnish.Stages.Repair.Learned;
@@ -19,24 +20,8 @@ public sealed class InpaintModel : IDisposable
     /// </summary>
     public InpaintModel(string path, int? threads = null)
     {
-        if (!File.Exists(path)) throw new BurnishException($"model {path}: file not found");
         Path = path;
-        using var options = new SessionOptions
-        {
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            IntraOpNumThreads = threads ?? Environment.ProcessorCount,
-            InterOpNumThreads = 1,
-            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
-        };
-        try
-        {
-            session = new InferenceSession(path, options);
-        }
-        catch (OnnxRuntimeException e)
-        {
-            throw new BurnishException($"model {path}: ONNX Runtime cannot load it ({FirstLine(e.Message)})");
-        }
+        session = OrtSessions.Open(path, "model", threads);
         try
         {
             Contract = InpaintContract.Read(session, path, System.IO.Path.ChangeExtension(path, ".json"));
@@ -91,7 +76,7 @@ public sealed class InpaintModel : IDisposable
         }
         catch (OnnxRuntimeException e)
         {
-            throw new BurnishException($"model {Path}: inference failed on a {w}×{h} crop ({FirstLine(e.Message)})");
+            throw new BurnishException($"model {Path}: inference failed on a {w}×{h} crop ({OrtSessions.FirstLine(e.Message)})");
         }
         using (outputs)
         {
@@ -138,8 +123,6 @@ public sealed class InpaintModel : IDisposable
         }
         return data;
     }
-
-    private static string FirstLine(string message) => message.Split('\n')[0].Trim();
 
     public void Dispose() => session.Dispose();
 }

@@ -47,24 +47,8 @@ public sealed class TextDetector : IDisposable
     /// <summary>Loads the detection model at <paramref name="modelPath"/>; <paramref name="threads"/> inference threads (default: all cores).</summary>
     public TextDetector(string modelPath, int? threads = null)
     {
-        if (!File.Exists(modelPath)) throw new BurnishException($"text detection model {modelPath}: file not found");
         ModelPath = modelPath;
-        using var options = new SessionOptions
-        {
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            IntraOpNumThreads = threads ?? Environment.ProcessorCount,
-            InterOpNumThreads = 1,
-            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
-        };
-        try
-        {
-            session = new InferenceSession(modelPath, options);
-        }
-        catch (OnnxRuntimeException e)
-        {
-            throw new BurnishException($"text detection model {modelPath}: ONNX Runtime cannot load it ({e.Message.Split('\n')[0].Trim()})");
-        }
+        session = OrtSessions.Open(modelPath, "text detection model", threads);
         var inputs = session.InputMetadata;
         var outputs = session.OutputMetadata;
         if (inputs.Count != 1 || inputs.First().Value is not { ElementType: var t, Dimensions: [_, 3, _, _] } || t != typeof(float)
@@ -220,7 +204,7 @@ public sealed class TextDetector : IDisposable
         }
         catch (OnnxRuntimeException e)
         {
-            throw new BurnishException($"text detection model {ModelPath}: inference failed on a {mw}×{mh} input ({e.Message.Split('\n')[0].Trim()})");
+            throw new BurnishException($"text detection model {ModelPath}: inference failed on a {mw}×{mh} input ({OrtSessions.FirstLine(e.Message)})");
         }
     }
 
