@@ -118,10 +118,8 @@ public static class Export
     /// <summary>Lanczos3 resize to exactly <paramref name="w"/>×<paramref name="h"/>, averaging light, not code values.</summary>
     public static WorkImage Resize(LinearImage linear, int w, int h)
     {
-        var resized = linear.Light.Resize((double)w / linear.Width, vscale: (double)h / linear.Height, kernel: Enums.Kernel.Lanczos3);
-        // libvips rounds the output size; pin it to the exact box.
-        if (resized.Width != w || resized.Height != h)
-            resized = resized.Embed(0, 0, w, h, extend: Enums.Extend.Copy);
+        // Centre-aligned, and a true Lanczos3 when enlarging (libvips' own enlargement is bicubic and half a pixel off).
+        var resized = Resampling.Lanczos3(linear.Light, w, h);
         Image? alpha = null;
         if (linear.HasAlpha)
         {
