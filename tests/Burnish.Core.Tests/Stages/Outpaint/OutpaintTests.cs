@@ -85,6 +85,14 @@ public class OutpaintTests
     }
 
     [Fact]
+    public void A_cancelled_outpaint_stops()
+    {
+        using var cancel = new CancellationTokenSource();
+        cancel.Cancel();
+        Assert.ThrowsAny<OperationCanceledException>(() => Outpaint.Extend(Crop(Field(), 100, 250, 120, 90), AspectRatio.Parse("16:9"), Params("16:9"), cancel.Token));
+    }
+
+    [Fact]
     public void The_same_seed_gives_the_same_pixels_and_another_seed_differs()
     {
         var original = Crop(Field(), 100, 250, 120, 90);
