@@ -63,7 +63,7 @@ public sealed record OutpaintParams : ISelfValidating
         if (Aspect is not null && Aspects is not null)
             yield return ("aspects", "give aspect or aspects, not both");
         else if (Aspect is null && (Aspects is null || Aspects.Count == 0))
-            yield return (null, "outpaint needs a target: aspect (such as 16:9) or aspects (such as [1:1, 4:5, 16:9])");
+            yield return (null, "a target is needed: aspect (such as 16:9) or aspects (such as [1:1, 4:5, 16:9])");
         if (Aspect is not null && !AspectRatio.TryParse(Aspect, out _, out var problem))
             yield return ("aspect", $"aspect: {problem}");
         var seen = new Dictionary<double, string>();
