@@ -29,6 +29,12 @@ public class OutpaintTests
         Assert.Equal(original.Pixels.Bands, result.Pixels.Bands);
         var plan = OutpaintPlan.For(original.Width, original.Height, AspectRatio.Parse(aspect), anchor, p.Step);
         Assert.Equal(plan.Steps.Count, (int)report.Measurements["steps"]);
+        var (first, second) = plan.Axis == GrowthAxis.Horizontal ? ("left", "right") : ("top", "bottom");
+        foreach (var s in plan.Steps)
+        {
+            Assert.Equal(s.Before > 0, report.Measurements.ContainsKey($"step{s.Number}.{first}.dE"));
+            Assert.Equal(s.After > 0, report.Measurements.ContainsKey($"step{s.Number}.{second}.dE"));
+        }
 
         // Outside the seam strips (seam/2 = 8 pixels into the original on each grown side), every sample is bit for bit.
         var before = Samples(original);
@@ -55,6 +61,17 @@ public class OutpaintTests
             }
         Assert.True(compared > 0);
         Assert.True(seamChanged > 0, "the seam strip was not re-blended");
+    }
+
+    [Fact]
+    public void The_seam_strip_is_refilled_on_the_new_side_and_fades_to_the_original_on_the_old()
+    {
+        // Band of 20 pixels (t < 20 is new), 8 re-filled inside it, 8 fading out in the existing image.
+        var coverage = Enumerable.Range(0, 40).Select(t => Outpaint.SeamCoverage(t, 20, 8, 8)).ToArray();
+        Assert.All(coverage[..12], c => Assert.Equal(0f, c)); // the band's outer part keeps its fill
+        Assert.All(coverage[12..20], c => Assert.Equal(1f, c));
+        for (var t = 20; t < 28; t++) Assert.True(coverage[t] < coverage[t - 1] && coverage[t] > 0, $"t = {t}: {coverage[t]}");
+        Assert.All(coverage[28..], c => Assert.Equal(0f, c)); // the original from 8 pixels in
     }
 
     [Fact]
