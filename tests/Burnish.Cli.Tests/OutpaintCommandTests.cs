@@ -12,7 +12,8 @@ public class OutpaintCommandTests
         var input = ws.Copy(Fixtures.A1111); // 256×192 (4:3), tEXt parameters
         var result = ws.Burnish("outpaint", input, "-o", "wide.png", "--aspect", "16:9");
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Contains("wrote wide.png (341×192): 16:9 in 2 steps", result.Stdout); // 192 × 16/9 = 341.3; 85 added, 76 at most at once
+        // 192 × 16/9 = 341.3; 85 columns added, at most 76 (0.3 × 256) at once.
+        Assert.Contains("wrote wide.png (341×192): 16:9 in 2 steps, largest drift ΔE00 ", result.Stdout);
         var output = ws.PathOf("wide.png");
         Assert.Equal(16, Png.BitDepth(output));
         Assert.Equal(Png.TextChunks(input)["parameters"], Png.TextChunks(output)["parameters"]);

@@ -68,16 +68,23 @@ public static class OutpaintCommand
                 var (result, report) = Outpaint.Extend(loaded.Image, targets[i], p, cancel);
                 foreach (var w in report.Warnings) Console.Error.WriteLine($"warning: {w}");
                 transaction.Stage(paths[i], temp => Write(result, kind, fileMeta, temp));
-                var steps = (int)report.Measurements["steps"];
-                lines.Add(steps == 0
-                    ? $"wrote {paths[i]} ({result.Width}×{result.Height}): already {targets[i]}, unchanged"
-                    : $"wrote {paths[i]} ({result.Width}×{result.Height}): {targets[i]} in {steps} step{(steps == 1 ? "" : "s")}");
+                lines.Add($"wrote {paths[i]} ({result.Width}×{result.Height}): {Summary(targets[i], report.Measurements)}");
             }
             transaction.Commit(cancel);
             foreach (var line in lines) Console.WriteLine(line);
             return Task.FromResult(ExitCodes.Ok);
         }));
         return command;
+    }
+
+    // "16:9 in 3 steps, largest drift ΔE00 4.1 (step 3 right)": the sidecar has every band's figures.
+    private static string Summary(AspectRatio aspect, IReadOnlyDictionary<string, double> m)
+    {
+        var steps = (int)m["steps"];
+        if (steps == 0) return $"already {aspect}, unchanged";
+        var worst = m.Where(kv => kv.Key.EndsWith(".dE", StringComparison.Ordinal)).MaxBy(kv => kv.Value);
+        var band = worst.Key[..^3].Replace("step", "step ", StringComparison.Ordinal).Replace('.', ' ');
+        return string.Create(CultureInfo.InvariantCulture, $"{aspect} in {steps} step{(steps == 1 ? "" : "s")}, largest drift ΔE00 {worst.Value:0.0} ({band})");
     }
 
     /// <summary>OUTBASE.WxH.EXT: the aspect goes before the extension (a colon is not allowed in Windows file names).</summary>

@@ -1,10 +1,14 @@
 using System.Globalization;
 using Burnish.Imaging;
 using Burnish.Pipeline;
+using Burnish.Recipes;
 using Burnish.Stages.Repair;
 using NetVips;
 
 namespace Burnish.Stages.Outpaint;
+
+/// <summary>The side of the canvas a band was added on.</summary>
+public enum BandSide { Left, Right, Top, Bottom }
 
 /// <summary>One aspect variant of an outpaint.</summary>
 public sealed record OutpaintVariant(AspectRatio Aspect, WorkImage Image, StageReport Report);
@@ -69,27 +73,65 @@ public static class Outpaint
             // The new bands start as copies of the edge; the fill treats them as unknown, so their values do not matter.
             canvas = canvas.WithPixels(canvas.Pixels.Embed(dx, dy, step.WidthAfter, step.HeightAfter, extend: Enums.Extend.Copy).CopyMemory());
             for (var i = 0; i < bands.Count; i++) bands[i] = bands[i] with { X = bands[i].X + dx, Y = bands[i].Y + dy };
+            // The two sides' crops never reach each other's band, so they are filled at once (each fill is
+            // parallel inside, but has serial stretches the other side can use); each returns only what it changed.
+            var sides = new List<bool>();
+            if (step.Before > 0) sides.Add(true);
+            if (step.After > 0) sides.Add(false);
+            var patches = new BandPatch[sides.Count];
+            var current = canvas;
+            Together(sides.Count, i => patches[i] = FillBand(current, step, sides[i], target, p, cancel), cancel);
+            var pixels = canvas.Pixels;
+            foreach (var patch in patches) pixels = pixels.Insert(patch.Pixels, patch.X, patch.Y);
+            canvas = canvas.WithPixels(pixels.CopyMemory());
             if (step.Before > 0)
-            {
-                canvas = FillBand(canvas, step, atStart: true, p, cancel);
-                bands.Add(horizontal ? new NewBand(step.Number, "left", 0, 0, step.Before, canvas.Height)
-                    : new NewBand(step.Number, "top", 0, 0, canvas.Width, step.Before));
-            }
+                bands.Add(horizontal ? new NewBand(step.Number, BandSide.Left, 0, 0, step.Before, canvas.Height)
+                    : new NewBand(step.Number, BandSide.Top, 0, 0, canvas.Width, step.Before));
             if (step.After > 0)
-            {
-                canvas = FillBand(canvas, step, atStart: false, p, cancel);
-                bands.Add(horizontal ? new NewBand(step.Number, "right", canvas.Width - step.After, 0, step.After, canvas.Height)
-                    : new NewBand(step.Number, "bottom", 0, canvas.Height - step.After, canvas.Width, step.After));
-            }
+                bands.Add(horizontal ? new NewBand(step.Number, BandSide.Right, canvas.Width - step.After, 0, step.After, canvas.Height)
+                    : new NewBand(step.Number, BandSide.Bottom, 0, canvas.Height - step.After, canvas.Width, step.After));
         }
         return (canvas, Report(image, canvas, plan, bands, target, p));
     }
 
     /// <summary>A band added by one step, in the coordinates of the current canvas.</summary>
-    private sealed record NewBand(int Step, string Side, int X, int Y, int Width, int Height);
+    private sealed record NewBand(int Step, BandSide Side, int X, int Y, int Width, int Height)
+    {
+        /// <summary>"step2.right": the prefix of this band's measurements.</summary>
+        public string Key => $"step{Step}.{Names.EnumValue(Side)}";
+    }
+
+    /// <summary>What one side's fill changed (its band and the seam strip beside it), to insert at (X, Y) of the canvas.</summary>
+    private sealed record BandPatch(Image Pixels, int X, int Y);
+
+    // Runs count actions in parallel; a failure surfaces as itself (the first one), not wrapped in an AggregateException.
+    private static void Together(int count, Action<int> action, CancellationToken cancel)
+    {
+        try
+        {
+            Parallel.For(0, count, new ParallelOptions { CancellationToken = cancel }, action);
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+        }
+    }
 
     // Fills the step's band on one side from a crop of the band plus its context, then re-fills the seam strip.
-    private static WorkImage FillBand(WorkImage canvas, OutpaintStep step, bool atStart, OutpaintParams p, CancellationToken cancel)
+    private static BandPatch FillBand(WorkImage canvas, OutpaintStep step, bool atStart, AspectRatio target, OutpaintParams p, CancellationToken cancel)
+    {
+        try
+        {
+            return FillSide(canvas, step, atStart, p, cancel);
+        }
+        catch (BurnishException e)
+        {
+            var side = step.Axis == GrowthAxis.Horizontal ? (atStart ? BandSide.Left : BandSide.Right) : (atStart ? BandSide.Top : BandSide.Bottom);
+            throw new BurnishException($"outpaint {target}, step {step.Number} {Names.EnumValue(side)} band: {e.Message}", e);
+        }
+    }
+
+    private static BandPatch FillSide(WorkImage canvas, OutpaintStep step, bool atStart, OutpaintParams p, CancellationToken cancel)
     {
         var horizontal = step.Axis == GrowthAxis.Horizontal;
         var band = atStart ? step.Before : step.After;
@@ -105,6 +147,7 @@ public static class Outpaint
         var fill = FillParams.Default with { Seed = SeedFor(p.Seed, step.Number, side, pass: 0) };
         var filled = ContentAwareFill.Fill(crop, BandMask(cw, ch, horizontal, atStart, t => t < band ? 1f : 0f), fill, cancel);
 
+        var changed = band;
         if (p.Seam > 0)
         {
             // The strip is re-filled from a window around it only: its best patches lie close by, and a small crop
@@ -119,8 +162,12 @@ public static class Outpaint
             var seam = BandMask(ww, wh, horizontal, atStart, t => SeamCoverage(from + t, band, inNew, inOld));
             var reblended = ContentAwareFill.Fill(window, seam, fill with { Seed = SeedFor(p.Seed, step.Number, side, pass: 1) }, cancel);
             filled = filled.WithPixels(filled.Pixels.Insert(reblended.Pixels, wx, wy));
+            changed = band + inOld;
         }
-        return canvas.WithPixels(canvas.Pixels.Insert(filled.Pixels, x0, y0).CopyMemory());
+        var start = atStart ? 0 : length - changed;
+        return horizontal
+            ? new BandPatch(filled.Pixels.Crop(start, 0, changed, ch).CopyMemory(), x0 + start, y0)
+            : new BandPatch(filled.Pixels.Crop(0, start, cw, changed).CopyMemory(), x0, y0 + start);
     }
 
     /// <summary>
@@ -172,7 +219,8 @@ public static class Outpaint
         {
             var region = result.WithPixels(result.Pixels.Crop(band.X, band.Y, band.Width, band.Height));
             var drift = BandDrift.Measure(region, BorderStrip(original, band));
-            var key = $"step{band.Step}.{band.Side}";
+            var key = band.Key;
+            var side = Names.EnumValue(band.Side);
             m[$"{key}.px"] = plan.Axis == GrowthAxis.Horizontal ? band.Width : band.Height;
             m[$"{key}.dL"] = Math.Round(drift.DL, 3);
             m[$"{key}.da"] = Math.Round(drift.Da, 3);
@@ -181,7 +229,7 @@ public static class Outpaint
             m[$"{key}.dE"] = Math.Round(drift.DeltaE, 3);
             if (drift.DeltaE > p.DriftWarn)
                 warnings.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"outpaint {target}: step {band.Step} {band.Side} band drifts ΔE00 {drift.DeltaE:0.0} from the original's {band.Side} edge (ΔL* {drift.DL:+0.0;-0.0;0.0}, Δa* {drift.Da:+0.0;-0.0;0.0}, Δb* {drift.Db:+0.0;-0.0;0.0}); smaller steps or more context may follow the original more closely"));
+                    $"outpaint {target}: step {band.Step} {side} band drifts ΔE00 {drift.DeltaE:0.0} from the original's {side} edge (ΔL* {drift.DL:+0.0;-0.0;0.0}, Δa* {drift.Da:+0.0;-0.0;0.0}, Δb* {drift.Db:+0.0;-0.0;0.0}); check that band: the fill may have wandered, or the edge holds part of the subject that the background does not continue"));
         }
         return new StageReport(warnings, m);
     }
@@ -192,9 +240,9 @@ public static class Outpaint
         int w = original.Width, h = original.Height;
         var (x, y, sw, sh) = band.Side switch
         {
-            "left" => (0, 0, Math.Min(band.Width, w), h),
-            "right" => (w - Math.Min(band.Width, w), 0, Math.Min(band.Width, w), h),
-            "top" => (0, 0, w, Math.Min(band.Height, h)),
+            BandSide.Left => (0, 0, Math.Min(band.Width, w), h),
+            BandSide.Right => (w - Math.Min(band.Width, w), 0, Math.Min(band.Width, w), h),
+            BandSide.Top => (0, 0, w, Math.Min(band.Height, h)),
             _ => (0, h - Math.Min(band.Height, h), w, Math.Min(band.Height, h)),
         };
         return original.WithPixels(original.Pixels.Crop(x, y, sw, sh));

@@ -46,9 +46,9 @@ public sealed record OutpaintParams : ISelfValidating
     [Range(0, 256)]
     public int Seam { get; init; } = 16;
 
-    [Doc("Warn when a new band's mean colour differs from the original's border strip of the same width by more than this CIEDE2000. The figures for every band are in the sidecar either way.")]
+    [Doc("Warn when a new band's mean colour differs from the original's border strip of the same width by more than this CIEDE2000 (15: clearly another colour; a border strip that holds part of the subject can reach it while the fill is right). The figures for every band are in the sidecar either way.")]
     [Range(0, 100)]
-    public double DriftWarn { get; init; } = 8;
+    public double DriftWarn { get; init; } = 15;
 
     [Doc("Seed of the fill's random search: the same seed gives the same pixels.")]
     [Range(0, int.MaxValue)]
@@ -63,7 +63,7 @@ public sealed record OutpaintParams : ISelfValidating
         if (Aspect is not null && Aspects is not null)
             yield return ("aspects", "give aspect or aspects, not both");
         else if (Aspect is null && (Aspects is null || Aspects.Count == 0))
-            yield return (null, "outpaint needs a target: aspect (such as 16:9) or aspects (such as [1:1, 4:5, 16:9])");
+            yield return (null, "a target is needed: aspect (such as 16:9) or aspects (such as [1:1, 4:5, 16:9])");
         if (Aspect is not null && !AspectRatio.TryParse(Aspect, out _, out var problem))
             yield return ("aspect", $"aspect: {problem}");
         var seen = new Dictionary<double, string>();
