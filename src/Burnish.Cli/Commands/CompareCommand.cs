@@ -60,6 +60,9 @@ public static class CompareCommand
     /// </summary>
     public static string? ReportFinished(FinishResult result, LoadLimits limits, CancellationToken cancel)
     {
+        // An outpaint to several aspects finished one set per aspect: one report each.
+        if (result.Variants.Count > 0)
+            return result.Variants.Select(v => ReportFinished(v, limits, cancel)).FirstOrDefault(p => p is not null);
         if (result.Sidecar is not { } sidecar || result.Status is not (FinishStatus.Finished or FinishStatus.Skipped)) return null;
         var htmlPath = ReportBuilder.FinishedReportPath(sidecar);
         // A skipped image (--resume) gets a report only when it has none yet.
