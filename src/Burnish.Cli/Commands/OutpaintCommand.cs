@@ -40,8 +40,8 @@ public static class OutpaintCommand
             var outPath = parse.GetValue(output)!;
             var settings = new List<string>
             {
-                $"aspects=[{string.Join(", ", (parse.GetValue(aspect) ?? []).Select(Quote))}]",
-                $"anchor={Quote(parse.GetValue(anchor)!)}",
+                $"aspects=[{string.Join(", ", (parse.GetValue(aspect) ?? []).Select(ImageOutput.Quote))}]",
+                $"anchor={ImageOutput.Quote(parse.GetValue(anchor)!)}",
             };
             if (parse.GetValue(step) is { } s) settings.Add($"step={s.ToString(CultureInfo.InvariantCulture)}");
             if (parse.GetValue(context) is { } c) settings.Add($"context={c.ToString(CultureInfo.InvariantCulture)}");
@@ -49,7 +49,7 @@ public static class OutpaintCommand
             if (parse.GetValue(seed) is { } sd) settings.Add($"seed={sd.ToString(CultureInfo.InvariantCulture)}");
             var p = Parse(settings);
             var targets = p.Targets();
-            var kind = OutputKind(outPath);
+            var kind = ImageOutput.For(outPath);
             var paths = targets.Count == 1 ? [outPath] : targets.Select(t => VariantPath(outPath, t)).ToList();
             var overwrite = parse.GetValue(force);
             foreach (var path in paths)
@@ -60,14 +60,14 @@ public static class OutpaintCommand
 
             var loaded = ImageLoader.Load(inPath, new LoadLimits(parse.GetValue(maxPixels)));
             var meta = loaded.Metadata;
-            var fileMeta = new OutputMetadata(meta.TextChunks, meta.Fields, [], 72, StripGps: false);
+            var fileMeta = ImageOutput.Keeping(meta);
             using var transaction = new OutputTransaction(overwrite);
             var lines = new List<string>();
             for (var i = 0; i < targets.Count; i++)
             {
                 var (result, report) = Outpaint.Extend(loaded.Image, targets[i], p, cancel);
                 foreach (var w in report.Warnings) Console.Error.WriteLine($"warning: {w}");
-                transaction.Stage(paths[i], temp => Write(result, kind, fileMeta, temp));
+                transaction.Stage(paths[i], temp => kind.Write(result, fileMeta, temp));
                 lines.Add($"wrote {paths[i]} ({result.Width}×{result.Height}): {Summary(targets[i], report.Measurements)}");
             }
             transaction.Commit(cancel);
@@ -121,34 +121,5 @@ public static class OutpaintCommand
             return option + rest;
         }
         return message;
-    }
-
-    private static string Quote(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
-
-    private enum Kind { Png, Tiff, Jpeg, Webp, Avif }
-
-    private static Kind OutputKind(string path) => Path.GetExtension(path).ToLowerInvariant() switch
-    {
-        ".png" => Kind.Png,
-        ".tif" or ".tiff" => Kind.Tiff,
-        ".jpg" or ".jpeg" => Kind.Jpeg,
-        ".webp" => Kind.Webp,
-        ".avif" => Kind.Avif,
-        var ext => throw new BurnishException($"{path}: unsupported output type '{ext}' (png, tif, jpg, webp or avif)"),
-    };
-
-    // 16-bit keeps the input's own profile; 8-bit copies are sRGB, as every other command writes them.
-    private static void Write(WorkImage image, Kind kind, OutputMetadata meta, string path)
-    {
-        switch (kind)
-        {
-            case Kind.Png or Kind.Tiff:
-                ImageFiles.Save16(image, kind == Kind.Png ? MasterFormat.Png : MasterFormat.Tiff, meta, path);
-                break;
-            default:
-                var format = kind switch { Kind.Webp => CopyFormat.Webp, Kind.Avif => CopyFormat.Avif, _ => CopyFormat.Jpeg };
-                File.WriteAllBytes(path, ImageFiles.Encode8(ColourSpaces.Convert(image, ShippedProfiles.Srgb), format, 92, 4, meta));
-                break;
-        }
     }
 }

@@ -43,7 +43,7 @@ public static class RepairCommand
         {
             var inPath = parse.GetValue(input)!;
             var outPath = parse.GetValue(output)!;
-            var kind = OutputKind(outPath);
+            var kind = ImageOutput.For(outPath);
             if (Path.GetFullPath(inPath) == Path.GetFullPath(outPath)) throw new BurnishException($"{outPath}: would overwrite the input; write the repair to another file");
             if (File.Exists(outPath) && !parse.GetValue(force)) throw new BurnishException($"{outPath}: already exists (use --force to overwrite)");
             foreach (var (name, key, value) in new[] { ("--feather", "feather", parse.GetValue(feather)), ("--grow", "grow", parse.GetValue(grow)),
@@ -77,7 +77,11 @@ public static class RepairCommand
             var loaded = ImageLoader.Load(inPath, limits);
             var (repaired, report) = Repair.Apply(loaded.Image, plan, cancel);
             foreach (var w in report.Warnings) Console.Error.WriteLine($"warning: {w}");
-            Write(repaired, loaded.Metadata, outPath, kind, parse.GetValue(force));
+            using (var transaction = new OutputTransaction(parse.GetValue(force)))
+            {
+                transaction.Stage(outPath, temp => kind.Write(repaired, ImageOutput.Keeping(loaded.Metadata), temp));
+                transaction.Commit(cancel);
+            }
             var p = report.Passes[0];
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"wrote {outPath} ({repaired.Width}×{repaired.Height}): {p.Method.ToString().ToLowerInvariant()}, {p.HolePercent:0.##} % of the image, {p.Ms / 1000:0.00} s"));
@@ -103,36 +107,5 @@ public static class RepairCommand
         if (options.TryGetValue(text, out var m)) return m;
         var hint = Names.Closest(text, options.Keys);
         throw new BurnishException($"--method '{text}' is not one of {string.Join(", ", options.Keys)}" + (hint is null ? "" : $"; did you mean '{hint}'?"));
-    }
-
-    private enum Kind { Png, Tiff, Jpeg, Webp, Avif }
-
-    private static Kind OutputKind(string path) => Path.GetExtension(path).ToLowerInvariant() switch
-    {
-        ".png" => Kind.Png,
-        ".tif" or ".tiff" => Kind.Tiff,
-        ".jpg" or ".jpeg" => Kind.Jpeg,
-        ".webp" => Kind.Webp,
-        ".avif" => Kind.Avif,
-        var ext => throw new BurnishException($"{path}: unsupported output type '{ext}' (png, tif, jpg, webp or avif)"),
-    };
-
-    // The input's own profile, generation metadata, EXIF and XMP go with the repaired pixels.
-    private static void Write(WorkImage image, SourceMetadata meta, string path, Kind kind, bool overwrite)
-    {
-        using var transaction = new OutputTransaction(overwrite);
-        switch (kind)
-        {
-            case Kind.Png or Kind.Tiff:
-                var full = new OutputMetadata(meta.TextChunks, meta.Fields, [], 72, StripGps: false);
-                transaction.Stage(path, temp => ImageFiles.Save16(image, kind == Kind.Png ? MasterFormat.Png : MasterFormat.Tiff, full, temp));
-                break;
-            default:
-                var format = kind switch { Kind.Webp => CopyFormat.Webp, Kind.Avif => CopyFormat.Avif, _ => CopyFormat.Jpeg };
-                var copy = new OutputMetadata(meta.TextChunks, meta.Fields, [], 72, StripGps: false);
-                transaction.StageBytes(path, ImageFiles.Encode8(image, format, 92, 4, copy));
-                break;
-        }
-        transaction.Commit(CancellationToken.None);
     }
 }

@@ -37,25 +37,25 @@ public static class UpscaleCommand
             var outPath = parse.GetValue(output)!;
             if (Path.GetFullPath(inPath) == Path.GetFullPath(outPath)) throw new BurnishException($"{outPath}: would overwrite the input");
             if (File.Exists(outPath) && !parse.GetValue(force)) throw new BurnishException($"{outPath}: already exists (use --force to overwrite)");
-            var settings = new List<string> { $"model={Quote(parse.GetValue(model)!)}", $"tile={parse.GetValue(tile)}", $"alpha={parse.GetValue(alpha)}", $"device={parse.GetValue(device)}" };
+            var settings = new List<string> { $"model={ImageOutput.Quote(parse.GetValue(model)!)}", $"tile={parse.GetValue(tile)}", $"alpha={parse.GetValue(alpha)}", $"device={parse.GetValue(device)}" };
             if (parse.GetValue(scale) is { } s) settings.Add($"scale={s.ToString(CultureInfo.InvariantCulture)}");
             if (parse.GetValue(longEdge) is { } e) settings.Add($"target.long_edge={e}");
             if (parse.GetValue(passes) is { } p) settings.Add($"passes=[{p}]");
             if (parse.GetValue(threads) is { } t) settings.Add($"threads={t}");
             var upscale = RecipeReader.ParseSection<UpscaleParams>(CommonOptions.SettingsYaml(null, settings), "command line");
-            var format = OutputFormat(outPath);
+            var kind = ImageOutput.For(outPath);
 
             var loaded = ImageLoader.Load(inPath, new LoadLimits(parse.GetValue(maxPixels)));
             using var models = new UpscaleModels(new ModelCache(ModelCache.DefaultRoot()), upscale.Device, upscale.Threads,
                 new SyncProgress<string>(m => Console.Error.WriteLine(m)));
             var meta = loaded.Metadata;
-            var fileMeta = new OutputMetadata(meta.TextChunks, meta.Fields, [], 72, StripGps: false);
+            var fileMeta = ImageOutput.Keeping(meta);
             using var transaction = new OutputTransaction(parse.GetValue(force));
             WorkImage written = loaded.Image;
             WithProgress(progress =>
             {
                 using var upscaled = Upscale.Apply(loaded.Image, upscale, models, progress, cancel);
-                transaction.Stage(outPath, temp => Write(upscaled, loaded.Image.Profile, format, fileMeta, temp, out written));
+                transaction.Stage(outPath, temp => Write(upscaled, loaded.Image.Profile, kind, fileMeta, temp, out written));
                 foreach (var w in upscaled.Report.Warnings) Console.Error.WriteLine($"warning: {w}");
             });
             transaction.Commit(cancel);
@@ -65,37 +65,17 @@ public static class UpscaleCommand
         return command;
     }
 
-    private static string Quote(string value) => "'" + value.Replace("'", "''") + "'";
-
-    private static CopyFormat? OutputFormat(string path) => Path.GetExtension(path).ToLowerInvariant() switch
-    {
-        ".png" or ".tif" or ".tiff" => null,
-        ".jpg" or ".jpeg" => CopyFormat.Jpeg,
-        ".webp" => CopyFormat.Webp,
-        ".avif" => CopyFormat.Avif,
-        var ext => throw new BurnishException($"{path}: unsupported output type '{ext}' (png, tif, jpg, webp or avif)"),
-    };
-
     // 16-bit sRGB output streams straight from the models into the encoder; another profile needs the whole image to convert.
-    private static void Write(UpscaledImage upscaled, ColourProfile profile, CopyFormat? format, OutputMetadata meta, string path, out WorkImage written)
+    private static void Write(UpscaledImage upscaled, ColourProfile profile, ImageOutput kind, OutputMetadata meta, string path, out WorkImage written)
     {
-        if (format is { } copy)
-        {
-            var image = upscaled.Materialise();
-            File.WriteAllBytes(path, ImageFiles.Encode8(image, copy, 92, 4, meta));
-            written = image;
-            return;
-        }
-        var master = Path.GetExtension(path).ToLowerInvariant() == ".png" ? MasterFormat.Png : MasterFormat.Tiff;
-        if (profile.SameAs(ShippedProfiles.Srgb))
+        if (kind.Lossless is { } master && profile.SameAs(ShippedProfiles.Srgb))
         {
             upscaled.Consume(image => ImageFiles.Save16(image, master, meta, path));
             written = upscaled.Image;
             return;
         }
-        var converted = ColourSpaces.Convert(upscaled.Materialise(), profile);
-        ImageFiles.Save16(converted, master, meta, path);
-        written = converted;
+        written = kind.Lossless is null ? upscaled.Materialise() : ColourSpaces.Convert(upscaled.Materialise(), profile);
+        kind.Write(written, meta, path);
     }
 
     private static void WithProgress(Action<IProgress<TileProgress>> run)
