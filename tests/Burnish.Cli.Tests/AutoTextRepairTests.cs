@@ -6,24 +6,13 @@ namespace Burnish.Cli.Tests;
 /// <summary><c>repair --auto text</c> and <c>repair: [{auto: text}]</c>: the caption is found and filled, the rest kept.</summary>
 public class AutoTextRepairTests
 {
-    // A real generation with a white caption burnt in near the bottom, as people post them; returns the clean original.
-    private static Image Captioned(Workspace ws, string name)
-    {
-        var clean = Image.NewFromFile(Fixtures.ComfyUi);
-        var text = Image.Text("burnish.example  #42", font: "DejaVu Sans Bold 22", dpi: 72);
-        var mask = text.Embed(60, 440, clean.Width, clean.Height);
-        var captioned = mask.Ifthenelse(new double[] { 250, 250, 250 }, clean, blend: true).Cast(Enums.BandFormat.Uchar);
-        captioned.WriteToFile(ws.PathOf(name));
-        return clean;
-    }
-
     private static double MeanAbs(Image a, Image b) => (a.Cast(Enums.BandFormat.Float) - b.Cast(Enums.BandFormat.Float)).Abs().Avg();
 
     [Fact]
     public void The_caption_is_found_filled_and_the_rest_kept()
     {
         using var ws = new Workspace();
-        var clean = Captioned(ws, "captioned.png");
+        var clean = Captions.Burn(Fixtures.ComfyUi, "burnish.example  #42", 22, 60, 440, ws.PathOf("captioned.png"));
         var result = ws.Burnish("repair", "captioned.png", "--auto", "text", "-o", "out.png");
         Assert.True(result.ExitCode == 0, result.ToString());
         var input = Image.NewFromFile(ws.PathOf("captioned.png"));
@@ -41,7 +30,7 @@ public class AutoTextRepairTests
     public void A_recipe_pass_with_auto_text_runs_in_finish_and_a_clean_image_only_warns()
     {
         using var ws = new Workspace();
-        Captioned(ws, "captioned.png");
+        Captions.Burn(Fixtures.ComfyUi, "burnish.example  #42", 22, 60, 440, ws.PathOf("captioned.png"));
         ws.Copy(Fixtures.A1111, "clean.png");
         ws.Write("r.yaml", """
             version: 1

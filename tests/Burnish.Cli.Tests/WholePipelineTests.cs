@@ -1,20 +1,11 @@
 using System.Text.Json;
 using Burnish.Cli.Tests.Infrastructure;
-using NetVips;
 
 namespace Burnish.Cli.Tests;
 
 /// <summary>Every stage in one recipe, in the canonical order, from <c>burnish finish</c>.</summary>
 public class WholePipelineTests
 {
-    private static void Captioned(Workspace ws, string name)
-    {
-        var clean = Image.NewFromFile(Fixtures.A1111);
-        var text = Image.Text("sample · do not post", font: "DejaVu Sans Bold 16", dpi: 72);
-        var mask = text.Embed(20, 160, clean.Width, clean.Height);
-        mask.Ifthenelse(new double[] { 255, 255, 255 }, clean, blend: true).Cast(Enums.BandFormat.Uchar).WriteToFile(ws.PathOf(name));
-    }
-
     private static JsonElement Stage(JsonDocument doc, string name) =>
         doc.RootElement.GetProperty("stages").EnumerateArray().Single(s => s.GetProperty("stage").GetString() == name);
 
@@ -22,7 +13,7 @@ public class WholePipelineTests
     public void Auto_text_repair_then_outpaint_to_16_9_then_the_rest_of_the_pipeline()
     {
         using var ws = new Workspace();
-        Captioned(ws, "gen.png");
+        Captions.Burn(Fixtures.A1111, "sample · do not post", 16, 20, 160, ws.PathOf("gen.png"));
         ws.Write("r.yaml", """
             version: 1
             repair:
