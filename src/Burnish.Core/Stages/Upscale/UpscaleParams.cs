@@ -72,7 +72,7 @@ public sealed record UpscaleParams : ISelfValidating
     [Doc("Model passes, e.g. [2, 2] for a clean 2× and then 2× again. Default: the fewest passes of the best-fitting variant.")]
     public IReadOnlyList<int>? Passes { get; init; }
 
-    [Doc("Tile edge in input pixels, margins included: auto (from the memory budget and the model's receptive field) or a number from 32 to 4096.")]
+    [Doc("Tile edge in input pixels, margins included: auto (the largest tile whose inference fits tile_budget_mb) or a number from 32 to 4096. The margin is the model's receptive field either way.")]
     public string Tile { get; init; } = "auto";
 
     [Doc("Memory for one tile's inference, in MiB, when tile is auto.")]
