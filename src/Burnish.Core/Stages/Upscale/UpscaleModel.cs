@@ -44,11 +44,11 @@ public sealed class UpscaleModel : IDisposable
             (inputName, outputName) = Signature(session, path);
             var sidecar = Sidecar.Read(path);
             var meta = session.ModelMetadata.CustomMetadataMap;
-            Pixels = pixels ?? sidecar?.Pixels ?? new ModelPixels(meta.TryGetValue("burnish.input_range", out var r) ? float.Parse(r, CultureInfo.InvariantCulture) : 1);
+            Pixels = pixels ?? sidecar?.Pixels ?? new ModelPixels(meta.TryGetValue(ModelMetadataKeys.InputRange, out var r) ? float.Parse(r, CultureInfo.InvariantCulture) : 1);
             FixedSize = FixedInput(session.InputMetadata[inputName], Pixels.ChannelsLast);
-            Scale = Probe(sidecar?.Scale ?? (meta.TryGetValue("burnish.scale", out var s) ? int.Parse(s, CultureInfo.InvariantCulture) : null));
+            Scale = Probe(sidecar?.Scale ?? (meta.TryGetValue(ModelMetadataKeys.Scale, out var s) ? int.Parse(s, CultureInfo.InvariantCulture) : null));
             ReceptiveRadius = receptiveRadius ?? sidecar?.ReceptiveRadius
-                ?? (meta.TryGetValue("burnish.receptive_radius", out var rr) ? int.Parse(rr, CultureInfo.InvariantCulture) : DefaultRadius);
+                ?? (meta.TryGetValue(ModelMetadataKeys.ReceptiveRadius, out var rr) ? int.Parse(rr, CultureInfo.InvariantCulture) : DefaultRadius);
             Device = device;
         }
         catch
