@@ -31,7 +31,7 @@ public sealed class ModelsCommandTests : IDisposable
     public void FetchFillsTheCacheAndListShowsTheFigures()
     {
         // The tests' shared cache (.build/models): the core tests may be filling it at the same moment, which the cache's lock allows.
-        var root = TestModelsRoot();
+        var root = CliProcess.ModelsDir;
         var fetch = CliProcess.Run(ws.Root, TimeSpan.FromMinutes(10), "models", "fetch", "--models-dir", root);
         Assert.True(fetch.ExitCode == 0, fetch.ToString());
         Assert.Contains($"{CatalogueEntries} of {CatalogueEntries} models ready", fetch.Stdout);
@@ -53,14 +53,5 @@ public sealed class ModelsCommandTests : IDisposable
         var table = ws.Burnish("models", "list", "--models-dir", root);
         Assert.DoesNotContain("not fetched yet", table.Stdout);
         Assert.Contains(table.Lines, l => l.StartsWith("esrgan-medium", StringComparison.Ordinal) && l.Contains("×4") && l.Contains("704,611") && l.EndsWith(" yes", StringComparison.Ordinal));
-    }
-
-    /// <summary>The cache the test suites share: $BURNISH_MODELS, else .build/models at the repository root.</summary>
-    private static string TestModelsRoot()
-    {
-        if (Environment.GetEnvironmentVariable("BURNISH_MODELS") is { Length: > 0 } r) return r;
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Burnish.slnx"))) return Path.Combine(dir.FullName, ".build", "models");
-        return Path.Combine(Path.GetTempPath(), "burnish-tests", ".build", "models");
     }
 }

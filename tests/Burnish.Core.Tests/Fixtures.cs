@@ -9,6 +9,14 @@ internal static class Fixtures
 {
     public static string PathOf(params string[] parts) => Path.Combine([AppContext.BaseDirectory, "fixtures", .. parts]);
 
+    /// <summary>The checkout the tests were built from (the folder holding Burnish.slnx), or null outside one.</summary>
+    public static string? RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Burnish.slnx"))) return dir.FullName;
+        return null;
+    }
+
     /// <summary>A CSV of numbers with a header line, as the golden scripts write them.</summary>
     public static IReadOnlyList<double[]> Csv(string name) =>
         File.ReadAllLines(PathOf("golden", name)).Skip(1).Where(l => l.Length > 0)

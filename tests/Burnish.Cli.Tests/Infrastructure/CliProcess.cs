@@ -29,13 +29,13 @@ public static class CliProcess
     public static string Dll { get; } = Path.Combine(AppContext.BaseDirectory, "burnish.dll");
 
     /// <summary>One model cache for every test run: $BURNISH_MODELS, else the repository's .build/models.</summary>
-    public static string ModelsDir { get; } = Environment.GetEnvironmentVariable("BURNISH_MODELS") ?? RepoModels();
+    public static string ModelsDir { get; } = Environment.GetEnvironmentVariable("BURNISH_MODELS") is { Length: > 0 } r ? r : RepoModels();
 
     private static string RepoModels()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "Burnish.slnx"))) return Path.Combine(dir.FullName, ".build", "models");
-        throw new InvalidOperationException("tests run outside the repository");
+        return Path.Combine(Path.GetTempPath(), "burnish-tests", ".build", "models");
     }
 
     private static string DotnetHost()

@@ -98,14 +98,7 @@ internal static class TestModels
 {
     public static string Root { get; } = Environment.GetEnvironmentVariable("BURNISH_MODELS") is { Length: > 0 } r
         ? r
-        : Path.Combine(RepositoryRoot() ?? Path.Combine(Path.GetTempPath(), "burnish-tests"), ".build", "models");
+        : Path.Combine(Fixtures.RepositoryRoot() ?? Path.Combine(Path.GetTempPath(), "burnish-tests"), ".build", "models");
 
     public static ModelCache Cache { get; } = new(Root);
-
-    private static string? RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Burnish.slnx"))) return dir.FullName;
-        return null;
-    }
 }

@@ -37,15 +37,9 @@ internal static class MetadataFixtures
     /// </summary>
     public static string? SharedTestData()
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Burnish.slnx")))
-            {
-                var shared = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "testdata"));
-                return Directory.Exists(shared) ? shared : null;
-            }
-        }
-        return null;
+        if (Fixtures.RepositoryRoot() is not { } root) return null;
+        var shared = Path.GetFullPath(Path.Combine(root, "..", "shared", "testdata"));
+        return Directory.Exists(shared) ? shared : null;
     }
 
     // ---- PNG ------------------------------------------------------------------------------------

@@ -75,12 +75,8 @@ public class WatermarkMaskTests(TextDetectorFixture fixture, ITestOutputHelper o
         return (covered, masked);
     }
 
-    private static string RepoFile(string relative)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Burnish.slnx"))) return Path.Combine(dir.FullName, relative);
-        throw new InvalidOperationException("tests run outside the repository");
-    }
+    private static string RepoFile(string relative) =>
+        Path.Combine(Fixtures.RepositoryRoot() ?? throw new InvalidOperationException("tests run outside the repository"), relative);
 }
 
 /// <summary>The correlation search on constructed images, where the answer is known exactly.</summary>
