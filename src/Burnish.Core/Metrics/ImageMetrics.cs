@@ -68,16 +68,7 @@ public static partial class ImageMetrics
     {
         ArgumentNullException.ThrowIfNull(image);
         if (image.Width == width && image.Height == height) return image;
-        var linear = LinearImage.Of(image);
-        var resized = Resampling.Lanczos3(linear.Light, width, height);
-        Image? alpha = null;
-        if (linear.HasAlpha)
-        {
-            resized = resized.Unpremultiply(maxAlpha: 1.0);
-            alpha = resized[3].Clamp(min: 0.0, max: 1.0);
-            resized = resized.ExtractBand(0, 3);
-        }
-        var xyz = resized.Copy(interpretation: Enums.Interpretation.Xyz);
+        var (xyz, alpha) = Export.ResizeLight(LinearImage.Of(image), width, height);
         Image colour;
         if (image.IsGrey && image.Profile.IsGrey)
         {

@@ -118,6 +118,16 @@ public static class Export
     /// <summary>Lanczos3 resize to exactly <paramref name="w"/>×<paramref name="h"/>, averaging light, not code values.</summary>
     public static WorkImage Resize(LinearImage linear, int w, int h)
     {
+        var (xyz, alpha) = ResizeLight(linear, w, h);
+        return new WorkImage(ColourSpaces.WithAlpha(ColourSpaces.FromLinear(xyz, linear.Profile), alpha), linear.Profile);
+    }
+
+    /// <summary>
+    /// The resize itself, still in linear light: CIE XYZ and straight alpha (clamped to 0–1), for callers that
+    /// encode the result themselves.
+    /// </summary>
+    public static (Image Xyz, Image? Alpha) ResizeLight(LinearImage linear, int w, int h)
+    {
         // Centre-aligned, and a true Lanczos3 when enlarging (libvips' own enlargement is bicubic and half a pixel off).
         var resized = Resampling.Lanczos3(linear.Light, w, h);
         Image? alpha = null;
@@ -127,8 +137,7 @@ public static class Export
             alpha = resized[3].Clamp(min: 0.0, max: 1.0);
             resized = resized.ExtractBand(0, 3);
         }
-        var colour = ColourSpaces.FromLinear(resized.Copy(interpretation: Enums.Interpretation.Xyz), linear.Profile);
-        return new WorkImage(ColourSpaces.WithAlpha(colour, alpha), linear.Profile);
+        return (resized.Copy(interpretation: Enums.Interpretation.Xyz), alpha);
     }
 
     /// <summary>The crop of the master with the destination's aspect ratio, around its centre or its most salient region.</summary>
