@@ -21,9 +21,7 @@ public class TextMaskBenchmarks
     public void Setup()
     {
         detector = TextDetector.FromCache(new ModelCache(ModelCache.DefaultRoot()));
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Burnish.slnx"))) root = root.Parent;
-        var source = Image.NewFromFile(Path.Combine(root!.FullName, "tests/Burnish.Core.Tests/fixtures/textmask/flux-girl-512.jpg"));
+        var source = Image.NewFromFile(Repository.File("tests/Burnish.Core.Tests/fixtures/textmask/flux-girl-512.jpg"));
         var pixels = (source.Resize(2, kernel: Enums.Kernel.Lanczos3).Cast(Enums.BandFormat.Float) / 255.0).Copy(interpretation: Enums.Interpretation.Rgb);
         foreach (var (text, size, x, y) in new[] { ("Summer in the Fields", 60, 220, 48), ("@studio.harvest", 40, 640, 940), ("FREE", 88, 40, 660) })
         {

@@ -8,7 +8,7 @@ namespace Burnish.Bench;
 /// <summary>
 /// The upscale stage on UpscalerJS's own 128 px fixture, whole image, as bench/upscale-throughput.sh times UpscalerJS
 /// (tfjs, wasm backend) on the same weights: model run, clip, result in memory. Sessions are created once in setup,
-/// as in a batch. Models come from $BURNISH_MODELS or the repository's .build/models.
+/// as in a batch. Models come from the model cache ($BURNISH_MODELS, which the script sets, or the user's cache).
 /// </summary>
 [SimpleJob(launchCount: 1, warmupCount: 1, iterationCount: 5)]
 public class UpscaleBenchmarks
@@ -28,9 +28,8 @@ public class UpscaleBenchmarks
     public void Setup()
     {
         NetVips.Cache.Max = 0;
-        var root = Environment.GetEnvironmentVariable("BURNISH_MODELS") ?? Path.Combine(Repo(), ".build", "models");
-        models = new UpscaleModels(new ModelCache(root), Device.Cpu, null);
-        var fixture = ImageLoader.Load(Path.Combine(Repo(), "tests", "Burnish.Core.Tests", "fixtures", "sr-golden", "fixture_128.png"), LoadLimits.Default).Image;
+        models = new UpscaleModels(new ModelCache(ModelCache.DefaultRoot()), Device.Cpu, null);
+        var fixture = ImageLoader.Load(Repository.File("tests/Burnish.Core.Tests/fixtures/sr-golden/fixture_128.png"), LoadLimits.Default).Image;
         var rgb = fixture.WithPixels(fixture.Colour);
         input = Edge == 128 ? rgb : rgb.WithPixels(rgb.Pixels.Replicate(Edge / 128, Edge / 128).CopyMemory());
         Run(); // loads the session
@@ -40,16 +39,9 @@ public class UpscaleBenchmarks
     public int Run()
     {
         using var result = Upscale.Apply(input, new UpscaleParams { Model = Model }, models);
-        return result.Materialise().Pixels.CopyMemory().Width;
+        return result.Materialise().Width;
     }
 
     [GlobalCleanup]
     public void Cleanup() => models.Dispose();
-
-    private static string Repo()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Burnish.slnx"))) return dir.FullName;
-        throw new InvalidOperationException("run from the repository");
-    }
 }
