@@ -3,6 +3,7 @@ using Burnish.Imaging;
 using Burnish.Metrics;
 using Burnish.Stages.Sharpen;
 using NetVips;
+using Burnish.Stages;
 
 namespace Burnish.Bench;
 

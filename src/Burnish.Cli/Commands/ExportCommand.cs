@@ -4,6 +4,7 @@ using Burnish.Pipeline;
 using Burnish.Recipes;
 using Burnish.Stages.Export;
 using Burnish.Stages.Sharpen;
+using Burnish.Stages;
 
 namespace Burnish.Cli.Commands;
 

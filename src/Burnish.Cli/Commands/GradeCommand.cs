@@ -20,7 +20,7 @@ public static class GradeCommand
         };
         var output = new Option<string>("--output", "-o") { Description = "Output file: .png/.tif are 16-bit Display P3, .jpg/.webp/.avif 8-bit sRGB.", Required = true };
         var lut = new Option<string?>("--lut") { Description = "A creative LUT (.cube or HaldCLUT .png/.tif); same as lut.file=FILE." };
-        var preset = new Option<string?>("--preset") { Description = $"A look to start from: {string.Join(", ", GradePresets.Names)}, or a YAML file of grade keys." };
+        var preset = new Option<string?>("--preset") { Description = $"A look to start from: {string.Join(", ", SectionPresets.Names<GradeParams>())}, or a YAML file of grade keys." };
         var sheet = new Option<bool>("--contact-sheet") { Description = "Write the input under every shipped look, labelled, instead of grading." };
         var force = new Option<bool>("--force") { Description = "Overwrite an existing output file." };
         var maxPixels = CommonOptions.MaxPixels();
@@ -37,7 +37,7 @@ public static class GradeCommand
             var image = ImageLoader.Load(inPath, new LoadLimits(parse.GetValue(maxPixels))).Image;
             WorkImage result;
             if (parse.GetValue(sheet))
-                result = ContactSheet.Render(image, [.. GradePresets.Names.Where(n => n != "neutral").Select(n => (n, GradePresets.Load(n)))], cancel: cancel);
+                result = ContactSheet.Render(image, [.. SectionPresets.Names<GradeParams>().Where(n => n != "neutral").Select(n => (n, SectionPresets.Load<GradeParams>(n)))], cancel: cancel);
             else
             {
                 var (graded, report) = Grade.Apply(image, grade, look, cancel);

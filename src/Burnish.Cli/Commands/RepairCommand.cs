@@ -6,6 +6,7 @@ using Burnish.IO;
 using Burnish.Recipes;
 using Burnish.Stages.Export;
 using Burnish.Stages.Repair;
+using Burnish.Schema;
 
 namespace Burnish.Cli.Commands;
 

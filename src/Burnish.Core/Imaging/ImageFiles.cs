@@ -1,4 +1,3 @@
-using Burnish.Stages.Export;
 using NetVips;
 
 namespace Burnish.Imaging;

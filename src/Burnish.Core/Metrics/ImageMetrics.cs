@@ -1,5 +1,4 @@
 using Burnish.Imaging;
-using Burnish.Stages.Export;
 using NetVips;
 
 namespace Burnish.Metrics;
@@ -68,7 +67,7 @@ public static partial class ImageMetrics
     {
         ArgumentNullException.ThrowIfNull(image);
         if (image.Width == width && image.Height == height) return image;
-        var (xyz, alpha) = Export.ResizeLight(LinearImage.Of(image), width, height);
+        var (xyz, alpha) = LinearImage.Of(image).ResizeLight(width, height);
         Image colour;
         if (image.IsGrey && image.Profile.IsGrey)
         {

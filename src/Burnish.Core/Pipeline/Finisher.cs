@@ -5,6 +5,7 @@ using System.Text.Json;
 using Burnish.Imaging;
 using Burnish.IO;
 using Burnish.Recipes;
+using Burnish.Stages;
 using Burnish.Stages.Cleanup;
 using Burnish.Stages.Export;
 using Burnish.Stages.Outpaint;
@@ -12,6 +13,7 @@ using Burnish.Stages.Grade.Lut;
 using Burnish.Stages.Repair;
 using Burnish.Stages.Sharpen;
 using Burnish.Stages.Upscale;
+using Burnish.Schema;
 
 namespace Burnish.Pipeline;
 

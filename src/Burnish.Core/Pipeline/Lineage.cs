@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Burnish.Imaging;
 using Burnish.Imaging.Generation;
+using Burnish.Stages;
 
 namespace Burnish.Pipeline;
 
@@ -53,8 +54,6 @@ public sealed record RecipeRecord(string Source, string Sha256, JsonElement Norm
 public sealed record StageRecord(
     string Stage, string Status, JsonElement? Params, double Ms,
     IReadOnlyList<string> Warnings, IReadOnlyDictionary<string, double> Measurements);
-
-public sealed record ModelRecord(string Name, string Sha256);
 
 /// <summary>A written file. <see cref="Path"/> is relative to the sidecar's folder.</summary>
 public sealed record OutputRecord(

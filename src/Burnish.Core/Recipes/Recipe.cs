@@ -5,6 +5,7 @@ using Burnish.Stages.Grade;
 using Burnish.Stages.Repair;
 using Burnish.Stages.Sharpen;
 using Burnish.Stages.Upscale;
+using Burnish.Schema;
 
 namespace Burnish.Recipes;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Reflection;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
+using Burnish.Schema;
 
 namespace Burnish.Recipes;
 
@@ -27,8 +28,8 @@ internal sealed class RecipeBinder(string file)
             Report(node.Start, $"{path}: expected a mapping of keys, got {Describe(node)}");
             return instance;
         }
-        if (type.GetCustomAttribute<PresetSourceAttribute>() is { } presets && PresetNode(map) is { } presetNode)
-            instance = BindPreset(type, presets, presetNode, path) ?? instance;
+        if (type.GetCustomAttribute<PresetsAttribute>() is not null && PresetNode(map) is { } presetNode)
+            instance = BindPreset(type, presetNode, path) ?? instance;
         var properties = RecipeKeys.Of(type);
         var seen = new HashSet<string>();
         var failedKeys = new HashSet<string>();
@@ -66,21 +67,20 @@ internal sealed class RecipeBinder(string file)
     }
 
     private static YamlScalarNode? PresetNode(YamlMappingNode map) =>
-        map.Children.FirstOrDefault(kv => (kv.Key as YamlScalarNode)?.Value == PresetSourceAttribute.Key).Value as YamlScalarNode;
+        map.Children.FirstOrDefault(kv => (kv.Key as YamlScalarNode)?.Value == PresetsAttribute.Key).Value as YamlScalarNode;
 
     // A section with a preset starts from the preset's values; its other keys then override them one by one.
-    private object? BindPreset(Type type, PresetSourceAttribute presets, YamlScalarNode node, string path)
+    private object? BindPreset(Type type, YamlScalarNode node, string path)
     {
-        var source = (IPresetSource)Activator.CreateInstance(presets.Source)!;
         var name = node.Value ?? "";
         try
         {
-            var preset = source.Load(name);
+            var preset = SectionPresets.Load(type, name);
             return preset.GetType() == type ? type.GetMethod("<Clone>$")!.Invoke(preset, null) : null;
         }
         catch (BurnishException e)
         {
-            Report(node.Start, $"{path}.{PresetSourceAttribute.Key}: {e.Message}");
+            Report(node.Start, $"{path}.{PresetsAttribute.Key}: {e.Message}");
             return null;
         }
     }

@@ -1,3 +1,4 @@
+using Burnish.Schema;
 namespace Burnish.Recipes;
 
 /// <summary>Recipes that ship with Burnish, embedded as YAML and read through the same validation as a user's file.</summary>
@@ -12,7 +13,7 @@ public static class RecipePresets
     {
         if (!Names.Contains(name))
         {
-            var hint = Recipes.Names.Closest(name, Names);
+            var hint = Schema.Names.Closest(name, Names);
             throw new BurnishException($"unknown preset '{name}'" + (hint is null ? $"; presets: {string.Join(", ", Names)}" : $"; did you mean '{hint}'?"));
         }
         using var stream = typeof(RecipePresets).Assembly.GetManifestResourceStream($"Burnish.Recipes.Presets.{name}.yaml")

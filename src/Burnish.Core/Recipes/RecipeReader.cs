@@ -35,8 +35,11 @@ public static class RecipeReader
     }
 
     /// <summary>Parses YAML holding the keys of one section (a grade preset file, say) into its record.</summary>
-    public static T ParseSection<T>(string text, string file) where T : class =>
-        Root(text, file) is { } root ? Bind<T>(root, file) : Activator.CreateInstance<T>();
+    public static T ParseSection<T>(string text, string file) where T : class => (T)ParseSection(typeof(T), text, file);
+
+    /// <summary>Reads one section's keys (a look file) as <paramref name="type"/>, validated like a recipe.</summary>
+    public static object ParseSection(Type type, string text, string file) =>
+        Root(text, file) is { } root ? Bind(type, root, file) : Activator.CreateInstance(type)!;
 
     private static YamlNode? Root(string text, string file)
     {
@@ -52,10 +55,12 @@ public static class RecipeReader
         return stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode;
     }
 
-    private static T Bind<T>(YamlNode root, string file)
+    private static T Bind<T>(YamlNode root, string file) => (T)Bind(typeof(T), root, file);
+
+    private static object Bind(Type type, YamlNode root, string file)
     {
         var binder = new RecipeBinder(file);
-        var bound = (T)binder.Bind(typeof(T), root, "");
+        var bound = binder.Bind(type, root, "")!;
         if (binder.Problems.Count > 0) throw new RecipeException(binder.Problems);
         return bound;
     }

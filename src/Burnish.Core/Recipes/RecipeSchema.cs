@@ -1,43 +1,5 @@
 namespace Burnish.Recipes;
 
-/// <summary>What a recipe key means, shown by validation, <c>recipe init</c> and the docs. Declared once, beside the field.</summary>
-[AttributeUsage(AttributeTargets.Property)]
-public sealed class DocAttribute(string text) : Attribute
-{
-    public string Text { get; } = text;
-}
-
-/// <summary>The inclusive range a number key accepts.</summary>
-[AttributeUsage(AttributeTargets.Property)]
-public sealed class RangeAttribute(double min, double max) : Attribute
-{
-    public double Min { get; } = min;
-    public double Max { get; } = max;
-}
-
-/// <summary>
-/// A section whose <c>preset</c> key names a shipped or user look: the section starts from that preset's values and
-/// its other keys override them.
-/// </summary>
-[AttributeUsage(AttributeTargets.Class)]
-public sealed class PresetSourceAttribute(Type source) : Attribute
-{
-    public const string Key = "preset";
-    public Type Source { get; } = source;
-}
-
-/// <summary>Loads presets by name; throws <see cref="BurnishException"/> for an unknown one.</summary>
-public interface IPresetSource
-{
-    object Load(string name);
-}
-
-/// <summary>A record that checks relations between its keys after binding (e.g. "one of A or B").</summary>
-public interface ISelfValidating
-{
-    IEnumerable<(string? Key, string Message)> Problems();
-}
-
 /// <summary>One thing wrong with a recipe, located in its file.</summary>
 public sealed record RecipeProblem(string File, int Line, int Column, string Message)
 {

@@ -1,4 +1,5 @@
 using Burnish.Recipes;
+using Burnish.Schema;
 
 namespace Burnish.Report;
 

@@ -28,7 +28,7 @@ public class ReportBuilderTests
         var small = dir.File("small.png");
         File.WriteAllBytes(small, ImageFiles.Encode8(opaque, CopyFormat.Png, 100, 4, OutputMetadata.Bare(72)));
         var large = dir.File("large.png");
-        var doubled = Export.Resize(LinearImage.Of(opaque), 684, 512);
+        var doubled = LinearImage.Of(opaque).Resize(684, 512);
         File.WriteAllBytes(large, ImageFiles.Encode8(doubled, CopyFormat.Png, 100, 4, OutputMetadata.Bare(72)));
         return (small, large);
     }

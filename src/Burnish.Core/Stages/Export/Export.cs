@@ -1,26 +1,7 @@
 using Burnish.Imaging;
-using Burnish.Pipeline;
-using Burnish.Stages.Sharpen;
 using NetVips;
 
 namespace Burnish.Stages.Export;
-
-/// <summary>
-/// An image in linear light (CIE XYZ, alpha premultiplied), made once from the master and shared by every copy:
-/// the colour transform is the expensive part of a resize.
-/// </summary>
-public sealed record LinearImage(Image Light, bool HasAlpha, ColourProfile Profile)
-{
-    public int Width => Light.Width;
-    public int Height => Light.Height;
-
-    public static LinearImage Of(WorkImage image)
-    {
-        var light = ColourSpaces.ToLinear(image);
-        if (image.Alpha is { } alpha) light = light.Bandjoin(alpha).Premultiply(maxAlpha: 1.0);
-        return new LinearImage(light.CopyMemory(), image.HasAlpha, image.Profile);
-    }
-}
 
 /// <summary>A copy rendered for its destination, in sRGB, ready to encode.</summary>
 public sealed record RenderedCopy(WorkImage Image, Destination Destination, StageReport Report);
@@ -84,7 +65,7 @@ public static class Export
         var cropped = crop.Width == master.Width && crop.Height == master.Height
             ? linear
             : linear with { Light = linear.Light.Crop(crop.Left, crop.Top, crop.Width, crop.Height) };
-        var resized = Resize(cropped, fitW, fitH);
+        var resized = cropped.Resize(fitW, fitH);
         var target = new SharpenTarget(destination.Id, fitW, fitH, destination.Ppi, destination.Id.StartsWith("print-", StringComparison.Ordinal));
         var (sharpened, sharpenReport) = sharpen(resized, target);
         var srgb = ColourSpaces.Convert(sharpened, ShippedProfiles.Srgb);
@@ -113,31 +94,6 @@ public static class Export
         }
         return best ?? throw new BurnishException(
             $"{CopyName(copy)}: cannot meet max_kb {kb} even at quality {MinBudgetQuality} ({ImageFiles.Encode8(srgb, copy.Format, MinBudgetQuality, copy.Effort, metadata).Length / 1000} KB); raise max_kb or choose a smaller destination");
-    }
-
-    /// <summary>Lanczos3 resize to exactly <paramref name="w"/>×<paramref name="h"/>, averaging light, not code values.</summary>
-    public static WorkImage Resize(LinearImage linear, int w, int h)
-    {
-        var (xyz, alpha) = ResizeLight(linear, w, h);
-        return new WorkImage(ColourSpaces.WithAlpha(ColourSpaces.FromLinear(xyz, linear.Profile), alpha), linear.Profile);
-    }
-
-    /// <summary>
-    /// The resize itself, still in linear light: CIE XYZ and straight alpha (clamped to 0–1), for callers that
-    /// encode the result themselves.
-    /// </summary>
-    public static (Image Xyz, Image? Alpha) ResizeLight(LinearImage linear, int w, int h)
-    {
-        // Centre-aligned, and a true Lanczos3 when enlarging (libvips' own enlargement is bicubic and half a pixel off).
-        var resized = Resampling.Lanczos3(linear.Light, w, h);
-        Image? alpha = null;
-        if (linear.HasAlpha)
-        {
-            resized = resized.Unpremultiply(maxAlpha: 1.0);
-            alpha = resized[3].Clamp(min: 0.0, max: 1.0);
-            resized = resized.ExtractBand(0, 3);
-        }
-        return (resized.Copy(interpretation: Enums.Interpretation.Xyz), alpha);
     }
 
     /// <summary>The crop of the master with the destination's aspect ratio, around its centre or its most salient region.</summary>

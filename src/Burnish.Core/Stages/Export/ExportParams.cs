@@ -1,13 +1,9 @@
 using Burnish.Imaging;
-using Burnish.Recipes;
+using Burnish.Schema;
 
 namespace Burnish.Stages.Export;
 
-public enum MasterFormat { Png, Tiff }
-
 public enum MasterSpace { DisplayP3, AdobeRgb, Prophoto }
-
-public enum CopyFormat { Jpeg, Webp, Avif, Png }
 
 /// <summary>How an image meets a destination box.</summary>
 public enum Fit

@@ -1,5 +1,4 @@
 using Burnish.Imaging;
-using Burnish.Stages.Export;
 using NetVips;
 
 namespace Burnish.Stages.Grade;
@@ -11,7 +10,7 @@ public static class ContactSheet
     public static WorkImage Render(WorkImage image, IReadOnlyList<(string Label, GradeParams Look)> looks, int tile = 480, int across = 3, CancellationToken cancel = default)
     {
         var scale = Math.Min(1.0, (double)tile / Math.Max(image.Width, image.Height));
-        var small = Export.Export.Resize(LinearImage.Of(image), Math.Max(1, (int)Math.Round(image.Width * scale)), Math.Max(1, (int)Math.Round(image.Height * scale)));
+        var small = LinearImage.Of(image).Resize(Math.Max(1, (int)Math.Round(image.Width * scale)), Math.Max(1, (int)Math.Round(image.Height * scale)));
         var tiles = new List<Image> { Caption(ToSrgb(small), "original") };
         foreach (var (label, look) in looks)
         {

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Burnish.Imaging;
-using Burnish.Pipeline;
 using Burnish.Stages.Grade.Lut;
 
 namespace Burnish.Stages.Grade;

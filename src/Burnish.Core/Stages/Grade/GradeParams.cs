@@ -1,6 +1,6 @@
-using Burnish.Recipes;
 using Burnish.Stages.Grade.Film;
 using Burnish.Stages.Grade.Lut;
+using Burnish.Schema;
 
 namespace Burnish.Stages.Grade;
 
@@ -9,7 +9,7 @@ namespace Burnish.Stages.Grade;
 /// Order of operations (fixed): white balance and exposure (linear light) → tone curve (perceptual) →
 /// split toning → saturation and vibrance → LUT (sRGB-encoded) → halation → grain (linear light).
 /// </summary>
-[PresetSource(typeof(GradePresets))]
+[Presets("Burnish.Grade.Presets", "neutral", "warm-golden", "cool-moody", "cinematic-split", "soft-film")]
 public sealed record GradeParams : ISelfValidating
 {
     [Doc("A look to start from: neutral, warm-golden, cool-moody, cinematic-split, soft-film, or a path to a YAML file of grade keys. The other keys override it.")]

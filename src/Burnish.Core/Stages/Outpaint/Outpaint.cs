@@ -1,9 +1,8 @@
 using System.Globalization;
 using Burnish.Imaging;
-using Burnish.Pipeline;
-using Burnish.Recipes;
-using Burnish.Stages.Repair;
 using NetVips;
+using Burnish.Synthesis;
+using Burnish.Schema;
 
 namespace Burnish.Stages.Outpaint;
 

@@ -1,4 +1,4 @@
-using Burnish.Recipes;
+using Burnish.Schema;
 
 namespace Burnish.Stages.Outpaint;
 
@@ -20,7 +20,7 @@ public enum OutpaintAnchor
 /// <summary>
 /// Canvas extension to another aspect ratio (recipe section <c>outpaint:</c>). The canvas only ever grows, in steps of
 /// at most <see cref="Step"/> of its current size, each new band filled from the image's own content
-/// (<see cref="Stages.Repair.ContentAwareFill"/>) and its seam re-filled across the old/new boundary.
+/// (<see cref="Synthesis.ContentAwareFill"/>) and its seam re-filled across the old/new boundary.
 /// The defaults are the light touch; only the target is required.
 /// </summary>
 public sealed record OutpaintParams : ISelfValidating

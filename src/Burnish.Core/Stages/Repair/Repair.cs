@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using Burnish.Imaging;
-using Burnish.Pipeline;
 using Burnish.Models;
 using Burnish.Stages.Repair.Learned;
 using Burnish.Stages.Repair.TextMask;
 using NetVips;
+using Burnish.Synthesis;
 
 namespace Burnish.Stages.Repair;
 
@@ -134,7 +134,7 @@ public static class Repair
                     records.Add(new RepairPassRecord(i + 1, pass.Method, RepairMasks.Describe(pass), 0, 0, Math.Round(clock.Elapsed.TotalMilliseconds, 1), null));
                     continue;
                 }
-                RepairMasks.CheckUsable(image, mask);
+                mask.CheckFillable(image);
             }
             catch (BurnishException e)
             {

@@ -37,26 +37,6 @@ public static class RepairMasks
         return mask;
     }
 
-    /// <summary>Throws a clear <see cref="BurnishException"/> when the mask does not fit the image, is empty or covers all of it.</summary>
-    public static void CheckUsable(WorkImage image, Mask mask)
-    {
-        if (mask.Width != image.Width || mask.Height != image.Height)
-            throw new ArgumentException($"the mask is {mask.Width}×{mask.Height} but the image is {image.Width}×{image.Height}");
-        if (mask.IsEmpty)
-            throw new BurnishException("the mask is empty: it covers no pixel, so there is nothing to repair (check the mask's polarity: white = repair, or use invert)");
-        if (Unknown(mask).AsSpan().IndexOf((byte)0) < 0)
-            throw new BurnishException("the mask covers the whole image: nothing is left to fill from (check the mask's polarity: white = repair, or use invert)");
-    }
-
-    /// <summary>1 for every pixel the repair has to synthesise (any coverage at all).</summary>
-    internal static byte[] Unknown(Mask mask)
-    {
-        var values = mask.Values;
-        var unknown = new byte[values.Length];
-        for (var i = 0; i < unknown.Length; i++) unknown[i] = values[i] > 0 ? (byte)1 : (byte)0;
-        return unknown;
-    }
-
     /// <summary>A short description of a pass's sources for reports ("mask.png, 2 boxes").</summary>
     public static string Describe(RepairPass pass)
     {

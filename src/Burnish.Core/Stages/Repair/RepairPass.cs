@@ -1,6 +1,7 @@
-using Burnish.Recipes;
 using Burnish.Stages.Repair.Learned;
 using Burnish.Stages.Repair.TextMask;
+using Burnish.Schema;
+using Burnish.Imaging;
 
 namespace Burnish.Stages.Repair;
 

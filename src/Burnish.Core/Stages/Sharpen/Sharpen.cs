@@ -1,7 +1,6 @@
 using System.Globalization;
 using Burnish.Imaging;
 using Burnish.Metrics;
-using Burnish.Pipeline;
 using NetVips;
 
 namespace Burnish.Stages.Sharpen;

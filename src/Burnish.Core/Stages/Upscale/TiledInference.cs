@@ -2,12 +2,6 @@ using Burnish.Imaging;
 
 namespace Burnish.Stages.Upscale;
 
-/// <summary>
-/// A band of finished output rows, interleaved float. <see cref="Data"/> is reused for the next band, so a consumer
-/// copies what it keeps before asking for more.
-/// </summary>
-public sealed record OutputBand(int Y, int Rows, int Width, int Bands, float[] Data);
-
 /// <summary>Tiles done out of all tiles of one model pass.</summary>
 public readonly record struct TileProgress(int Pass, int Passes, int Done, int Total);
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Burnish.Imaging;
-using Burnish.Pipeline;
 using NetVips;
 
 namespace Burnish.Stages.Upscale;

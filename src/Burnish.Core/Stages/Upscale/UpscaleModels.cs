@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using Burnish.Models;
-using Burnish.Recipes;
+using Burnish.Schema;
 
 namespace Burnish.Stages.Upscale;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Burnish.Recipes;
+using Burnish.Schema;
 
 namespace Burnish.Stages.Upscale;
 

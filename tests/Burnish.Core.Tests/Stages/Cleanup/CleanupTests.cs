@@ -4,6 +4,7 @@ using Burnish.Metrics;
 using Burnish.Recipes;
 using Burnish.Stages.Cleanup;
 using NetVips;
+using Burnish.Schema;
 
 namespace Burnish.Core.Tests.Stages.Cleanup;
 

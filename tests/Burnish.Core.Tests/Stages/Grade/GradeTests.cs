@@ -191,7 +191,7 @@ public class GradeStageTests
     public void Shipped_looks_are_visible_but_subtle(string preset)
     {
         var image = Generation();
-        var graded = Grade.Apply(image, GradePresets.Load(preset)).Image;
+        var graded = Grade.Apply(image, SectionPresets.Load<GradeParams>(preset)).Image;
         var dE = Fixtures.DeltaE00(ColourSpaces.Convert(graded, ShippedProfiles.Srgb).Colour, image.Colour, ShippedProfiles.Srgb);
         var mean = dE.Average();
         // Subtle: on average a visible but small change (ΔE00 1 is a just-noticeable difference; 6 is a clear shift).
@@ -224,12 +224,12 @@ public class GradeStageTests
     public void A_preset_in_a_recipe_is_the_base_and_keys_override_it()
     {
         var recipe = RecipeReader.Parse("version: 1\ngrade:\n  preset: warm-golden\n  exposure: 0.3\n  tone: {black_lift: 0.02}\n", "r.yaml");
-        var warm = GradePresets.Load("warm-golden");
+        var warm = SectionPresets.Load<GradeParams>("warm-golden");
         Assert.Equal(0.3, recipe.Grade!.Exposure);
         Assert.Equal(warm.WhiteBalance.Temperature, recipe.Grade.WhiteBalance.Temperature);
         Assert.Equal(warm.Tone.Contrast, recipe.Grade.Tone.Contrast); // nested sections merge key by key
         Assert.Equal(0.02, recipe.Grade.Tone.BlackLift);
-        Assert.Equal(0.08, GradePresets.Load("warm-golden").Tone.Contrast); // the shipped preset itself is untouched
+        Assert.Equal(0.08, SectionPresets.Load<GradeParams>("warm-golden").Tone.Contrast); // the shipped preset itself is untouched
         var e = Assert.Throws<RecipeException>(() => RecipeReader.Parse("version: 1\ngrade: {preset: warm-gold}\n", "r.yaml"));
         Assert.Contains("did you mean 'warm-golden'", e.Message);
     }

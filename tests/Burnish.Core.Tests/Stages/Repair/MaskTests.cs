@@ -198,9 +198,9 @@ public class MaskTests
         var m = RepairMasks.Build(pass, image, null);
         Assert.Equal(100 + Count(Mask.FromShapes(40, 30, [Ellipse("30,20,4,4")]), v => v > 0), Count(m, v => v > 0));
 
-        var empty = Assert.Throws<BurnishException>(() => RepairMasks.CheckUsable(image, Mask.Empty(40, 30)));
+        var empty = Assert.Throws<BurnishException>(() => Mask.Empty(40, 30).CheckFillable(image));
         Assert.Contains("the mask is empty", empty.Message);
-        var full = Assert.Throws<BurnishException>(() => RepairMasks.CheckUsable(image, Mask.FromShapes(40, 30, [Box("0,0,40,30")])));
+        var full = Assert.Throws<BurnishException>(() => Mask.FromShapes(40, 30, [Box("0,0,40,30")]).CheckFillable(image));
         Assert.Contains("covers the whole image", full.Message);
     }
 

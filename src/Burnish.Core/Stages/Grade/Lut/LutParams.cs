@@ -1,4 +1,4 @@
-using Burnish.Recipes;
+using Burnish.Schema;
 
 namespace Burnish.Stages.Grade.Lut;
 

@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text.Json;
 using Burnish.Recipes;
 using Burnish.Stages.Grade.Film;
+using Burnish.Schema;
 
 namespace Burnish.Core.Tests.Stages.Grade.Film;
 

@@ -1,6 +1,7 @@
 using System.Reflection;
 using Burnish.Recipes;
 using Burnish.Stages.Grade.Lut;
+using Burnish.Schema;
 
 namespace Burnish.Core.Tests.Stages.Grade.Lut;
 
@@ -12,7 +13,7 @@ public class LutParamsTests
         var keys = RecipeKeys.Of(typeof(LutParams));
         Assert.Equal(["file", "strength"], keys.Keys.Order());
         Assert.All(keys.Values, p => Assert.False(string.IsNullOrWhiteSpace(p.GetCustomAttribute<DocAttribute>()!.Text)));
-        var range = keys["strength"].GetCustomAttribute<Burnish.Recipes.RangeAttribute>()!;
+        var range = keys["strength"].GetCustomAttribute<Burnish.Schema.RangeAttribute>()!;
         Assert.Equal((0.0, 1.0), (range.Min, range.Max));
         Assert.Equal(1.0, new LutParams().Strength);
     }

@@ -1,6 +1,9 @@
 using Burnish.Stages.Repair;
+using Burnish.Imaging;
+using Burnish.Synthesis;
+using Burnish.Core.Tests.Stages.Repair;
 
-namespace Burnish.Core.Tests.Stages.Repair;
+namespace Burnish.Core.Tests.Synthesis;
 
 public class TeleaTests
 {

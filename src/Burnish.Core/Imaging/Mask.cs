@@ -2,7 +2,7 @@ using System.Globalization;
 using Burnish.Imaging;
 using NetVips;
 
-namespace Burnish.Stages.Repair;
+namespace Burnish.Imaging;
 
 /// <summary>
 /// What to repair: a coverage value per pixel of the image, 0 (keep) to 1 (replace entirely). Immutable; every control
@@ -271,5 +271,25 @@ public sealed class Mask
         for (var y = 0; y < ch; y++)
             distances.AsSpan(y * cw, cw).CopyTo(result.AsSpan((y + cy0) * Width + cx0, cw));
         return result;
+    }
+
+    /// <summary>Throws a clear <see cref="BurnishException"/> when the mask does not fit the image, is empty or covers all of it.</summary>
+    public void CheckFillable(WorkImage image)
+    {
+        if (Width != image.Width || Height != image.Height)
+            throw new ArgumentException($"the mask is {Width}×{Height} but the image is {image.Width}×{image.Height}");
+        if (IsEmpty)
+            throw new BurnishException("the mask is empty: it covers no pixel, so there is nothing to repair (check the mask's polarity: white = repair, or use invert)");
+        if (Unknown().AsSpan().IndexOf((byte)0) < 0)
+            throw new BurnishException("the mask covers the whole image: nothing is left to fill from (check the mask's polarity: white = repair, or use invert)");
+    }
+
+    /// <summary>1 for every pixel the repair has to synthesise (any coverage at all).</summary>
+    public byte[] Unknown()
+    {
+        var values = Values;
+        var unknown = new byte[values.Length];
+        for (var i = 0; i < unknown.Length; i++) unknown[i] = values[i] > 0 ? (byte)1 : (byte)0;
+        return unknown;
     }
 }

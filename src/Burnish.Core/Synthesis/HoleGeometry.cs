@@ -1,4 +1,4 @@
-namespace Burnish.Stages.Repair;
+namespace Burnish.Synthesis;
 
 /// <summary>Distances inside a hole, for the scale pyramid and the blending band.</summary>
 internal static class HoleGeometry

@@ -1,7 +1,9 @@
 using Burnish.Imaging;
 using Burnish.Stages.Repair;
+using Burnish.Synthesis;
+using Burnish.Core.Tests.Stages.Repair;
 
-namespace Burnish.Core.Tests.Stages.Repair;
+namespace Burnish.Core.Tests.Synthesis;
 
 public class ContentAwareFillTests
 {

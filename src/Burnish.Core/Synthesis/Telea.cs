@@ -1,4 +1,4 @@
-namespace Burnish.Stages.Repair;
+namespace Burnish.Synthesis;
 
 /// <summary>
 /// Inpainting by the fast marching method (A. Telea, "An image inpainting technique based on the fast marching method",

@@ -3,7 +3,13 @@ using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using NetVips;
 
-namespace Burnish.Stages.Upscale;
+namespace Burnish.Imaging;
+
+/// <summary>
+/// A band of finished output rows, interleaved float. <see cref="Data"/> is reused for the next band, so a consumer
+/// copies what it keeps before asking for more.
+/// </summary>
+public sealed record OutputBand(int Y, int Rows, int Width, int Bands, float[] Data);
 
 /// <summary>
 /// Presents bands of rows, computed on demand, to libvips as an uncompressed float BigTIFF read through a custom

@@ -1,6 +1,6 @@
 using System.Runtime.Intrinsics;
 
-namespace Burnish.Stages.Repair;
+namespace Burnish.Synthesis;
 
 /// <summary>
 /// Gradient-domain blending of a fill into its surroundings (P. Pérez, M. Gangnet, A. Blake, "Poisson image editing",

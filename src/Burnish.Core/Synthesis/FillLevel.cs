@@ -1,4 +1,4 @@
-namespace Burnish.Stages.Repair;
+namespace Burnish.Synthesis;
 
 /// <summary>
 /// One scale of the fill pyramid: the image (4 lanes per pixel), which pixels are unknown, and which patch centres

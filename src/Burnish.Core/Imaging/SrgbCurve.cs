@@ -1,6 +1,6 @@
 using NetVips;
 
-namespace Burnish.Stages.Upscale;
+namespace Burnish.Imaging;
 
 /// <summary>
 /// The sRGB transfer curve (IEC 61966-2-1) as lazy libvips arithmetic, mirrored for negative values so out-of-gamut

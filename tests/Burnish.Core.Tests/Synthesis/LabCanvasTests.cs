@@ -1,7 +1,8 @@
 using Burnish.Imaging;
 using Burnish.Stages.Repair;
+using Burnish.Synthesis;
 
-namespace Burnish.Core.Tests.Stages.Repair;
+namespace Burnish.Core.Tests.Synthesis;
 
 public class LabCanvasTests
 {

@@ -1,6 +1,6 @@
-using Burnish.Recipes;
+using Burnish.Schema;
 
-namespace Burnish.Stages.Repair;
+namespace Burnish.Synthesis;
 
 /// <summary>
 /// Settings of the content-aware fill (<see cref="ContentAwareFill"/>). The defaults suit holes up to about a quarter

@@ -1,4 +1,4 @@
-namespace Burnish.Stages.Repair;
+namespace Burnish.Synthesis;
 
 /// <summary>
 /// The first estimate of the hole at the coarsest scale, by onion peeling (as in A. Newson et al., "Video inpainting of

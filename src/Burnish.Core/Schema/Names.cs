@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Burnish.Recipes;
+namespace Burnish.Schema;
 
 /// <summary>Maps C# names to recipe spellings: properties to snake_case keys, enum members to kebab-case values.</summary>
 public static class Names

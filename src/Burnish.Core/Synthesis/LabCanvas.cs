@@ -1,7 +1,7 @@
 using Burnish.Imaging;
 using NetVips;
 
-namespace Burnish.Stages.Repair;
+namespace Burnish.Synthesis;
 
 /// <summary>
 /// The image as the repair methods see it: four floats per pixel, CIE L*, a*, b* (LittleCMS, D50) and alpha × 100

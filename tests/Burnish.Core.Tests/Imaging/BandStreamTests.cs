@@ -1,7 +1,8 @@
 using Burnish.Stages.Upscale;
 using Xunit;
+using Burnish.Imaging;
 
-namespace Burnish.Core.Tests.Stages.Upscale;
+namespace Burnish.Core.Tests.Imaging;
 
 public class BandStreamTests
 {

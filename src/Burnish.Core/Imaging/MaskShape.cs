@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Burnish.Stages.Repair;
+namespace Burnish.Imaging;
 
 /// <summary>
 /// One coordinate of a box or an ellipse: pixels, or a percentage of the image's width or height ("12.5%"), so one

@@ -1,6 +1,6 @@
 using Burnish.Imaging;
 
-namespace Burnish.Stages.Repair;
+namespace Burnish.Synthesis;
 
 /// <summary>
 /// Content-aware fill: the hole is rebuilt from the image's own patches by multi-scale PatchMatch completion in
@@ -16,14 +16,14 @@ public static class ContentAwareFill
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(hole);
         ArgumentNullException.ThrowIfNull(p);
-        RepairMasks.CheckUsable(image, hole);
+        hole.CheckFillable(image);
         if (p.PatchSize % 2 == 0 || p.PatchSize < 3) throw new ArgumentOutOfRangeException(nameof(p), p.PatchSize, "patch size must be odd and at least 3");
         if (image.Width < p.PatchSize || image.Height < p.PatchSize)
             throw new BurnishException($"the image ({image.Width}×{image.Height}) is smaller than one {p.PatchSize}×{p.PatchSize} patch: too small to fill from");
 
         var canvas = LabCanvas.From(image, cancel);
         cancel.ThrowIfCancellationRequested();
-        var unknown = RepairMasks.Unknown(hole);
+        var unknown = hole.Unknown();
         var result = PatchMatchCompletion.Run(canvas.Pixels, unknown, image.Width, image.Height, p, cancel);
         PoissonBlend.Apply(result.Filled, unknown, result.Synth, result.HasSynth, image.Width, image.Height, p.BlendBand, cancel);
         return LabCanvas.Composite(image, canvas, new LabCanvas(image.Width, image.Height, result.Filled), hole.Values);
@@ -42,10 +42,10 @@ public static class TeleaInpaint
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(hole);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(radius);
-        RepairMasks.CheckUsable(image, hole);
+        hole.CheckFillable(image);
         var canvas = LabCanvas.From(image, cancel);
         var filled = canvas.Clone();
-        Telea.Inpaint(filled.Pixels, RepairMasks.Unknown(hole), image.Width, image.Height, radius, cancel);
+        Telea.Inpaint(filled.Pixels, hole.Unknown(), image.Width, image.Height, radius, cancel);
         return LabCanvas.Composite(image, canvas, filled, hole.Values);
     }
 }

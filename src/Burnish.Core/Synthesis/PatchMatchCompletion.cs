@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
-namespace Burnish.Stages.Repair;
+namespace Burnish.Synthesis;
 
 /// <summary>
 /// Multi-scale patch-based completion: at each scale, coarse to fine, expectation–maximisation rounds of

@@ -1,0 +1,7 @@
+namespace Burnish.Imaging;
+
+/// <summary>Lossless 16-bit containers a master is written in.</summary>
+public enum MasterFormat { Png, Tiff }
+
+/// <summary>8-bit sRGB encodings a copy is written in.</summary>
+public enum CopyFormat { Jpeg, Webp, Avif, Png }

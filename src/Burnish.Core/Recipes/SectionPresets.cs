@@ -1,0 +1,37 @@
+using System.Reflection;
+using Burnish.Schema;
+
+namespace Burnish.Recipes;
+
+/// <summary>
+/// Loads the presets a section declares with <see cref="PresetsAttribute"/> (the grade's looks): a shipped name, read
+/// from the stage's embedded YAML, or a path to a user's YAML file; either is validated like a recipe.
+/// </summary>
+public static class SectionPresets
+{
+    public static IReadOnlyList<string> Names<T>() => Declared(typeof(T)).Names;
+
+    public static T Load<T>(string name) where T : class => (T)Load(typeof(T), name);
+
+    public static object Load(Type section, string name)
+    {
+        var declared = Declared(section);
+        if (name.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
+        {
+            if (!File.Exists(name)) throw new BurnishException($"preset file '{name}' not found");
+            return RecipeReader.ParseSection(section, File.ReadAllText(name), name);
+        }
+        if (!declared.Names.Contains(name))
+        {
+            var hint = Schema.Names.Closest(name, declared.Names);
+            throw new BurnishException($"unknown preset '{name}'" + (hint is null ? $"; presets: {string.Join(", ", declared.Names)}" : $"; did you mean '{hint}'?"));
+        }
+        using var stream = section.Assembly.GetManifestResourceStream($"{declared.ResourcePrefix}.{name}.yaml")
+            ?? throw new InvalidOperationException($"preset resource {name} is missing from the build");
+        using var reader = new StreamReader(stream);
+        return RecipeReader.ParseSection(section, reader.ReadToEnd(), $"preset:{name}");
+    }
+
+    private static PresetsAttribute Declared(Type section) =>
+        section.GetCustomAttribute<PresetsAttribute>() ?? throw new ArgumentException($"{section.Name} declares no presets", nameof(section));
+}

@@ -1,0 +1,37 @@
+namespace Burnish.Schema;
+
+/// <summary>What a recipe key means, shown by validation, <c>recipe init</c> and the docs. Declared once, beside the field.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class DocAttribute(string text) : Attribute
+{
+    public string Text { get; } = text;
+}
+
+/// <summary>The inclusive range a number key accepts.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class RangeAttribute(double min, double max) : Attribute
+{
+    public double Min { get; } = min;
+    public double Max { get; } = max;
+}
+
+/// <summary>
+/// A section whose <c>preset</c> key names a shipped look (embedded YAML of the section's keys, beside the stage) or a
+/// path to a user's YAML file: the section starts from that preset's values and its other keys override them.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class PresetsAttribute(string resourcePrefix, params string[] names) : Attribute
+{
+    public const string Key = "preset";
+
+    /// <summary>Embedded resources are named PREFIX.NAME.yaml.</summary>
+    public string ResourcePrefix { get; } = resourcePrefix;
+
+    public IReadOnlyList<string> Names { get; } = names;
+}
+
+/// <summary>A record that checks relations between its keys after binding (e.g. "one of A or B").</summary>
+public interface ISelfValidating
+{
+    IEnumerable<(string? Key, string Message)> Problems();
+}
