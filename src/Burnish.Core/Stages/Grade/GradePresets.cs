@@ -19,6 +19,12 @@ public sealed class GradePresets : IPresetSource
             if (!File.Exists(name)) throw new BurnishException($"grade preset file '{name}' not found");
             return RecipeReader.ParseSection<GradeParams>(File.ReadAllText(name), name);
         }
+        return RecipeReader.ParseSection<GradeParams>(Text(name), $"grade-preset:{name}");
+    }
+
+    /// <summary>The YAML of a shipped look; its first line is a comment that says what the look does.</summary>
+    public static string Text(string name)
+    {
         if (!Names.Contains(name))
         {
             var hint = Recipes.Names.Closest(name, Names);
@@ -27,6 +33,6 @@ public sealed class GradePresets : IPresetSource
         using var stream = typeof(GradePresets).Assembly.GetManifestResourceStream($"Burnish.Grade.Presets.{name}.yaml")
             ?? throw new InvalidOperationException($"grade preset resource {name} is missing from the build");
         using var reader = new StreamReader(stream);
-        return RecipeReader.ParseSection<GradeParams>(reader.ReadToEnd(), $"grade-preset:{name}");
+        return reader.ReadToEnd();
     }
 }
