@@ -93,9 +93,10 @@ public static class RecipeReference
             {
                 var isVersion = row.Path == "version";
                 var values = Plain(isVersion ? $"{Recipe.CurrentVersion}" : Values(row.Key.Type, row.Key.Range));
-                var fallback = Plain(isVersion ? "required" : Default(row));
+                var fallback = isVersion ? "" : Plain(Default(row));
                 b.Append(row.Path).Append("  ").Append(values);
-                if (fallback.Length > 0) b.Append("  (default ").Append(fallback).Append(')');
+                if (isVersion) b.Append("  (required)");
+                else if (fallback.Length > 0) b.Append("  (default ").Append(fallback).Append(')');
                 b.AppendLine();
                 foreach (var line in RecipeTemplate.Wrap(row.Key.Doc, 96)) b.Append("    ").AppendLine(line);
             }
