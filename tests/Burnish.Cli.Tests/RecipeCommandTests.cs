@@ -99,4 +99,19 @@ public sealed class RecipeCommandTests : IDisposable
         Assert.Equal(0, ws.Burnish("recipe", "validate", "burnish.yaml").ExitCode);
         Workspace.AssertNoTempFiles(ws.Root);
     }
+
+    [Fact]
+    public void KeysListsEveryKeyAndWritesTheMarkdownReference()
+    {
+        var text = ws.Burnish("recipe", "keys");
+        var markdown = ws.Burnish("recipe", "keys", "--markdown", "keys.md");
+
+        Assert.True(text.ExitCode == 0, text.ToString());
+        Assert.Contains("export.copies[].max_kb  whole number 1–1000000", text.Stdout);
+        Assert.True(markdown.ExitCode == 0, markdown.ToString());
+        var written = File.ReadAllText(ws.PathOf("keys.md"));
+        Assert.StartsWith("# Recipe keys", written);
+        Assert.Contains("| `sharpen.amount` | 0–20 | `1` |", written);
+        Workspace.AssertNoTempFiles(ws.Root);
+    }
 }

@@ -46,6 +46,21 @@ public static class RecipeCommand
                 return Task.FromResult(ExitCodes.BadInput);
             }
         }));
-        return new Command("recipe", "Write or check recipes.") { init, validate };
+        var markdown = new Option<string?>("--markdown") { Description = $"Write the Markdown reference to this file ('-' for standard output), as {RecipeReference.DocPath} is made." };
+        var keys = new Command("keys", "List every recipe key with its values, default and meaning.") { markdown };
+        keys.SetAction((parse, _) => CommonOptions.Guard(parse, () =>
+        {
+            var path = parse.GetValue(markdown);
+            if (path is null) Console.Write(RecipeReference.WriteText());
+            else if (path == "-") Console.Write(RecipeReference.WriteMarkdown());
+            else
+            {
+                // The reference is regenerated in place, so an existing file is replaced.
+                AtomicFile.WriteAllBytes(path, System.Text.Encoding.UTF8.GetBytes(RecipeReference.WriteMarkdown()), overwrite: true);
+                Console.WriteLine($"wrote {path}");
+            }
+            return Task.FromResult(ExitCodes.Ok);
+        }));
+        return new Command("recipe", "Write or check recipes, or list their keys.") { init, validate, keys };
     }
 }

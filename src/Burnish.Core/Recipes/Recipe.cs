@@ -21,22 +21,22 @@ public sealed record Recipe : ISelfValidating
     [Doc("Recipe format version. Required; this Burnish reads version 1.")]
     public int Version { get; init; }
 
-    [Doc("Repair passes, run in order before anything else: each a mask (an image, the alpha, boxes or ellipses, grown, shrunk or feathered) and a method (content-aware fill, or telea for thin scratches). Leave it out for none.")]
+    [Doc("Repair passes, run in order before anything else, each on the result of the one before: each a mask (an image, the alpha, automatic text, boxes or ellipses, grown, shrunk or feathered) and a method (content-aware fill, telea for thin scratches, or a learned model). Pixels outside every mask are kept bit for bit; the sidecar records each pass (method, mask coverage, time, seed). Leave it out for none. See docs/repair.md.")]
     public IReadOnlyList<RepairPass>? Repair { get; init; }
 
-    [Doc("Canvas extension to another aspect ratio in modest steps, filled from the image's own content: aspect: 16:9, or aspects: [1:1, 4:5, 9:16, 16:9] for one finished set per aspect (BASE.16x9.master.png …, each with its own sidecar). Leave it out for none.")]
+    [Doc("Canvas extension to another aspect ratio after repair, in modest steps, filled from the image's own content: aspect: 16:9 (the set keeps its names), or aspects: [1:1, 4:5, 9:16, 16:9] for one complete set per aspect (BASE.16x9.master.png …, each with its own sidecar and --resume). Leave it out for none. Details in docs/outpaint.md.")]
     public OutpaintParams? Outpaint { get; init; }
 
     [Doc("AI super-resolution on ONNX Runtime: bundled ESRGAN models or your own .onnx, over seamless tiles, to a scale or an exact size. Leave it out for none.")]
     public UpscaleParams? Upscale { get; init; }
 
-    [Doc("Cleanup after an AI upscale: halo suppression, detail strength per frequency band, masked softening and the colour-drift fix, each against a Lanczos upscale of the source. Leave it out for none; an empty section is the light touch.")]
+    [Doc("Cleanup after an AI upscale: halo suppression, detail strength per frequency band, masked softening and the colour-drift fix, each against a Lanczos upscale of the source (linear light, pixel centres aligned), in CIE Lab. Leave it out for none; an empty section is the light touch. Algorithms, report and measured figures: docs/cleanup.md.")]
     public CleanupParams? Cleanup { get; init; }
 
-    [Doc("Colour grade: white balance, exposure, tone curve, split toning, saturation and vibrance. Leave it out for none.")]
+    [Doc("Colour grade, in linear BT.2020 (unbounded float), in this fixed order: white balance and exposure → tone curve → split toning → saturation and vibrance → LUT → halation → grain. Leave it out for none.")]
     public GradeParams? Grade { get; init; }
 
-    [Doc("Output sharpening of each destination copy after its resize: an unsharp mask on L* only, with a noise threshold and a halo guard. Leave it out for none; an empty section is the light touch.")]
+    [Doc("Output sharpening of each destination copy after its resize (never the master): an unsharp mask on L* only, so colours cannot fringe, with a noise threshold and a halo guard. Leave it out for none; an empty section is the light touch. Formula, radii per destination and measured figures: docs/sharpening.md.")]
     public SharpenParams? Sharpen { get; init; }
 
     [Doc("The master and the destination copies.")]

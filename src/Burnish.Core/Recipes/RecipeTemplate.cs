@@ -1,6 +1,4 @@
 using System.Collections;
-using System.Globalization;
-using System.Reflection;
 using System.Text;
 using Burnish.Schema;
 
@@ -31,30 +29,27 @@ public static class RecipeTemplate
             dashPending = false;
         }
 
-        foreach (var (key, property) in RecipeKeys.Of(section.GetType()))
+        foreach (var k in RecipeKey.Of(section.GetType()))
         {
-            var doc = property.GetCustomAttribute<DocAttribute>()!.Text;
-            var range = property.GetCustomAttribute<RangeAttribute>();
-            foreach (var line in Wrap(doc + (range is null ? "" : $" Range {Num(range.Min)}–{Num(range.Max)}."), 100 - indent))
+            var key = k.Name;
+            foreach (var line in Wrap(k.DocWithRange, 100 - indent))
                 Comment(line);
-            var value = property.GetValue(section);
-            var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
-            if (value is null && RecipeKeys.IsSection(type))
+            var value = k.ValueIn(section);
+            if (value is null && k.IsSection)
             {
                 // An optional section left out: show its keys and defaults, commented, so it can be switched on.
                 Comment($"{key}:");
                 var inner = new StringBuilder();
-                WriteSection(inner, Activator.CreateInstance(type)!, 2);
+                WriteSection(inner, Activator.CreateInstance(k.Type)!, 2);
                 foreach (var line in inner.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries))
                     b.Append(pad).Append("# ").AppendLine(line.TrimEnd('\r'));
             }
-            else if (value is null && type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IReadOnlyList<>)
-                     && RecipeKeys.IsSection(type.GetGenericArguments()[0]))
+            else if (value is null && k.IsSectionList)
             {
                 // An optional list of records left out (repair passes): show one item's keys and defaults, commented.
                 Comment($"{key}:");
                 var inner = new StringBuilder();
-                WriteSection(inner, Activator.CreateInstance(type.GetGenericArguments()[0])!, 4, listItem: true);
+                WriteSection(inner, Activator.CreateInstance(k.Item!)!, 4, listItem: true);
                 foreach (var line in inner.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries))
                     b.Append(pad).Append("# ").AppendLine(line.TrimEnd('\r'));
             }
@@ -62,33 +57,22 @@ public static class RecipeTemplate
                 Comment($"{key}:");
             else if (value is IList { Count: 0 })
                 Key($"{key}: []");
-            else if (value is IList list)
+            else if (k.IsSectionList)
             {
                 Key($"{key}:");
-                foreach (var item in list) WriteSection(b, item!, indent + 4, listItem: true);
+                foreach (var item in (IList)value) WriteSection(b, item!, indent + 4, listItem: true);
             }
-            else if (RecipeKeys.IsSection(type))
+            else if (k.IsSection)
             {
                 Key($"{key}:");
                 WriteSection(b, value, indent + 2);
             }
             else
-                Key($"{key}: {Scalar(value)}");
+                Key($"{key}: {RecipeKey.Format(value)}");
         }
     }
 
-    private static string Scalar(object value) => value switch
-    {
-        bool v => v ? "true" : "false",
-        Enum e => Names.EnumValue(e.ToString()),
-        double d => Num(d),
-        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString() ?? "",
-    };
-
-    private static string Num(double d) => d.ToString(CultureInfo.InvariantCulture);
-
-    private static IEnumerable<string> Wrap(string text, int width)
+    internal static IEnumerable<string> Wrap(string text, int width)
     {
         var line = new StringBuilder();
         foreach (var word in text.Split(' '))

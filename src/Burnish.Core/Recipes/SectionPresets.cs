@@ -15,12 +15,20 @@ public static class SectionPresets
 
     public static object Load(Type section, string name)
     {
-        var declared = Declared(section);
         if (name.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
         {
             if (!File.Exists(name)) throw new BurnishException($"preset file '{name}' not found");
             return RecipeReader.ParseSection(section, File.ReadAllText(name), name);
         }
+        return RecipeReader.ParseSection(section, Text(section, name), $"preset:{name}");
+    }
+
+    /// <summary>The YAML of a shipped preset; its first line is a comment that says what the preset does.</summary>
+    public static string Text<T>(string name) => Text(typeof(T), name);
+
+    private static string Text(Type section, string name)
+    {
+        var declared = Declared(section);
         if (!declared.Names.Contains(name))
         {
             var hint = Schema.Names.Closest(name, declared.Names);
@@ -29,7 +37,7 @@ public static class SectionPresets
         using var stream = section.Assembly.GetManifestResourceStream($"{declared.ResourcePrefix}.{name}.yaml")
             ?? throw new InvalidOperationException($"preset resource {name} is missing from the build");
         using var reader = new StreamReader(stream);
-        return RecipeReader.ParseSection(section, reader.ReadToEnd(), $"preset:{name}");
+        return reader.ReadToEnd();
     }
 
     private static PresetsAttribute Declared(Type section) =>

@@ -16,15 +16,15 @@ public sealed record CleanupParams
     /// <summary>Nothing at all: the stage returns its input.</summary>
     public static CleanupParams Off { get; } = new() { Halo = 0, Colour = false };
 
-    [Doc("Halo suppression: how far overshoot around strong edges, beyond the local range of a Lanczos upscale of the source, is pulled back into that range. 0 leaves halos alone, 1 removes them.")]
+    [Doc("Halo suppression: how far L* overshoot around strong edges (local range at least 10 L*), beyond the local min/max of a Lanczos upscale of the source (window 1.5 source pixels), is pulled back into that range. 0 leaves halos alone, 1 removes them.")]
     [Range(0, 1)]
     public double Halo { get; init; } = 0.5;
 
-    [Doc("Detail strength: how much of the AI's fine texture is kept, per frequency band, against a Lanczos upscale of the source. 1 (the default) is the AI result untouched, 0 the Lanczos upscale; the finest bands follow this value, coarser bands (edges, shapes) are kept more. Lower it (0.6–0.8) to calm busy or invented texture.")]
+    [Doc("Detail strength: how much of the AI's fine texture is kept, per frequency band, against a Lanczos upscale of the source. 1 (the default) is the AI result untouched, 0 the Lanczos upscale. The bands are a Laplacian pyramid of AI − Lanczos: bands finer than a source pixel get this weight, each coarser octave its square root, so edges and shapes are kept more. Lower it (0.6–0.8) to calm busy or invented texture.")]
     [Range(0, 1)]
     public double Detail { get; init; } = 1;
 
-    [Doc("Colour-drift fix: match the low-frequency colour (a*, b*) of the result to the source, keeping the AI's fine detail.")]
+    [Doc("Colour-drift fix: a* and b* take the low frequencies of the Lanczos upscale of the source (a gaussian of colour_radius source pixels), the AI result keeps its fine structure.")]
     public bool Colour { get; init; } = true;
 
     [Doc("With the colour fix: match low-frequency lightness (L*) to the source too, for upscalers that shift brightness.")]
@@ -34,14 +34,14 @@ public sealed record CleanupParams
     [Range(0.5, 64)]
     public double ColourRadius { get; init; } = 2;
 
-    [Doc("Masked, edge-preserving softening (a guided filter) for a busy patch or over-crisp skin: a list of regions, each with a mask image or a box. Empty by default.")]
+    [Doc("Masked, edge-preserving softening (a guided filter, guided by L*, on L*, a* and b*) for a busy patch or over-crisp skin: a list of regions, each with a mask image or a box. Empty by default.")]
     public IReadOnlyList<SoftenRegion> Soften { get; init; } = [];
 }
 
 /// <summary>One region to soften: a mask image or a box, and how strongly.</summary>
 public sealed record SoftenRegion : ISelfValidating
 {
-    [Doc("A mask image: white softens, black keeps, grey blends (alpha, when present, multiplies). Any size with the image's aspect ratio; it is resized to the output. Relative paths are from the current folder.")]
+    [Doc("A mask image: white softens, black keeps, grey blends (alpha, when present, multiplies). Any size with the image's aspect ratio; it is resized to the output. Relative paths are from the current folder. Give mask or box, not both.")]
     public string? Mask { get; init; }
 
     [Doc("A box instead of a mask: \"x,y,w,h\" in output pixels (the upscaled image).")]

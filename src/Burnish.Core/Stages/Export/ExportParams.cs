@@ -26,7 +26,7 @@ public enum ConflictPolicy { Rename, Skip, Overwrite }
 /// <summary>The untouched wide-gamut master.</summary>
 public sealed record MasterParams
 {
-    [Doc("Lossless 16-bit container: png or tiff (deflate with predictor).")]
+    [Doc("Lossless 16-bit container: png or tiff (deflate with a horizontal predictor).")]
     public MasterFormat Format { get; init; } = MasterFormat.Png;
 
     [Doc("Wide-gamut colour space of the master, its ICC profile embedded: display-p3, adobe-rgb or prophoto.")]
@@ -51,7 +51,7 @@ public sealed record CopyParams : ISelfValidating
     [Range(16, 65535)]
     public int? Height { get; init; }
 
-    [Doc("How the image meets a width×height box: contain, cover (crop the overflow) or pad. Default: the preset's, else cover.")]
+    [Doc("How the image meets a width×height box: contain (inside it), cover (filling it, the overflow cropped) or pad (inside it, padded to the exact box: white, or transparent with alpha). Default: the preset's, else cover.")]
     public Fit? Fit { get; init; }
 
     [Doc("Where a cover crop centres: attention (the most salient region, libvips smartcrop) or centre.")]
@@ -61,14 +61,14 @@ public sealed record CopyParams : ISelfValidating
     [Range(1, 4800)]
     public int? Ppi { get; init; }
 
-    [Doc("Encoding: jpeg, webp, avif or png (8-bit).")]
+    [Doc("Encoding: jpeg, webp, avif or png, 8-bit sRGB with the profile embedded.")]
     public CopyFormat Format { get; init; } = CopyFormat.Jpeg;
 
     [Doc("Encoder quality 1–100. Default: jpeg 88, webp 85, avif 60; ignored for png.")]
     [Range(1, 100)]
     public int? Quality { get; init; }
 
-    [Doc("Byte budget in kilobytes (1 KB = 1000 bytes): the highest quality that fits is searched for. Lossy formats only.")]
+    [Doc("Byte budget in kilobytes (1 KB = 1000 bytes): the highest quality that fits is found by binary search, down to quality 20. Lossy formats only.")]
     [Range(1, 1_000_000)]
     public int? MaxKb { get; init; }
 
@@ -125,10 +125,10 @@ public sealed record ExportParams : ISelfValidating
     [Doc("The 16-bit wide-gamut master. It is never output-sharpened.")]
     public MasterParams Master { get; init; } = new();
 
-    [Doc("Copies for destinations, each resized from the master, output-sharpened, converted to sRGB and encoded.")]
+    [Doc("Copies for destinations, each resized from the master, output-sharpened, converted to sRGB and encoded. The resize is Lanczos3 in linear light (CIE XYZ, premultiplied when there is alpha); a copy larger than the master is enlarged the same way and the sidecar warns that an upscale stage would give real detail.")]
     public IReadOnlyList<CopyParams> Copies { get; init; } = [];
 
-    [Doc("When an output file already exists: rename (add -1, -2…), skip the image, or overwrite.")]
+    [Doc("When an output file already exists: rename (write the whole set as NAME-1.*, then -2…), skip the image, or overwrite. An input is never overwritten.")]
     public ConflictPolicy OnConflict { get; init; } = ConflictPolicy.Rename;
 
     public IEnumerable<(string? Key, string Message)> Problems()

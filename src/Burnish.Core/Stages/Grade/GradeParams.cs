@@ -25,24 +25,24 @@ public sealed record GradeParams : ISelfValidating
     [Doc("Tone curve, in a perceptual (sRGB-encoded) scale.")]
     public ToneParams Tone { get; init; } = new();
 
-    [Doc("Split toning: tint shadows and highlights, luminance kept.")]
+    [Doc("Split toning: tint shadows and highlights, weighted by luminance ((1−t)² and t² of encoded lightness t); luminance is kept exactly.")]
     public SplitToneParams SplitTone { get; init; } = new();
 
-    [Doc("Saturation: −1 is grey, 0 unchanged, +1 doubles chroma.")]
+    [Doc("Saturation: scales chroma around luminance; −1 is grey, 0 unchanged, +1 doubles chroma.")]
     [Range(-1, 1)]
     public double Saturation { get; init; }
 
-    [Doc("Vibrance: lifts less saturated colours more, and protects skin tones.")]
+    [Doc("Vibrance: like saturation, but weighted by (1 − HSV saturation)², so less saturated colours move more, and 70 % less on skin hues.")]
     [Range(-1, 1)]
     public double Vibrance { get; init; }
 
-    [Doc("A creative LUT (.cube or HaldCLUT), applied to sRGB-encoded values after the colour controls. Relative paths are from the current folder.")]
+    [Doc("A creative LUT (.cube or HaldCLUT), applied to sRGB-encoded values after the colour controls with tetrahedral interpolation (matches ffmpeg lut3d within 1/255). It is read and checked before any image is touched; errors name the file and line. Relative paths are from the current folder.")]
     public LutParams? Lut { get; init; }
 
-    [Doc("Halation: a red-orange glow around highlights, as light reflected back through the film. Left out: none; halation: {} is a subtle glow.")]
+    [Doc("Halation: a red-orange glow around highlights, in linear light, as light reflected back through the film. Left out: none; halation: {} is a subtle glow.")]
     public HalationParams? Halation { get; init; }
 
-    [Doc("Film grain in perceptual lightness, strongest in the midtones, the same for the same seed. Left out: none; grain: {} is barely visible.")]
+    [Doc("Film grain in perceptual lightness, strongest in the midtones, mean light kept, the same for the same seed. Left out: none; grain: {} is barely visible.")]
     public GrainParams? Grain { get; init; }
 
     public IEnumerable<(string? Key, string Message)> Problems() => Tone.CurveProblems().Select(m => ((string?)"tone", m));
@@ -51,7 +51,7 @@ public sealed record GradeParams : ISelfValidating
 /// <summary>Chromatic adaptation from D65 to a white of another colour temperature and tint.</summary>
 public sealed record WhiteBalanceParams
 {
-    [Doc("Warmth as a shift in mireds (10⁶/K) away from D65 along the CIE daylight locus: +10 is warmer (≈ 6500 K → 6100 K), −10 cooler. 0 leaves greys exactly neutral.")]
+    [Doc("Warmth as a shift in mireds (10⁶/K) away from D65 along the CIE daylight locus: +10 is warmer (≈ 6500 K → 6100 K), −10 cooler. 0 leaves greys exactly neutral. White's brightest channel is kept at 1, so warming calms blue rather than clipping red.")]
     [Range(-100, 95)]
     public double Temperature { get; init; }
 
@@ -63,7 +63,7 @@ public sealed record WhiteBalanceParams
 /// <summary>The tone curve: a soft S around mid-grey, free points, and a filmic black lift and white point.</summary>
 public sealed record ToneParams
 {
-    [Doc("S-curve contrast around mid-grey (18 % grey, 0.46 encoded): 0 is none, 0.2 gentle, −0.3 flattens.")]
+    [Doc("S-curve contrast around mid-grey (18 % grey, 0.46 encoded); the slope at the pivot is 1 + contrast: 0 is none, 0.2 gentle, −0.3 flattens.")]
     [Range(-0.5, 1)]
     public double Contrast { get; init; }
 
@@ -75,7 +75,7 @@ public sealed record ToneParams
     [Range(0.5, 1)]
     public double WhitePoint { get; init; } = 1;
 
-    [Doc("Free control points [[x, y], …] in 0–1 (encoded), joined by a monotone cubic (no overshoot). (0,0) and (1,1) are added when missing.")]
+    [Doc("Free control points [[x, y], …] in 0–1 (encoded), joined by a monotone cubic (Fritsch–Carlson, no overshoot). (0,0) and (1,1) are added when missing.")]
     public IReadOnlyList<IReadOnlyList<double>>? Curve { get; init; }
 
     internal IEnumerable<string> CurveProblems()

@@ -46,7 +46,7 @@ public sealed record OutpaintParams : ISelfValidating
     [Range(0, 256)]
     public int Seam { get; init; } = 16;
 
-    [Doc("Warn when a new band's mean colour differs from the original's border strip of the same width by more than this CIEDE2000 (15: clearly another colour; a border strip that holds part of the subject can reach it while the fill is right). The figures for every band are in the sidecar either way.")]
+    [Doc("Warn when a new band's mean colour differs from the original's border strip of the same width by more than this CIEDE2000 (15: clearly another colour; a border strip that holds part of the subject can reach it while the fill is right). The figures for every band (dL, da, db, spread and ΔE per step) are in the sidecar either way.")]
     [Range(0, 100)]
     public double DriftWarn { get; init; } = 15;
 

@@ -29,7 +29,7 @@ public enum AutoMask
 /// </summary>
 public sealed record RepairPass : ISelfValidating
 {
-    [Doc("A mask image: white = repair, black = keep, grey blends. Any size (it is stretched to the image); colour is read as its mean, transparency as black. Relative paths are from the current folder.")]
+    [Doc("A mask image: white = repair, black = keep, grey blends. Any size (it is stretched to the image); colour is read as its mean, transparency as black; levels within 1 % of black or white snap to them. Relative paths are from the current folder; the file is read before any image is touched.")]
     public string? Mask { get; init; }
 
     [Doc("Read the mask image the other way round: black = repair (as in MI-GAN's masks).")]
@@ -38,10 +38,10 @@ public sealed record RepairPass : ISelfValidating
     [Doc("Take the mask from the image's own transparency: transparent = repair (partly transparent blends); the repaired pixels become opaque.")]
     public bool Alpha { get; init; }
 
-    [Doc("A mask found automatically: text finds captions, signatures and known visible watermarks (PP-OCRv4 detection on ONNX Runtime, plus the Gemini mark). An image with none is left as it is, with a warning.")]
+    [Doc("A mask found automatically: text finds captions, signatures and known visible watermarks (PP-OCRv4 detection on ONNX Runtime with DB post-processing, plus the Gemini mark). It is joined with the pass's other mask sources. An image with none is left as it is, with a warning. See docs/text-mask-and-learned-inpaint.md.")]
     public AutoMask? Auto { get; init; }
 
-    [Doc("Tuning of the automatic text mask.")]
+    [Doc("Tuning of the automatic text mask. The defaults are PaddleOCR's own for PP-OCRv4 detection, with 3 px of dilation.")]
     public TextMaskParams? Text { get; init; }
 
     [Doc("Boxes to repair, each [x, y, width, height] from the top-left corner, in pixels or percentages of the image (such as 10%). A box must lie inside the image.")]
@@ -50,28 +50,28 @@ public sealed record RepairPass : ISelfValidating
     [Doc("Ellipses to repair, each [centre x, centre y, radius x, radius y], in pixels or percentages of the image. The centre must lie inside the image; the ellipse is clipped at its edge.")]
     public IReadOnlyList<IReadOnlyList<string>>? Ellipses { get; init; }
 
-    [Doc("Grow the mask by this many pixels (dilation by a disc), to take in a flaw's fringe. The mask becomes hard-edged (covered where it was at least half).")]
+    [Doc("Grow the mask by this many pixels (dilation by a disc, exact Euclidean distance), to take in a flaw's fringe. The mask becomes hard-edged (covered where it was at least half). Give grow or shrink, not both.")]
     [Range(0, 256)]
     public double Grow { get; init; }
 
-    [Doc("Shrink the mask by this many pixels (erosion by a disc). The mask becomes hard-edged (covered where it was at least half).")]
+    [Doc("Shrink the mask by this many pixels (erosion by a disc, exact Euclidean distance). The mask becomes hard-edged (covered where it was at least half). Give grow or shrink, not both.")]
     [Range(0, 256)]
     public double Shrink { get; init; }
 
-    [Doc("Soften the mask's edge outwards with a Gaussian of this sigma in pixels: everything masked is still fully repaired, and the repair fades into the image over about 5 sigma past the edge. 0 is a hard edge.")]
+    [Doc("Soften the mask's edge outwards with a Gaussian of this sigma in pixels: the mask is grown by 2 sigma, then blurred, never below the mask itself, so everything masked is still fully repaired and the repair fades into the image over about 5 sigma past the edge. 0 is a hard edge.")]
     [Range(0, 128)]
     public double Feather { get; init; }
 
-    [Doc("fill: content-aware fill from the image's own patches (holes up to about a quarter of the image); telea: smooth fast-marching inpainting, for thin scratches and lines; onnx: a learned inpainting model you bring (model: PATH).")]
+    [Doc("fill: content-aware fill from the image's own patches (multi-scale PatchMatch in L*a*b*, Poisson-blended edge; holes up to about a quarter of the image); telea: smooth fast-marching inpainting (Telea 2004), for thin scratches and lines; onnx: a learned inpainting model you bring (model: PATH).")]
     public RepairMethod Method { get; init; } = RepairMethod.Fill;
 
-    [Doc("method onnx: the model file, a LaMa or MI-GAN ONNX export (docs/text-mask-and-learned-inpaint.md lists which files fit).")]
+    [Doc("method onnx: the model file, a LaMa or MI-GAN ONNX export (docs/text-mask-and-learned-inpaint.md lists which files fit), loaded when the recipe is read.")]
     public string? Model { get; init; }
 
-    [Doc("method onnx: how the model is run (only the masked region at the model's size, padding, paste feather).")]
+    [Doc("method onnx: how the model is run (only the masked region at the model's size, padding, paste feather). The defaults are AUTOMATIC1111's inpaint defaults.")]
     public LearnedInpaintParams? Learned { get; init; }
 
-    [Doc("Seed of the fill's random search: the same seed gives the same pixels. Telea does not use it.")]
+    [Doc("Seed of the fill's random search: the same seed gives the same pixels, on any number of cores. Telea does not use it.")]
     [Range(0, int.MaxValue)]
     public int Seed { get; init; }
 

@@ -66,10 +66,10 @@ public sealed record UpscaleParams : ISelfValidating
     [Range(1, 64)]
     public double? Scale { get; init; }
 
-    [Doc("Exact output size instead of a scale: {long_edge: 6000} or {width: 4000, height: 6000}.")]
+    [Doc("Exact output size instead of a scale: {long_edge: 6000} or {width: 4000, height: 6000}; width or height alone keeps the aspect.")]
     public TargetSize? Target { get; init; }
 
-    [Doc("Model passes, e.g. [2, 2] for a clean 2× and then 2× again. Default: the fewest passes of the best-fitting variant.")]
+    [Doc("Model passes, e.g. [2, 2] for a clean 2× and then 2× again; each is a model scale, 2, 3, 4 or 8 (at most 4 passes). Default: the fewest passes of the best-fitting variant.")]
     public IReadOnlyList<int>? Passes { get; init; }
 
     [Doc("Tile edge in input pixels, margins included: auto (the largest tile whose inference fits tile_budget_mb) or a number from 32 to 4096. The margin is the model's receptive field either way.")]
