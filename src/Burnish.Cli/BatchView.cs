@@ -40,13 +40,13 @@ public static class BatchView
                             AnsiConsole.MarkupLine($"[yellow]report[/] {Markup.Escape(problem)}");
                         return;
                     }
-                    var task = rows.GetOrAdd(e.Index, _ => ctx.AddTask(name, maxValue: StageOrder.Canonical.Count));
-                    if (e.Stage is { } stage)
+                    var task = rows.GetOrAdd(e.Index, _ => ctx.AddTask(name, maxValue: StageCatalogue.Canonical.Count));
+                    if (e.Progress is { } p)
                     {
-                        var tiles = e.Tiles is { } t ? $" pass {t.Pass}/{t.Passes}, {t.Done}/{t.Total} tiles" : "";
-                        task.Description = $"{name} [grey]{stage.Key()}{tiles}[/]";
+                        var step = p.Step.Length > 0 ? $" {p.Step}, {p.Detail}" : "";
+                        task.Description = $"{name} [grey]{p.Stage}{step}[/]";
                         // The upscale dominates a run's time, so its tiles move the bar within the stage's step.
-                        task.Value = (int)stage - 1 + (e.Tiles is { } f ? (f.Pass - 1 + (double)f.Done / f.Total) / f.Passes : 0);
+                        task.Value = StageCatalogue.Position(p.Stage) - 1 + p.Fraction;
                     }
                 });
                 results = await Batch.RunAsync(request, progress, cancel);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Burnish.Imaging;
 using Burnish.Pipeline;
 using Burnish.Recipes;
+using Burnish.Stages;
 
 namespace Burnish.Cli.Commands;
 
@@ -17,8 +18,9 @@ public static class DemoCommand
             var outDir = parse.GetValue(output)!;
             var items = InputSet.Expand([samples], outDir);
             if (items.Count == 0) throw new BurnishException($"{samples}: no sample images (reinstall Burnish)");
-            var request = new BatchRequest(items, outDir, CommonOptions.LoadRecipe(null, null),
-                FinishOptions.Default with { Resume = true }, Math.Min(2, Environment.ProcessorCount));
+            using var resources = StageResources.ForProcess(LoadLimits.Default, new SyncProgress<string>(m => Console.Error.WriteLine(m)));
+            using var prepared = PreparedRecipe.Prepare(CommonOptions.LoadRecipe(null, null), resources);
+            var request = new BatchRequest(items, outDir, prepared, FinishOptions.Default with { Resume = true }, Math.Min(2, Environment.ProcessorCount));
             var code = BatchView.Summarise(await BatchView.RunAsync(request, cancel));
             Console.WriteLine($"outputs and sidecars are in {Path.GetFullPath(outDir)}");
             return code;

@@ -1,8 +1,7 @@
 using System.CommandLine;
 using Burnish.Imaging;
-using Burnish.Models;
 using Burnish.Pipeline;
-using Burnish.Stages.Upscale;
+using Burnish.Stages;
 
 namespace Burnish.Cli.Commands;
 
@@ -31,12 +30,13 @@ public static class FinishCommand
             var outDir = parse.GetValue(output)!;
             var items = InputSet.Expand(parse.GetValue(inputs)!, outDir);
             if (items.Count == 0) throw new BurnishException("no images found in the given inputs");
-            // One set of model sessions for the whole batch; the first run fetches and converts the bundled models.
-            using var models = source.Recipe.Upscale is { } upscale
-                ? new UpscaleModels(new ModelCache(ModelCache.DefaultRoot()), upscale.Device, upscale.Threads, new SyncProgress<string>(m => Console.Error.WriteLine(m)))
-                : null;
-            var options = new FinishOptions(new LoadLimits(parse.GetValue(maxPixels)), parse.GetValue(keep), parse.GetValue(resume), Models: models);
-            var request = new BatchRequest(items, outDir, source, options, parse.GetValue(jobs));
+            var limits = new LoadLimits(parse.GetValue(maxPixels));
+            // Every stage is prepared once for the whole batch (the first run fetches and converts the bundled models),
+            // so a bad LUT, mask or model fails here, before any image is touched.
+            using var resources = StageResources.ForProcess(limits, new SyncProgress<string>(m => Console.Error.WriteLine(m)));
+            using var prepared = PreparedRecipe.Prepare(source, resources);
+            var options = new FinishOptions(limits, parse.GetValue(keep), parse.GetValue(resume));
+            var request = new BatchRequest(items, outDir, prepared, options, parse.GetValue(jobs));
             var reportsFailed = 0;
             Func<FinishResult, string?>? afterEach = parse.GetValue(report) ? r =>
             {

@@ -1,9 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using Burnish.Imaging;
-using Burnish.IO;
+using Burnish.Pipeline;
 using Burnish.Recipes;
-using Burnish.Stages.Export;
 using Burnish.Stages.Outpaint;
 
 namespace Burnish.Cli.Commands;
@@ -48,30 +47,13 @@ public static class OutpaintCommand
             if (parse.GetValue(seam) is { } sm) settings.Add($"seam={sm.ToString(CultureInfo.InvariantCulture)}");
             if (parse.GetValue(seed) is { } sd) settings.Add($"seed={sd.ToString(CultureInfo.InvariantCulture)}");
             var p = Parse(settings);
+            OutputKind.For(outPath);
+            var written = SingleImage.Run(inPath, outPath, new Recipe { Version = Recipe.CurrentVersion, Outpaint = p },
+                new SingleImageOptions(parse.GetValue(force), new LoadLimits(parse.GetValue(maxPixels))), cancel: cancel);
             var targets = p.Targets();
-            var kind = ImageOutput.For(outPath);
-            var paths = targets.Count == 1 ? [outPath] : targets.Select(t => VariantPath(outPath, t)).ToList();
-            var overwrite = parse.GetValue(force);
-            foreach (var path in paths)
-            {
-                if (Path.GetFullPath(inPath) == Path.GetFullPath(path)) throw new BurnishException($"{path}: would overwrite the input; write the outpaint to another file");
-                if (File.Exists(path) && !overwrite) throw new BurnishException($"{path}: already exists (use --force to overwrite)");
-            }
-
-            var loaded = ImageLoader.Load(inPath, new LoadLimits(parse.GetValue(maxPixels)));
-            var meta = loaded.Metadata;
-            var fileMeta = ImageOutput.Keeping(meta);
-            using var transaction = new OutputTransaction(overwrite);
-            var lines = new List<string>();
-            for (var i = 0; i < targets.Count; i++)
-            {
-                var (result, report) = Outpaint.Extend(loaded.Image, targets[i], p, cancel);
-                foreach (var w in report.Warnings) Console.Error.WriteLine($"warning: {w}");
-                transaction.Stage(paths[i], temp => kind.Write(result, fileMeta, temp));
-                lines.Add($"wrote {paths[i]} ({result.Width}×{result.Height}): {Summary(targets[i], report.Measurements)}");
-            }
-            transaction.Commit(cancel);
-            foreach (var line in lines) Console.WriteLine(line);
+            foreach (var w in written.SelectMany(f => f.Warnings)) Console.Error.WriteLine($"warning: {w}");
+            for (var i = 0; i < written.Count; i++)
+                Console.WriteLine($"wrote {written[i].Path} ({written[i].Width}×{written[i].Height}): {Summary(targets[i], written[i].Stage("outpaint").Report.Measurements)}");
             return Task.FromResult(ExitCodes.Ok);
         }));
         return command;
@@ -85,14 +67,6 @@ public static class OutpaintCommand
         var worst = m.Where(kv => kv.Key.EndsWith(".dE", StringComparison.Ordinal)).MaxBy(kv => kv.Value);
         var band = worst.Key[..^3].Replace("step", "step ", StringComparison.Ordinal).Replace('.', ' ');
         return string.Create(CultureInfo.InvariantCulture, $"{aspect} in {steps} step{(steps == 1 ? "" : "s")}, largest drift ΔE00 {worst.Value:0.0} ({band})");
-    }
-
-    /// <summary>OUTBASE.WxH.EXT: the aspect goes before the extension (a colon is not allowed in Windows file names).</summary>
-    public static string VariantPath(string output, AspectRatio aspect)
-    {
-        var dir = Path.GetDirectoryName(output);
-        var name = $"{Path.GetFileNameWithoutExtension(output)}.{aspect.FileTag}{Path.GetExtension(output)}";
-        return string.IsNullOrEmpty(dir) ? name : Path.Combine(dir, name);
     }
 
     // The options become outpaint keys, so they are checked exactly like a recipe's outpaint section; the problems are

@@ -2,9 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Reflection;
 using Burnish.Imaging;
-using Burnish.IO;
+using Burnish.Pipeline;
 using Burnish.Recipes;
-using Burnish.Stages.Export;
 using Burnish.Stages.Repair;
 using Burnish.Schema;
 
@@ -44,9 +43,7 @@ public static class RepairCommand
         {
             var inPath = parse.GetValue(input)!;
             var outPath = parse.GetValue(output)!;
-            var kind = ImageOutput.For(outPath);
-            if (Path.GetFullPath(inPath) == Path.GetFullPath(outPath)) throw new BurnishException($"{outPath}: would overwrite the input; write the repair to another file");
-            if (File.Exists(outPath) && !parse.GetValue(force)) throw new BurnishException($"{outPath}: already exists (use --force to overwrite)");
+            OutputKind.For(outPath);
             foreach (var (name, key, value) in new[] { ("--feather", "feather", parse.GetValue(feather)), ("--grow", "grow", parse.GetValue(grow)),
                          ("--shrink", "shrink", parse.GetValue(shrink)), ("--seed", "seed", parse.GetValue(seed)) })
                 CheckRange(name, key, value);
@@ -74,18 +71,12 @@ public static class RepairCommand
             var problems = pass.Problems().Select(p => p.Message).ToList();
             if (problems.Count > 0)
                 throw new BurnishException(string.Join("; ", problems).Replace("a mask: mask (an image file), alpha: true, auto: text, boxes or ellipses", "a mask: --mask, --alpha, --auto text, --box or --ellipse", StringComparison.Ordinal));
-            using var plan = RepairPlan.Load([pass], limits);
-            var loaded = ImageLoader.Load(inPath, limits);
-            var (repaired, report) = Repair.Apply(loaded.Image, plan, cancel);
-            foreach (var w in report.Warnings) Console.Error.WriteLine($"warning: {w}");
-            using (var transaction = new OutputTransaction(parse.GetValue(force)))
-            {
-                transaction.Stage(outPath, temp => kind.Write(repaired, ImageOutput.Keeping(loaded.Metadata), temp));
-                transaction.Commit(cancel);
-            }
-            var p = report.Passes[0];
+            var written = SingleImage.Run(inPath, outPath, new Recipe { Version = Recipe.CurrentVersion, Repair = [pass] },
+                new SingleImageOptions(parse.GetValue(force), limits), cancel: cancel)[0];
+            foreach (var w in written.Warnings) Console.Error.WriteLine($"warning: {w}");
+            var m = written.Stage("repair").Report.Measurements;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"wrote {outPath} ({repaired.Width}×{repaired.Height}): {p.Method.ToString().ToLowerInvariant()}, {p.HolePercent:0.##} % of the image, {p.Ms / 1000:0.00} s"));
+                $"wrote {written.Path} ({written.Width}×{written.Height}): {Names.EnumValue(pass.Method)}, {m["pass1.hole_percent"]:0.##} % of the image, {m["pass1.ms"] / 1000:0.00} s"));
             return Task.FromResult(ExitCodes.Ok);
         }));
         return command;

@@ -1,11 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using Burnish.Imaging;
-using Burnish.IO;
-using Burnish.Models;
 using Burnish.Pipeline;
 using Burnish.Recipes;
-using Burnish.Stages.Export;
+using Burnish.Stages;
 using Burnish.Stages.Upscale;
 using Spectre.Console;
 
@@ -35,60 +33,37 @@ public static class UpscaleCommand
         {
             var inPath = parse.GetValue(input)!;
             var outPath = parse.GetValue(output)!;
-            if (Path.GetFullPath(inPath) == Path.GetFullPath(outPath)) throw new BurnishException($"{outPath}: would overwrite the input");
-            if (File.Exists(outPath) && !parse.GetValue(force)) throw new BurnishException($"{outPath}: already exists (use --force to overwrite)");
             var settings = new List<string> { $"model={ImageOutput.Quote(parse.GetValue(model)!)}", $"tile={parse.GetValue(tile)}", $"alpha={parse.GetValue(alpha)}", $"device={parse.GetValue(device)}" };
             if (parse.GetValue(scale) is { } s) settings.Add($"scale={s.ToString(CultureInfo.InvariantCulture)}");
             if (parse.GetValue(longEdge) is { } e) settings.Add($"target.long_edge={e}");
             if (parse.GetValue(passes) is { } p) settings.Add($"passes=[{p}]");
             if (parse.GetValue(threads) is { } t) settings.Add($"threads={t}");
             var upscale = RecipeReader.ParseSection<UpscaleParams>(CommonOptions.SettingsYaml(null, settings), "command line");
-            var kind = ImageOutput.For(outPath);
-
-            var loaded = ImageLoader.Load(inPath, new LoadLimits(parse.GetValue(maxPixels)));
-            using var models = new UpscaleModels(new ModelCache(ModelCache.DefaultRoot()), upscale.Device, upscale.Threads,
-                new SyncProgress<string>(m => Console.Error.WriteLine(m)));
-            var meta = loaded.Metadata;
-            var fileMeta = ImageOutput.Keeping(meta);
-            using var transaction = new OutputTransaction(parse.GetValue(force));
-            WorkImage written = loaded.Image;
-            WithProgress(progress =>
-            {
-                using var upscaled = Upscale.Apply(loaded.Image, upscale, models, progress, cancel);
-                transaction.Stage(outPath, temp => Write(upscaled, loaded.Image.Profile, kind, fileMeta, temp, out written));
-                foreach (var w in upscaled.Report.Warnings) Console.Error.WriteLine($"warning: {w}");
-            });
-            transaction.Commit(cancel);
-            Console.WriteLine($"wrote {outPath} ({written.Width}×{written.Height})");
+            var options = new SingleImageOptions(parse.GetValue(force), new LoadLimits(parse.GetValue(maxPixels)),
+                Notices: new SyncProgress<string>(m => Console.Error.WriteLine(m)));
+            IReadOnlyList<SingleImageFile> written = [];
+            WithProgress(progress => written = SingleImage.Run(inPath, outPath, new Recipe { Version = Recipe.CurrentVersion, Upscale = upscale }, options, progress, cancel));
+            var file = written[0];
+            foreach (var w in file.Warnings) Console.Error.WriteLine($"warning: {w}");
+            Console.WriteLine($"wrote {file.Path} ({file.Width}×{file.Height})");
             return Task.FromResult(ExitCodes.Ok);
         }));
         return command;
     }
 
-    // 16-bit sRGB output streams straight from the models into the encoder; another profile needs the whole image to convert.
-    private static void Write(UpscaledImage upscaled, ColourProfile profile, ImageOutput kind, OutputMetadata meta, string path, out WorkImage written)
-    {
-        if (kind.Lossless is { } master && profile.SameAs(ShippedProfiles.Srgb))
-        {
-            upscaled.Consume(image => ImageFiles.Save16(image, master, meta, path));
-            written = upscaled.Image;
-            return;
-        }
-        written = kind.Lossless is null ? upscaled.Materialise() : ColourSpaces.Convert(upscaled.Materialise(), profile);
-        kind.Write(written, meta, path);
-    }
-
-    private static void WithProgress(Action<IProgress<TileProgress>> run)
+    private static void WithProgress(Action<IProgress<StageProgress>> run)
     {
         if (Console.IsErrorRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
         {
-            var last = -1;
-            run(new SyncProgress<TileProgress>(p =>
+            var (lastTenth, lastStep) = (-1, "");
+            run(new SyncProgress<StageProgress>(p =>
             {
-                var percent = 100 * p.Done / p.Total;
-                if (percent / 10 == last / 10 && p.Done != p.Total) return;
-                last = percent;
-                Console.Error.WriteLine($"pass {p.Pass}/{p.Passes}: {p.Done}/{p.Total} tiles");
+                if (p.Step.Length == 0) return;
+                // A line per tenth of the work and per pass, not per tile.
+                var tenth = (int)(10 * p.Fraction);
+                if (tenth == lastTenth && p.Step == lastStep) return;
+                (lastTenth, lastStep) = (tenth, p.Step);
+                Console.Error.WriteLine($"{p.Step}: {p.Detail}");
             }));
             return;
         }
@@ -96,17 +71,12 @@ public static class UpscaleCommand
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
             .Start(ctx =>
             {
-                ProgressTask? task = null;
-                var pass = 0;
-                run(new SyncProgress<TileProgress>(p =>
+                var task = ctx.AddTask("upscale", maxValue: 1);
+                run(new SyncProgress<StageProgress>(p =>
                 {
-                    if (task is null || pass != p.Pass)
-                    {
-                        task?.StopTask();
-                        pass = p.Pass;
-                        task = ctx.AddTask($"pass {p.Pass}/{p.Passes}", maxValue: p.Total);
-                    }
-                    task.Value = p.Done;
+                    if (p.Step.Length == 0) return;
+                    task.Description = $"{p.Step}: {p.Detail}";
+                    task.Value = p.Fraction;
                 }));
             });
     }

@@ -1,13 +1,13 @@
 using Burnish.IO;
-using Burnish.Stages.Upscale;
+using Burnish.Stages;
 
 namespace Burnish.Pipeline;
 
-/// <summary>What happened, for a progress display: an image started, moved to a stage (or a tile within the upscale), or ended.</summary>
-public sealed record BatchEvent(int Index, int Total, string Input, StageId? Stage, FinishResult? Result, TileProgress? Tiles = null);
+/// <summary>What happened, for a progress display: an image started, moved within a stage, or ended.</summary>
+public sealed record BatchEvent(int Index, int Total, string Input, StageProgress? Progress, FinishResult? Result);
 
-/// <summary>A batch: every input finished with one recipe into one folder.</summary>
-public sealed record BatchRequest(IReadOnlyList<InputItem> Inputs, string OutputDir, RecipeSource Recipe, FinishOptions Options, int Parallelism);
+/// <summary>A batch: every input finished with one prepared recipe (the caller's, disposed by it) into one folder.</summary>
+public sealed record BatchRequest(IReadOnlyList<InputItem> Inputs, string OutputDir, PreparedRecipe Recipe, FinishOptions Options, int Parallelism);
 
 /// <summary>Runs a batch. A failed image never stops the others; every outcome is returned in input order.</summary>
 public static class Batch
@@ -30,8 +30,7 @@ public static class Batch
                 progress?.Report(new BatchEvent(i, total, item.Path, null, null));
                 var names = new OutputNames(Path.Combine(request.OutputDir, item.RelativeBase));
                 var result = Finisher.Finish(item.Path, names, request.Recipe, options,
-                    new SyncProgress<StageId>(s => progress?.Report(new BatchEvent(i, total, item.Path, s, null))), ct,
-                    new SyncProgress<TileProgress>(t => progress?.Report(new BatchEvent(i, total, item.Path, StageId.Upscale, null, t))));
+                    new SyncProgress<StageProgress>(p => progress?.Report(new BatchEvent(i, total, item.Path, p, null))), ct);
                 results[i] = result;
                 ReleaseImageMemory();
                 progress?.Report(new BatchEvent(i, total, item.Path, null, result));

@@ -11,9 +11,14 @@ public sealed record OutputNames(string Base)
 {
     public string Sidecar => Base + ".burnish.json";
 
-    public string Master(MasterParams master) => Base + ".master" + ImageFiles.Extension(master.Format);
+    public string Master(MasterParams master) => Master(master.Format);
 
-    public string Copy(CopyParams copy) => $"{Base}.{Export.CopyName(copy)}{ImageFiles.Extension(copy.Format)}";
+    public string Master(MasterFormat format) => Base + ".master" + ImageFiles.Extension(format);
+
+    public string Copy(CopyParams copy) => Copy(Export.CopyName(copy), copy.Format);
+
+    /// <summary>BASE.<paramref name="name"/>.EXT: a copy by its file-name part.</summary>
+    public string Copy(string name, CopyFormat format) => $"{Base}.{name}{ImageFiles.Extension(format)}";
 
     public string Intermediate(int position, string stage) => Path.Combine(Base, "stages", $"{position:00}-{stage}.png");
 

@@ -127,7 +127,7 @@ public class RecipeValidationTests
     [Fact]
     public void The_canonical_order_is_fixed()
     {
-        Assert.Equal(["repair", "outpaint", "upscale", "cleanup", "grade", "sharpen", "export"], StageOrder.Canonical.Select(s => s.Key()));
+        Assert.Equal(["repair", "outpaint", "upscale", "cleanup", "grade", "sharpen", "export"], StageCatalogue.Canonical.Select(s => s.Key));
     }
 
     [Fact]

@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Burnish.Imaging;
-using Burnish.Models;
-using Burnish.Stages.Repair.Learned;
 using Burnish.Stages.Repair.TextMask;
 using NetVips;
 using Burnish.Synthesis;
@@ -10,63 +8,74 @@ using Burnish.Synthesis;
 namespace Burnish.Stages.Repair;
 
 /// <summary>
-/// The passes of a repair with their mask files decoded, made once before any image is touched, so a missing or
-/// unreadable mask fails the run up front. Immutable: one plan serves every image of a batch.
+/// The passes of a repair with their mask files decoded and their methods made (a learned model's session opened),
+/// once before any image is touched, so a missing mask or a wrong model fails the run up front. Immutable: one plan
+/// serves every image of a batch.
 /// </summary>
 public sealed class RepairPlan : IDisposable
 {
     private readonly Image?[] maskImages;
-    private readonly InpaintModel?[] models;
+    private readonly IRepairMethod[] methods;
     private readonly Lazy<TextDetector>? detector;
 
-    private RepairPlan(IReadOnlyList<RepairPass> passes, Image?[] maskImages, InpaintModel?[] models, Lazy<TextDetector>? detector) =>
-        (Passes, this.maskImages, this.models, this.detector) = (passes, maskImages, models, detector);
+    private RepairPlan(IReadOnlyList<RepairPass> passes, Image?[] maskImages, IRepairMethod[] methods, Lazy<TextDetector>? detector) =>
+        (Passes, this.maskImages, this.methods, this.detector) = (passes, maskImages, methods, detector);
 
     public IReadOnlyList<RepairPass> Passes { get; }
 
-    /// <summary>The text detector, loaded (and fetched into the model cache) on first use, shared by every image.</summary>
+    /// <summary>The text detector, made on first use by the factory the plan was given, shared by every image.</summary>
     public TextDetector Detector => detector?.Value ?? throw new InvalidOperationException("no pass of this plan detects text");
 
-    /// <summary>The learned inpainting model of pass <paramref name="index"/>, or null when it has none.</summary>
-    public InpaintModel? Model(int index) => models[index];
+    /// <summary>The method of pass <paramref name="index"/>.</summary>
+    public IRepairMethod Method(int index) => methods[index];
 
+    /// <summary>Disposes the methods' sessions; the text detector belongs to whoever made it.</summary>
     public void Dispose()
     {
-        foreach (var m in models) m?.Dispose();
-        if (detector is { IsValueCreated: true }) detector.Value.Dispose();
+        foreach (var m in methods) m?.Dispose();
     }
 
-    /// <summary>Checks and decodes every pass's mask file. Throws <see cref="BurnishException"/> naming the file and the problem.</summary>
-    public static RepairPlan Load(IReadOnlyList<RepairPass> passes, LoadLimits? limits = null)
+    /// <summary>
+    /// Checks every pass, decodes its mask file and makes its method. <paramref name="textDetector"/> gives the text
+    /// detector (from the run's resources) to passes with <c>auto: text</c>; it is called on first use. Throws
+    /// <see cref="BurnishException"/> naming the file and the problem.
+    /// </summary>
+    public static RepairPlan Load(IReadOnlyList<RepairPass> passes, LoadLimits? limits = null, Func<TextDetector>? textDetector = null)
     {
         ArgumentNullException.ThrowIfNull(passes);
         var images = new Image?[passes.Count];
-        var models = new InpaintModel?[passes.Count];
-        for (var i = 0; i < passes.Count; i++)
+        var methods = new IRepairMethod[passes.Count];
+        try
         {
-            var problems = passes[i].Problems().ToList();
-            if (problems.Count > 0)
-                throw new BurnishException($"repair pass {i + 1}: " + string.Join("; ", problems.Select(p => p.Message)));
-            if (passes[i].Mask is { } path)
-                images[i] = ImageLoader.Load(path, limits ?? LoadLimits.Default).Image.Pixels;
-            // A model that does not fit the inpainting contract fails here, before any image is touched.
-            if (passes[i].Method == RepairMethod.Onnx)
+            for (var i = 0; i < passes.Count; i++)
             {
+                var problems = passes[i].Problems().ToList();
+                if (problems.Count > 0)
+                    throw new BurnishException($"repair pass {i + 1}: " + string.Join("; ", problems.Select(p => p.Message)));
+                if (passes[i].Mask is { } path)
+                    images[i] = ImageLoader.Load(path, limits ?? LoadLimits.Default).Image.Pixels;
                 try
                 {
-                    models[i] = new InpaintModel(passes[i].Model!);
+                    methods[i] = RepairMethods.For(passes[i]);
                 }
                 catch (BurnishException e)
                 {
-                    foreach (var m in models) m?.Dispose();
                     throw new BurnishException($"repair pass {i + 1}: {e.Message}", e);
                 }
             }
         }
-        var detector = passes.Any(p => p.Auto == AutoMask.Text)
-            ? new Lazy<TextDetector>(() => TextDetector.FromCache(new ModelCache(ModelCache.DefaultRoot())))
-            : null;
-        return new RepairPlan(passes, images, models, detector);
+        catch
+        {
+            foreach (var m in methods) m?.Dispose();
+            throw;
+        }
+        Lazy<TextDetector>? detector = null;
+        if (passes.Any(p => p.Auto == AutoMask.Text))
+        {
+            var make = textDetector ?? throw new ArgumentException("a pass finds text, but no text detector was given", nameof(textDetector));
+            detector = new Lazy<TextDetector>(make);
+        }
+        return new RepairPlan(passes, images, methods, detector);
     }
 
     /// <summary>The decoded mask file of pass <paramref name="index"/>, or null when it has none.</summary>
@@ -109,7 +118,7 @@ public sealed record RepairReport(IReadOnlyList<RepairPassRecord> Passes, IReadO
 public static class Repair
 {
     /// <summary>Above this share of the image, content-aware fill has too little left to draw from; it still runs, with a warning.</summary>
-    public const double LargeHoleFraction = 0.30;
+    public const double LargeHoleFraction = Fill.FillMethod.LargeHoleFraction;
 
     public static (WorkImage Image, RepairReport Report) Apply(WorkImage image, RepairPlan plan, CancellationToken cancel = default)
     {
@@ -143,17 +152,12 @@ public static class Repair
             var hole = (double)mask.HolePixels / (image.Width * (double)image.Height);
             if (plan.MaskImage(i) is { } m && AspectDiffers(m, image))
                 warnings.Add($"repair pass {i + 1}: the mask image is {m.Width}×{m.Height} and the image {image.Width}×{image.Height}; their shapes differ, so the mask was stretched");
-            if (pass.Method == RepairMethod.Fill && hole > LargeHoleFraction)
-                warnings.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"repair pass {i + 1}: the mask covers {RepairMasks.Percent(hole)} % of the image; content-aware fill is made for up to about 25 %"));
+            var method = plan.Method(i);
+            if (method.Caution(hole) is { } caution)
+                warnings.Add($"repair pass {i + 1}: {caution}");
             try
             {
-                image = pass.Method switch
-                {
-                    RepairMethod.Telea => TeleaInpaint.Fill(image, mask, cancel: cancel),
-                    RepairMethod.Onnx => LearnedInpaint.Fill(image, mask.ToImage(), pass.Learned ?? LearnedInpaintParams.Default, plan.Model(i)!, cancel),
-                    _ => ContentAwareFill.Fill(image, mask, FillParams.Default with { Seed = pass.Seed }, cancel),
-                };
+                image = method.Fill(image, mask, cancel);
             }
             catch (BurnishException e)
             {
@@ -161,7 +165,7 @@ public static class Repair
             }
             records.Add(new RepairPassRecord(i + 1, pass.Method, RepairMasks.Describe(pass),
                 Math.Round(100 * mask.Coverage, 3), Math.Round(100 * hole, 3), Math.Round(clock.Elapsed.TotalMilliseconds, 1),
-                pass.Method == RepairMethod.Fill ? pass.Seed : null));
+                method.Seed));
         }
         return (image, new RepairReport(records, warnings));
     }

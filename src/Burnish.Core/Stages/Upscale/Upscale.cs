@@ -8,7 +8,7 @@ namespace Burnish.Stages.Upscale;
 /// An upscaled image whose last model pass is computed while it is read (see <see cref="BandStream"/>): read
 /// <see cref="Image"/> once, through <see cref="Consume"/>, or call <see cref="Materialise"/> for an in-memory copy.
 /// </summary>
-public sealed class UpscaledImage(WorkImage image, BandStream stream, Func<StageReport> report, IReadOnlyList<ModelRecord> models) : IDisposable
+public sealed class UpscaledImage(WorkImage image, BandStream stream, Func<StageReport> report, IReadOnlyList<ModelRecord> models) : IStreamedImage
 {
     public WorkImage Image { get; } = image;
 

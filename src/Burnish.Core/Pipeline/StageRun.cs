@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Burnish.Imaging;
+using Burnish.Stages;
+
+namespace Burnish.Pipeline;
+
+/// <summary>
+/// The catalogue loop over one image: each prepared stage in turn, each stage's image handed on as it was returned,
+/// and one sidecar record per stage. A streamed result (the upscale's) is held in memory only before a stage that
+/// reads its input more than once, or for an intermediate; otherwise it flows on, and the caller reads the last one
+/// through <see cref="Consume"/>. Dispose the run when the image is done.
+/// </summary>
+public sealed class StageRun : IDisposable
+{
+    private static readonly IReadOnlyDictionary<string, double> Empty = new Dictionary<string, double>();
+    private readonly List<StageRecord> stages = [];
+    private readonly List<ModelRecord> models = [];
+    private IStreamedImage? stream;
+    private int streamRecord = -1;
+    private Stopwatch? streamClock;
+
+    private StageRun(WorkImage image) => Image = image;
+
+    /// <summary>The image after the last stage; streamed until <see cref="Materialise"/> or <see cref="Consume"/>.</summary>
+    public WorkImage Image { get; private set; }
+
+    /// <summary>One record per catalogue stage, in order, for the sidecar.</summary>
+    public IReadOnlyList<StageRecord> Stages => stages;
+
+    /// <summary>Every model the stages ran, once each.</summary>
+    public IReadOnlyList<ModelRecord> Models => [.. models.DistinctBy(m => m.Sha256)];
+
+    /// <summary>
+    /// Runs <paramref name="steps"/> over <paramref name="image"/>. With <paramref name="keepIntermediates"/>, each
+    /// stage's own result goes to <see cref="StageContext.Files"/> as an intermediate.
+    /// </summary>
+    public static StageRun Over(IReadOnlyList<PreparedStep> steps, WorkImage image, StageContext context, bool keepIntermediates)
+    {
+        ArgumentNullException.ThrowIfNull(steps);
+        ArgumentNullException.ThrowIfNull(context);
+        var run = new StageRun(image);
+        try
+        {
+            foreach (var step in steps) context = run.Step(step, context, keepIntermediates);
+            return run;
+        }
+        catch
+        {
+            run.Dispose();
+            throw;
+        }
+    }
+
+    private StageContext Step(PreparedStep step, StageContext context, bool keepIntermediates)
+    {
+        context.Cancel.ThrowIfCancellationRequested();
+        var key = step.Stage.Key;
+        if (step.Prepared is not { } stage)
+        {
+            stages.Add(new StageRecord(key, "not in recipe", null, 0, [], Empty));
+            return context;
+        }
+        context.Report(key, 0);
+        var clock = Stopwatch.StartNew();
+        // A streamed image can be read once, top to bottom; a stage that reads its input more than once (cleanup,
+        // today's grade and export) gets it in memory. This is the one place a streamed result is materialised.
+        if (stage.Access == ImageAccess.Random) Materialise();
+        var outcome = stage.Apply(Image, context);
+        Image = outcome.Image;
+        models.AddRange(outcome.Models);
+        if (outcome.Reference is { } reference) context = context with { Reference = reference };
+        if (stage is ISharpensOutput sharpen) context = context with { Sharpener = sharpen.Sharpener };
+        stages.Add(outcome.Skipped
+            ? new StageRecord(key, outcome.Status, null, 0, [], Empty)
+            : new StageRecord(key, outcome.Status, JsonSerializer.SerializeToElement(outcome.Detail ?? step.Parameters, Lineage.Json),
+                clock.Elapsed.TotalMilliseconds, outcome.Report.Warnings, outcome.Report.Measurements));
+        if (outcome.Stream is { } streamed)
+        {
+            stream?.Dispose();
+            (stream, streamRecord, streamClock) = (streamed, stages.Count - 1, clock);
+        }
+        if (keepIntermediates && outcome.MadeImage && context.Files is { } files)
+        {
+            // Writing the intermediate reads the image once more, so a streamed one is held in memory first.
+            Materialise();
+            files.Intermediate(key, "", Image);
+        }
+        return context;
+    }
+
+    /// <summary>Holds a streamed last image in memory (a no-op otherwise) and returns the image.</summary>
+    public WorkImage Materialise()
+    {
+        if (stream is null) return Image;
+        // The last image may be derived from the stream by sequential stages since; copying it reads the stream once.
+        var current = Image;
+        WorkImage? copy = null;
+        stream.Consume(_ => copy = current.WithPixels(current.Pixels.CopyMemory()));
+        Image = copy!;
+        Settle();
+        return Image;
+    }
+
+    /// <summary>Reads the last image once through <paramref name="consume"/> (an encoder), straight from its stream when it has one.</summary>
+    public void Consume(Action<WorkImage> consume)
+    {
+        ArgumentNullException.ThrowIfNull(consume);
+        if (stream is null)
+        {
+            consume(Image);
+            return;
+        }
+        var current = Image;
+        stream.Consume(_ => consume(current));
+        Settle();
+    }
+
+    // A streamed stage's report and time are complete only once its image has been read.
+    private void Settle()
+    {
+        var report = stream!.Report;
+        stages[streamRecord] = stages[streamRecord] with
+        {
+            Ms = streamClock!.Elapsed.TotalMilliseconds,
+            Warnings = report.Warnings,
+            Measurements = report.Measurements,
+        };
+        stream.Dispose();
+        stream = null;
+    }
+
+    public void Dispose()
+    {
+        stream?.Dispose();
+        stream = null;
+    }
+}

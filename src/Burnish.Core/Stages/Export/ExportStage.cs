@@ -1,0 +1,59 @@
+using Burnish.Imaging;
+
+namespace Burnish.Stages.Export;
+
+/// <summary>The export stage in the chain: the master, then every destination copy, handed to the run's files.</summary>
+public sealed class ExportStage : IStage<ExportParams>
+{
+    public string Key => "export";
+
+    public IPreparedStage Prepare(ExportParams parameters, StageResources resources)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        return new PreparedExport(parameters);
+    }
+
+    /// <summary>
+    /// Renders, sharpens and encodes each copy from <paramref name="master"/> and hands it to <paramref name="files"/>,
+    /// one at a time, so only one copy's pixels are held at once. Warnings and measurements (prefixed by copy name) go
+    /// into <paramref name="warnings"/> and <paramref name="measurements"/>.
+    /// </summary>
+    public static void WriteCopies(WorkImage master, IReadOnlyList<CopyParams> copies, OutputSharpener sharpen, SourceMetadata meta,
+        IStageFiles files, List<string> warnings, Dictionary<string, double> measurements, CancellationToken cancel)
+    {
+        ArgumentNullException.ThrowIfNull(copies);
+        ArgumentNullException.ThrowIfNull(files);
+        if (copies.Count == 0) return;
+        var linear = LinearImage.Of(master);
+        foreach (var copy in copies)
+        {
+            cancel.ThrowIfCancellationRequested();
+            var rendered = Export.RenderCopy(master, linear, copy, sharpen);
+            var name = Export.CopyName(copy);
+            files.Intermediate("sharpen", "-" + name, rendered.Image);
+            var copyMeta = copy.Metadata == MetadataPolicy.Strip
+                ? OutputMetadata.Bare(rendered.Destination.Ppi)
+                : new OutputMetadata(meta.TextChunks, meta.Fields, [], rendered.Destination.Ppi, StripGps: true);
+            var encoded = Export.Encode(rendered.Image, copy, copyMeta);
+            files.Copy(name, copy.Format, encoded.Bytes, rendered.Image, copy.Format == CopyFormat.Png ? null : encoded.Quality, rendered.Destination.Id);
+            warnings.AddRange(rendered.Report.Warnings);
+            foreach (var (k, v) in rendered.Report.Measurements) measurements[$"{name}.{k}"] = v;
+        }
+    }
+
+    private sealed class PreparedExport(ExportParams p) : IPreparedStage
+    {
+        public StageOutcome Apply(WorkImage image, StageContext context)
+        {
+            var files = context.Files ?? throw new InvalidOperationException("export needs the run's files");
+            var master = Export.Master(image, p.Master);
+            files.Master(master, p.Master.Format);
+            var warnings = new List<string>();
+            var measurements = new Dictionary<string, double>();
+            WriteCopies(master, p.Copies, context.Sharpener, context.Metadata, files, warnings, measurements, context.Cancel);
+            return StageOutcome.Done(master, new StageReport(warnings, measurements)) with { MadeImage = false };
+        }
+
+        public void Dispose() { }
+    }
+}

@@ -1,0 +1,30 @@
+using Burnish.Imaging;
+using Burnish.Stages.Repair.TextMask;
+
+namespace Burnish.Stages.Repair;
+
+/// <summary>The repair stage in the chain: its plan (masks decoded, methods made) is made once per run.</summary>
+public sealed class RepairStage : IStage<IReadOnlyList<RepairPass>>
+{
+    public string Key => "repair";
+
+    public IPreparedStage Prepare(IReadOnlyList<RepairPass> parameters, StageResources resources)
+    {
+        ArgumentNullException.ThrowIfNull(resources);
+        // The detector's sessions belong to the resources: a service keeps one for every run.
+        var plan = RepairPlan.Load(parameters, resources.Limits,
+            () => resources.Shared("text-detector", () => TextDetector.FromCache(resources.Models, progress: resources.Notices)));
+        return new PreparedRepair(plan);
+    }
+
+    private sealed class PreparedRepair(RepairPlan plan) : IPreparedStage
+    {
+        public StageOutcome Apply(WorkImage image, StageContext context)
+        {
+            var (repaired, report) = Repair.Apply(image, plan, context.Cancel);
+            return StageOutcome.Done(repaired, report.ToStageReport()) with { Detail = report.Passes };
+        }
+
+        public void Dispose() => plan.Dispose();
+    }
+}

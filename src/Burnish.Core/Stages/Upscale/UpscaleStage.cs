@@ -1,0 +1,52 @@
+using System.Globalization;
+using Burnish.Imaging;
+
+namespace Burnish.Stages.Upscale;
+
+/// <summary>The upscale stage in the chain: the run's model sessions come from the resources, shared by every image.</summary>
+public sealed class UpscaleStage : IStage<UpscaleParams>
+{
+    public string Key => "upscale";
+
+    public IPreparedStage Prepare(UpscaleParams parameters, StageResources resources)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(resources);
+        var models = SessionsFor(parameters, resources);
+        // Resolving the model's scales loads (and first fetches) it, so a wrong name or file fails the run here.
+        models.Scales(parameters.Model);
+        return new PreparedUpscale(parameters, models);
+    }
+
+    /// <summary>The shared sessions for a device and thread count: one set per process, whatever the number of runs.</summary>
+    public static UpscaleModels SessionsFor(UpscaleParams p, StageResources resources) =>
+        resources.Shared($"upscale-models:{p.Device}:{p.Threads?.ToString(CultureInfo.InvariantCulture) ?? "auto"}",
+            () => new UpscaleModels(resources.Models, p.Device, p.Threads, resources.Notices));
+
+    /// <summary>Tile progress as the generic kind: the fraction over every pass, the pass and tile count as the label.</summary>
+    public static StageProgress Progress(TileProgress t) =>
+        new("upscale", (t.Pass - 1 + (double)t.Done / t.Total) / t.Passes, $"pass {t.Pass}/{t.Passes}", $"{t.Done}/{t.Total} tiles");
+
+    private sealed class PreparedUpscale(UpscaleParams p, UpscaleModels models) : IPreparedStage
+    {
+        public StageOutcome Apply(WorkImage image, StageContext context)
+        {
+            IProgress<TileProgress>? tiles = context.Progress is { } progress ? new TileReporter(progress) : null;
+            var upscaled = Upscale.Apply(image, p, models, tiles, context.Cancel);
+            // The result streams from the last model pass; the pipeline takes the report from the stream once it has been read.
+            return new StageOutcome(upscaled.Image, StageReport.Empty, "done", upscaled.Models)
+            {
+                Stream = upscaled,
+                Reference = image,
+            };
+        }
+
+        // The sessions belong to the resources, which outlive a run.
+        public void Dispose() { }
+    }
+
+    private sealed class TileReporter(IProgress<StageProgress> progress) : IProgress<TileProgress>
+    {
+        public void Report(TileProgress value) => progress.Report(Progress(value));
+    }
+}
