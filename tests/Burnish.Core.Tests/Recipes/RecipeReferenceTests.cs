@@ -25,7 +25,7 @@ public class RecipeReferenceTests
     [Fact]
     public void Reference_lists_every_stage_in_canonical_order_after_version()
     {
-        Assert.Equal(["version", .. StageOrder.Canonical.Select(s => s.Key())], RecipeReference.Sections().Select(s => s.Section));
+        Assert.Equal(["version", .. StageCatalogue.Canonical.Select(s => s.Key)], RecipeReference.Sections().Select(s => s.Section));
     }
 
     [Fact]
