@@ -9,7 +9,7 @@ public class GradeCommandTests
     {
         using var ws = new Workspace();
         var input = ws.Copy(Fixtures.ComfyUi);
-        var png = ws.Burnish("grade", input, "exposure=0.3", "tone.contrast=0.1", "white_balance.temperature=8", "-o", "graded.png");
+        var png = ws.Burnish("grade", input, "exposure=0.3", "tone.contrast=0.1", "white_balance.temperature=8", "--space", "display-p3", "-o", "graded.png");
         Assert.True(png.ExitCode == 0, png.ToString());
         Assert.Contains("Display P3", Pixels.IccDescription(ws.PathOf("graded.png")));
         var jpg = ws.Burnish("grade", input, "--preset", "soft-film", "-o", "graded.jpg");
@@ -20,6 +20,28 @@ public class GradeCommandTests
         var before = Pixels.Rgb255(input, toSrgb: true).Avg();
         var after = Pixels.Rgb255(ws.PathOf("graded.png"), toSrgb: true).Avg();
         Assert.True(after > before + 3, $"mean {before:0.0} → {after:0.0}");
+    }
+
+    [Fact]
+    public void A_png_keeps_the_input_profile_and_metadata_unless_another_space_is_asked_for()
+    {
+        using var ws = new Workspace();
+        // A 16-bit photo with an embedded Adobe RGB (1998) profile: a P3 or sRGB result would show.
+        var adobe = ws.Copy(Fixtures.Tree16);
+        var kept = ws.Burnish("grade", adobe, "exposure=0.2", "-o", "kept.png");
+        Assert.True(kept.ExitCode == 0, kept.ToString());
+        Assert.Contains("Adobe RGB", Pixels.IccDescription(ws.PathOf("kept.png")));
+        Assert.Equal(16, Png.BitDepth(ws.PathOf("kept.png")));
+        var p3 = ws.Burnish("grade", adobe, "exposure=0.2", "--space", "display-p3", "-o", "p3.png");
+        Assert.True(p3.ExitCode == 0, p3.ToString());
+        Assert.Contains("Display P3", Pixels.IccDescription(ws.PathOf("p3.png")));
+
+        // The generation's text chunks survive the grade, as they do an upscale or a repair.
+        var comfy = ws.Copy(Fixtures.ComfyUi);
+        var graded = ws.Burnish("grade", comfy, "exposure=0.2", "-o", "comfy.png");
+        Assert.True(graded.ExitCode == 0, graded.ToString());
+        Assert.Contains("sRGB", Pixels.IccDescription(ws.PathOf("comfy.png")));
+        Assert.True(Png.TextChunks(ws.PathOf("comfy.png")).ContainsKey("prompt"), "the generation's prompt was dropped");
     }
 
     [Fact]

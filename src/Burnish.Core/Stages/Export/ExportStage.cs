@@ -30,6 +30,7 @@ public sealed class ExportStage : IStage<ExportParams>
             cancel.ThrowIfCancellationRequested();
             var rendered = Export.RenderCopy(master, linear, copy, sharpen);
             var name = Export.CopyName(copy);
+            // The rendered copy is what output sharpening made, so it is kept under the sharpen stage's name.
             files.Intermediate("sharpen", "-" + name, rendered.Image);
             var copyMeta = copy.Metadata == MetadataPolicy.Strip
                 ? OutputMetadata.Bare(rendered.Destination.Ppi)

@@ -13,7 +13,8 @@ public sealed class UpscaleStage : IStage<UpscaleParams>
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(resources);
         var models = SessionsFor(parameters, resources);
-        // Resolving the model's scales loads (and first fetches) it, so a wrong name or file fails the run here.
+        // Resolving the model's scales checks a bundled name (with a suggestion) and loads a file, so either fails the
+        // run here; a bundled variant's session is opened by the first image that needs that scale.
         models.Scales(parameters.Model);
         return new PreparedUpscale(parameters, models);
     }
