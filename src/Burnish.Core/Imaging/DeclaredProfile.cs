@@ -28,7 +28,8 @@ public static class DeclaredProfile
             var length = BinaryPrimitives.ReadUInt32BigEndian(b[at..]);
             var type = b.Slice(at + 4, 4);
             if (type.SequenceEqual("iCCP"u8)) return true;
-            if (type.SequenceEqual("IDAT"u8) || length > int.MaxValue - 12) return false;
+            // Checked against what remains, so a crafted length can neither wrap the offset nor point past the end.
+            if (type.SequenceEqual("IDAT"u8) || length > (long)b.Length - at - 12) return false;
             at += (int)length + 12;
         }
         return false;
@@ -53,7 +54,8 @@ public static class DeclaredProfile
         {
             if (Encoding.ASCII.GetString(b.Slice(at, 4)) == "ICCP") return true;
             var length = BinaryPrimitives.ReadUInt32LittleEndian(b[(at + 4)..]);
-            if (length > int.MaxValue - 9) return false;
+            // Checked against what remains (a trailing odd-length chunk may omit its pad byte).
+            if (length > (long)b.Length - at - 8) return false;
             at += 8 + (int)length + (int)(length & 1);
         }
         return false;
