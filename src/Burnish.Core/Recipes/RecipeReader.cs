@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Burnish.IO;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -16,11 +17,11 @@ public static class RecipeReader
         string text;
         try
         {
-            text = File.ReadAllText(path);
+            text = TextFiles.ReadAllText(path, InputLimits.Default.MaxTextFileBytes);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (InputFileException e)
         {
-            throw new RecipeException([new RecipeProblem(path, 0, 0, e is FileNotFoundException or DirectoryNotFoundException ? "recipe file not found" : e.Message)]);
+            throw new RecipeException([new RecipeProblem(path, 0, 0, e.Problem == "file not found" ? "recipe file not found" : e.Problem)]);
         }
         return Parse(text, path);
     }

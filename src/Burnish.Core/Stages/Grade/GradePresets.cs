@@ -1,3 +1,4 @@
+using Burnish.IO;
 using Burnish.Recipes;
 
 namespace Burnish.Stages.Grade;
@@ -16,8 +17,8 @@ public sealed class GradePresets : IPresetSource
     {
         if (name.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
         {
-            if (!File.Exists(name)) throw new BurnishException($"grade preset file '{name}' not found");
-            return RecipeReader.ParseSection<GradeParams>(File.ReadAllText(name), name);
+            if (!File.Exists(name) && !Directory.Exists(name)) throw new BurnishException($"grade preset file '{PathText.Show(name)}' not found");
+            return RecipeReader.ParseSection<GradeParams>(TextFiles.ReadAllText(name, InputLimits.Default.MaxTextFileBytes), name);
         }
         if (!Names.Contains(name))
         {
