@@ -114,4 +114,16 @@ public sealed class TextInputTests : IDisposable
             Assert.Equal(expected, bounded.ReadLine());
         } while (expected is not null);
     }
+
+    [Fact]
+    public void Newline_in_a_file_name_is_escaped_in_the_one_line_message()
+    {
+        var path = dir.File("evil\nname.cube");
+        File.WriteAllText(path, "LUT_3D_SIZE 2\nnope\n");
+
+        var e = Assert.Throws<LutFileException>(() => CubeLutReader.Read(path));
+
+        Assert.DoesNotContain('\n', e.Message);
+        Assert.StartsWith($"\"{dir.Path}/evil\\nname.cube\":2:", e.Message);
+    }
 }
