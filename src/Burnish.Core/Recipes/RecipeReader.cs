@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Burnish.IO;
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace Burnish.Recipes;
@@ -36,11 +37,15 @@ public static class RecipeReader
     }
 
     /// <summary>Parses YAML holding the keys of one section (a grade preset file, say) into its record.</summary>
-    public static T ParseSection<T>(string text, string file) where T : class =>
-        Root(text, file) is { } root ? Bind<T>(root, file) : Activator.CreateInstance<T>();
+    public static T ParseSection<T>(string text, string file) where T : class => ParseSection<T>(text, file, []);
+
+    /// <summary>As <see cref="ParseSection{T}(string, string)"/>, inside the presets of <paramref name="presetChain"/> (see <see cref="IPresetSource"/>).</summary>
+    internal static T ParseSection<T>(string text, string file, IReadOnlyList<string> presetChain) where T : class =>
+        Root(text, file) is { } root ? Bind<T>(root, file, presetChain) : Activator.CreateInstance<T>();
 
     private static YamlNode? Root(string text, string file)
     {
+        CheckDepth(text, file, InputLimits.Default.MaxNestingDepth);
         var stream = new YamlStream();
         try
         {
@@ -53,9 +58,41 @@ public static class RecipeReader
         return stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode;
     }
 
-    private static T Bind<T>(YamlNode root, string file)
+    /// <summary>
+    /// Refuses text nested deeper than <paramref name="maxDepth"/> mappings and lists. YamlDotNet's event parser keeps
+    /// its own stack, but building the node tree (and binding it) recurses once per level, so 50,000 levels
+    /// overflowed the stack and killed the process; the events are counted first.
+    /// </summary>
+    private static void CheckDepth(string text, string file, int maxDepth)
     {
-        var binder = new RecipeBinder(file);
+        var parser = new Parser(new StringReader(text));
+        var depth = 0;
+        try
+        {
+            while (parser.MoveNext())
+            {
+                switch (parser.Current)
+                {
+                    case MappingStart or SequenceStart:
+                        if (++depth > maxDepth)
+                            throw new RecipeException([new RecipeProblem(file, (int)parser.Current.Start.Line, (int)parser.Current.Start.Column,
+                                $"nested deeper than {maxDepth} levels of mappings and lists")]);
+                        break;
+                    case MappingEnd or SequenceEnd:
+                        depth--;
+                        break;
+                }
+            }
+        }
+        catch (YamlException e)
+        {
+            throw new RecipeException([new RecipeProblem(file, (int)e.Start.Line, (int)e.Start.Column, $"not valid YAML or JSON: {e.InnerException?.Message ?? e.Message}")]);
+        }
+    }
+
+    private static T Bind<T>(YamlNode root, string file, IReadOnlyList<string>? presetChain = null)
+    {
+        var binder = new RecipeBinder(file, presetChain ?? []);
         var bound = (T)binder.Bind(typeof(T), root, "");
         if (binder.Problems.Count > 0) throw new RecipeException(binder.Problems);
         return bound;

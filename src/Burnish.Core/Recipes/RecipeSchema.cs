@@ -29,7 +29,9 @@ public sealed class PresetSourceAttribute(Type source) : Attribute
 /// <summary>Loads presets by name; throws <see cref="BurnishException"/> for an unknown one.</summary>
 public interface IPresetSource
 {
-    object Load(string name);
+    /// <param name="name">The preset's name or file.</param>
+    /// <param name="chain">Presets already being loaded, outermost first: a preset that names one of them is a cycle.</param>
+    object Load(string name, IReadOnlyList<string> chain);
 }
 
 /// <summary>A record that checks relations between its keys after binding (e.g. "one of A or B").</summary>

@@ -11,14 +11,22 @@ public sealed class GradePresets : IPresetSource
 {
     public static IReadOnlyList<string> Names { get; } = ["neutral", "warm-golden", "cool-moody", "cinematic-split", "soft-film"];
 
-    object IPresetSource.Load(string name) => Load(name);
+    object IPresetSource.Load(string name, IReadOnlyList<string> chain) => Load(name, chain);
 
-    public static GradeParams Load(string name)
+    public static GradeParams Load(string name) => Load(name, []);
+
+    private static GradeParams Load(string name, IReadOnlyList<string> chain)
     {
         if (name.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
         {
             if (!File.Exists(name) && !Directory.Exists(name)) throw new BurnishException($"grade preset file '{PathText.Show(name)}' not found");
-            return RecipeReader.ParseSection<GradeParams>(TextFiles.ReadAllText(name, InputLimits.Default.MaxTextFileBytes), name);
+            // A look may start from another look; one that comes back to itself would recurse until the stack overflowed.
+            var key = Path.GetFullPath(name);
+            if (chain.Contains(key))
+                throw new BurnishException($"look presets form a cycle: {string.Join(" → ", chain.Append(key).Select(PathText.Show))}");
+            if (chain.Count >= InputLimits.Default.MaxPresetChain)
+                throw new BurnishException($"looks nested more than {InputLimits.Default.MaxPresetChain} deep through 'preset:'");
+            return RecipeReader.ParseSection<GradeParams>(TextFiles.ReadAllText(name, InputLimits.Default.MaxTextFileBytes), name, [.. chain, key]);
         }
         if (!Names.Contains(name))
         {
