@@ -56,7 +56,8 @@ public static class InputSet
         return items;
     }
 
-    private static string Stem(string relative) => Path.Combine(Path.GetDirectoryName(relative) ?? "", Path.GetFileNameWithoutExtension(relative));
+    private static string Stem(string relative) =>
+        Path.Combine(Path.GetDirectoryName(relative) ?? "", OutputPaths.SafeStem(Path.GetFileNameWithoutExtension(relative)));
 
     /// <summary>
     /// Every file under <paramref name="root"/>, each folder entered once. A folder reached again (a link back up,

@@ -1,8 +1,9 @@
+using Burnish.IO;
 using Burnish.Pipeline;
 
 namespace Burnish.Core.Tests.Pipeline;
 
-/// <summary>Issue 11, defect 5: folder links and loops.</summary>
+/// <summary>Issue 11, defects 5 and 6: folder links and loops, and inputs whose name would put outputs outside the output folder.</summary>
 public sealed class InputSetTests : IDisposable
 {
     private readonly TempDir dir = new();
@@ -70,5 +71,48 @@ public sealed class InputSetTests : IDisposable
         File.CreateSymbolicLink(Path.Combine(root, "alias.png"), Path.Combine(root, "a.png"));
 
         Assert.Equal(["a", "alias", Path.Combine("sub", "b")], Bases(followLinks: false));
+    }
+
+    [Theory]
+    [InlineData(".png")]
+    [InlineData("..png")]
+    [InlineData("...png")]
+    public void Input_with_an_empty_or_dot_stem_gets_a_safe_name_inside_the_output_folder(string name)
+    {
+        var input = Touch(name);
+        var outDir = dir.File("out");
+
+        var item = Assert.Single(InputSet.Expand([input], outDir));
+
+        Assert.Equal(OutputPaths.UnnamedStem, item.RelativeBase);
+        Assert.True(OutputPaths.IsInside(outDir, Path.Combine(outDir, item.RelativeBase) + ".master.png"));
+    }
+
+    [Theory]
+    [InlineData("a.master.png", true)]
+    [InlineData("sub/a.master.png", true)]
+    [InlineData(".master.png", true)]
+    [InlineData("../out.master.png", false)]
+    [InlineData("../outside/a.png", false)]
+    [InlineData("../out2/a.png", false)] // a sibling whose name starts like the folder's
+    public void Output_paths_are_checked_to_lie_inside_the_output_folder(string relative, bool inside)
+    {
+        var outDir = dir.File("out");
+        var path = Path.Combine(outDir, relative);
+
+        Assert.Equal(inside, OutputPaths.IsInside(outDir, path));
+        if (inside)
+            OutputPaths.EnsureInside(outDir, path);
+        else
+            Assert.Contains("outside the output folder", Assert.Throws<OutputException>(() => OutputPaths.EnsureInside(outDir, path)).Message);
+    }
+
+    [Fact]
+    public void The_empty_stem_base_of_the_issue_lies_outside()
+    {
+        // Before the fix ".png" gave the base "P/out" itself, so outputs were "P/out.master.png", beside the folder.
+        var outDir = dir.File("out");
+
+        Assert.False(OutputPaths.IsInside(outDir, Path.Combine(outDir, "") + ".master.png"));
     }
 }
