@@ -1,4 +1,5 @@
 using Burnish.Imaging.Generation;
+using Burnish.IO;
 using NetVips;
 
 namespace Burnish.Imaging;
@@ -18,11 +19,27 @@ public static class ImageLoader
 {
     private const string CommentPrefix = "png-comment-";
 
-    /// <summary>Reads the header and metadata only; pixels are not decoded.</summary>
+    /// <summary>
+    /// Reads the header and metadata. Pixels are decoded only where they may hold A1111 "stealth" metadata: no other
+    /// generation metadata, 8-bit RGB(A), and at most <see cref="InputLimits.MaxStealthPixels"/> pixels.
+    /// </summary>
     public static (ImageFacts Facts, SourceMetadata Metadata) Inspect(string path, LoadLimits limits)
     {
         using var header = OpenHeader(path, limits);
-        return (Facts(header, path), ReadMetadata(header));
+        var facts = Facts(header, path);
+        var metadata = ReadMetadata(header);
+        if (metadata.Generation is null && (long)header.Width * header.Height <= InputLimits.Default.MaxStealthPixels)
+        {
+            try
+            {
+                metadata = metadata with { Generation = StealthGeneration(header, metadata) };
+            }
+            catch (VipsException)
+            {
+                // Damaged pixel data: the header is still worth showing, and there is no stealth text to read.
+            }
+        }
+        return (facts, metadata);
     }
 
     /// <summary>Decodes the whole file. Throws <see cref="ImageInputException"/> with one clear line on any problem.</summary>
