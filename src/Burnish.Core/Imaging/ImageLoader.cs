@@ -12,7 +12,11 @@ public sealed record LoadLimits(long MaxPixels)
 }
 
 /// <summary>An input decoded for the pipeline: pixels, what the file said about itself, and its facts.</summary>
-public sealed record LoadedImage(WorkImage Image, ImageFacts Facts, SourceMetadata Metadata);
+public sealed record LoadedImage(WorkImage Image, ImageFacts Facts, SourceMetadata Metadata)
+{
+    /// <summary>What the caller should know about how the file was read (one line each, for the sidecar).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}
 
 /// <summary>Reads PNG, JPEG, WebP, TIFF, AVIF and GIF through libvips into a <see cref="WorkImage"/>.</summary>
 public static class ImageLoader
@@ -77,7 +81,11 @@ public static class ImageLoader
         pixels = pixels.Copy(interpretation: decoded.Bands < 3 ? Enums.Interpretation.Bw : Enums.Interpretation.Rgb);
 
         var generation = metadata.Generation ?? StealthGeneration(decoded, metadata);
-        return new LoadedImage(new WorkImage(pixels, profile), facts, metadata with { Generation = generation });
+        // An animation would otherwise pass silently as its first frame.
+        IReadOnlyList<string> warnings = facts.Frames > 1
+            ? [$"{PathText.Show(path)} has {facts.Frames} frames (animated or multi-page); only the first was used"]
+            : [];
+        return new LoadedImage(new WorkImage(pixels, profile), facts, metadata with { Generation = generation }) { Warnings = warnings };
     }
 
     private static Image OpenHeader(string path, LoadLimits limits)
@@ -142,7 +150,8 @@ public static class ImageLoader
         {
             profile = "sRGB (untagged, assumed)";
         }
-        return new ImageFacts(image.Width, image.Height, image.Bands, bits, image.HasAlpha(), loader, profile, embedded, orientation);
+        var frames = image.Contains("n-pages") ? Math.Max(1, (int)image.Get("n-pages")) : 1;
+        return new ImageFacts(image.Width, image.Height, image.Bands, bits, image.HasAlpha(), loader, profile, embedded, orientation) { Frames = frames };
     }
 
     private static ColourProfile EmbeddedProfile(Image image, string path, int bands)
