@@ -106,4 +106,17 @@ public class HostileMetadataTests
             Assert.True(expected.SequenceEqual(A1111Parameters.ParamPairs(line)), $"differs on '{line}'");
         }
     }
+
+    [Fact]
+    public void Metadata_chunk_over_the_size_limit_is_not_parsed()
+    {
+        var settings = "\nSteps: 20, Sampler: Euler, Seed: 1";
+        var limit = InputLimits.Default.MaxMetadataChunkChars;
+        var atLimit = new string('a', limit - settings.Length) + settings;
+        var overLimit = "a" + atLimit;
+
+        Assert.Equal(20, GenerationMetadata.Parse(GenerationSource.FromTextChunks(new Dictionary<string, string> { ["parameters"] = atLimit }))!.Steps);
+        Assert.Null(GenerationMetadata.Parse(GenerationSource.FromTextChunks(new Dictionary<string, string> { ["parameters"] = overLimit })));
+        Assert.Null(GenerationMetadata.Parse(new GenerationSource(new Dictionary<string, string>(), null, overLimit)));
+    }
 }
