@@ -12,6 +12,9 @@ public sealed record InputLimits
     /// <summary>Bytes read from a recipe, look (grade preset), mask list or other small text file.</summary>
     public long MaxTextFileBytes { get; init; } = 4L << 20;
 
+    /// <summary>Bytes read from a TF.js <c>model.json</c> (the graph and weight manifest; the weights are separate files).</summary>
+    public long MaxModelJsonBytes { get; init; } = 64L << 20;
+
     /// <summary>Bytes read from a <c>.cube</c> LUT: a 256³ table at ~40 bytes a row, with room for comments.</summary>
     public long MaxLutFileBytes { get; init; } = 1L << 30;
 
