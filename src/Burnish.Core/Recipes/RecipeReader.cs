@@ -55,6 +55,11 @@ public static class RecipeReader
         {
             throw new RecipeException([new RecipeProblem(file, (int)e.Start.Line, (int)e.Start.Column, $"not valid YAML or JSON: {e.InnerException?.Message ?? e.Message}")]);
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this on some malformed plain scalars (found by fuzzing).
+            throw new RecipeException([new RecipeProblem(file, 0, 0, "not valid YAML or JSON")]);
+        }
         return stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode;
     }
 
@@ -67,10 +72,12 @@ public static class RecipeReader
     {
         var parser = new Parser(new StringReader(text));
         var depth = 0;
+        var last = Mark.Empty;
         try
         {
             while (parser.MoveNext())
             {
+                last = parser.Current!.End;
                 switch (parser.Current)
                 {
                     case MappingStart or SequenceStart:
@@ -87,6 +94,11 @@ public static class RecipeReader
         catch (YamlException e)
         {
             throw new RecipeException([new RecipeProblem(file, (int)e.Start.Line, (int)e.Start.Column, $"not valid YAML or JSON: {e.InnerException?.Message ?? e.Message}")]);
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this on some malformed plain scalars (found by fuzzing): located after the last good token.
+            throw new RecipeException([new RecipeProblem(file, (int)last.Line, (int)last.Column, "not valid YAML or JSON")]);
         }
     }
 
