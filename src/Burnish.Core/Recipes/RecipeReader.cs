@@ -55,9 +55,10 @@ public static class RecipeReader
         {
             throw new RecipeException([new RecipeProblem(file, (int)e.Start.Line, (int)e.Start.Column, $"not valid YAML or JSON: {e.InnerException?.Message ?? e.Message}")]);
         }
-        catch (InvalidOperationException)
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
-            // YamlDotNet's scanner throws this on some malformed plain scalars (found by fuzzing).
+            // YamlDotNet throws these on some malformed input (found by fuzzing): the scanner on odd plain scalars,
+            // the node builder on a stream whose events it does not expect (a NUL inside a key, say).
             throw new RecipeException([new RecipeProblem(file, 0, 0, "not valid YAML or JSON")]);
         }
         return stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode;
