@@ -14,7 +14,12 @@ public static class DeclaredProfile
         using var stream = File.OpenRead(path);
         var head = new byte[Math.Min(stream.Length, 4 << 20)]; // profiles sit near the start; 4 MiB covers any header
         stream.ReadExactly(head);
-        ReadOnlySpan<byte> b = head;
+        return IsDeclared(head);
+    }
+
+    /// <summary>As <see cref="IsDeclared(string)"/>, on a file's first bytes (where its headers are).</summary>
+    public static bool IsDeclared(ReadOnlySpan<byte> b)
+    {
         if (b.StartsWith((ReadOnlySpan<byte>)[0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A])) return Png(b);
         if (b.Length > 3 && b[0] == 0xFF && b[1] == 0xD8) return Jpeg(b);
         if (b.Length > 12 && b.StartsWith("RIFF"u8) && b[8..12].SequenceEqual("WEBP"u8)) return WebP(b);
