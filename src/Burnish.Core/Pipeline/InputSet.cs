@@ -41,6 +41,9 @@ public static class InputSet
         {
             if (Directory.Exists(arg))
             {
+                // Everything under the output folder is left out, so this folder would give no images at all.
+                if ((Path.TrimEndingDirectorySeparator(Path.GetFullPath(arg)) + Path.DirectorySeparatorChar).StartsWith(output, StringComparison.Ordinal))
+                    throw new BurnishException($"{PathText.Show(arg)}: is the output folder or inside it, whose files are never taken as inputs; choose another output folder (-o)");
                 foreach (var f in Walk(arg, followLinks).Where(IsImage).Order(StringComparer.Ordinal))
                     Add(f, Stem(Path.GetRelativePath(arg, f)));
             }

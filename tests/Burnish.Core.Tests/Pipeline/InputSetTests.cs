@@ -115,4 +115,27 @@ public sealed class InputSetTests : IDisposable
 
         Assert.False(OutputPaths.IsInside(outDir, Path.Combine(outDir, "") + ".master.png"));
     }
+
+    [Theory]
+    [InlineData("out")]
+    [InlineData("out/")]
+    [InlineData("out/sub")]
+    public void Folder_input_that_is_the_output_folder_says_so(string input)
+    {
+        // Issue 11: this said "no images found", since the output folder's files are never inputs.
+        Touch("out/sub/a.png");
+
+        var e = Assert.Throws<BurnishException>(() => InputSet.Expand([dir.File(input)], dir.File("out")));
+
+        Assert.Contains("is the output folder or inside it", e.Message);
+    }
+
+    [Fact]
+    public void Output_folder_inside_the_input_folder_is_left_out()
+    {
+        Touch("in/a.png");
+        Touch("in/out/a.master.png");
+
+        Assert.Equal(["a"], InputSet.Expand([dir.File("in")], dir.File("in/out")).Select(i => i.RelativeBase));
+    }
 }
