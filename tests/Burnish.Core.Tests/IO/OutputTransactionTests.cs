@@ -101,4 +101,29 @@ public class OutputTransactionTests
         Assert.True(File.Exists(fresh));
         Assert.False(File.Exists(old));
     }
+
+    [Fact]
+    public void Temp_files_of_another_live_process_are_kept_until_it_exits()
+    {
+        // The first run as a separate process: its temp file survives the second run's sweep while it lives.
+        using var dir = new TempDir();
+        using var other = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("sleep", "60") { UseShellExecute = false })!;
+        try
+        {
+            var temp = dir.File($".a.master.0123abcd-p{other.Id}{AtomicFile.TempMarker}.png");
+            File.WriteAllBytes(temp, [1]);
+
+            Assert.Equal(0, AtomicFile.SweepStale(dir.Path));
+            Assert.True(File.Exists(temp));
+
+            other.Kill();
+            other.WaitForExit();
+            Assert.Equal(1, AtomicFile.SweepStale(dir.Path));
+            Assert.False(File.Exists(temp));
+        }
+        finally
+        {
+            if (!other.HasExited) other.Kill();
+        }
+    }
 }
