@@ -1,3 +1,5 @@
+using Burnish.IO;
+
 namespace Burnish;
 
 /// <summary>An expected failure: bad input, a bad recipe, an unwritable destination. Carries one line for the user.</summary>
@@ -5,7 +7,7 @@ public class BurnishException(string message, Exception? inner = null) : Excepti
 
 /// <summary>The input image cannot be read or is refused (corrupt, too large, bad profile).</summary>
 public sealed class ImageInputException(string path, string problem, Exception? inner = null)
-    : BurnishException($"{path}: {problem}", inner)
+    : BurnishException($"{PathText.Show(path)}: {problem}", inner)
 {
     public string Path { get; } = path;
     public string Problem { get; } = problem;
@@ -13,4 +15,4 @@ public sealed class ImageInputException(string path, string problem, Exception? 
 
 /// <summary>An output cannot be written.</summary>
 public sealed class OutputException(string path, string problem, Exception? inner = null)
-    : BurnishException($"{path}: {problem}", inner);
+    : BurnishException($"{PathText.Show(path)}: {problem}", inner);

@@ -18,17 +18,18 @@ public static class FinishCommand
         var keep = new Option<bool>("--keep-intermediates") { Description = "Save each stage's result as a 16-bit PNG under NAME/stages/." };
         var report = new Option<bool>("--report") { Description = "Also write NAME.report.html beside each sidecar: the source, every kept intermediate and the master compared." };
         var maxPixels = CommonOptions.MaxPixels();
+        var followLinks = new Option<bool>("--follow-links") { Description = "Follow symbolic links to folders inside input folders (loops are still walked once)." };
         jobs.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--jobs must be at least 1"); });
 
         var command = new Command("finish", "Finish images with a recipe into a 16-bit wide-gamut master plus destination copies.")
         {
-            inputs, recipe, preset, output, jobs, resume, keep, report, maxPixels,
+            inputs, recipe, preset, output, jobs, resume, keep, report, maxPixels, followLinks,
         };
         command.SetAction((parse, cancel) => CommonOptions.Guard(parse, async () =>
         {
             var source = CommonOptions.LoadRecipe(parse.GetValue(recipe), parse.GetValue(preset));
             var outDir = parse.GetValue(output)!;
-            var items = InputSet.Expand(parse.GetValue(inputs)!, outDir);
+            var items = InputSet.Expand(parse.GetValue(inputs)!, outDir, parse.GetValue(followLinks));
             if (items.Count == 0) throw new BurnishException("no images found in the given inputs");
             var limits = new LoadLimits(parse.GetValue(maxPixels));
             // Every stage is prepared once for the whole batch (the first run fetches and converts the bundled models),

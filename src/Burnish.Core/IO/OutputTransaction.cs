@@ -22,7 +22,7 @@ public sealed class OutputTransaction(bool overwrite) : IDisposable
         var full = Path.GetFullPath(path);
         var dir = Path.GetDirectoryName(full)!;
         Directory.CreateDirectory(dir);
-        var temp = Path.Combine(dir, $".{Path.GetFileNameWithoutExtension(full)}.{Guid.NewGuid().ToString("N")[..8]}{AtomicFile.TempMarker}{Path.GetExtension(full)}");
+        var temp = AtomicFile.TempPathFor(full);
         try
         {
             write(temp);

@@ -14,7 +14,12 @@ public static class DeclaredProfile
         using var stream = File.OpenRead(path);
         var head = new byte[Math.Min(stream.Length, 4 << 20)]; // profiles sit near the start; 4 MiB covers any header
         stream.ReadExactly(head);
-        ReadOnlySpan<byte> b = head;
+        return IsDeclared(head);
+    }
+
+    /// <summary>As <see cref="IsDeclared(string)"/>, on a file's first bytes (where its headers are).</summary>
+    public static bool IsDeclared(ReadOnlySpan<byte> b)
+    {
         if (b.StartsWith((ReadOnlySpan<byte>)[0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A])) return Png(b);
         if (b.Length > 3 && b[0] == 0xFF && b[1] == 0xD8) return Jpeg(b);
         if (b.Length > 12 && b.StartsWith("RIFF"u8) && b[8..12].SequenceEqual("WEBP"u8)) return WebP(b);
@@ -28,7 +33,8 @@ public static class DeclaredProfile
             var length = BinaryPrimitives.ReadUInt32BigEndian(b[at..]);
             var type = b.Slice(at + 4, 4);
             if (type.SequenceEqual("iCCP"u8)) return true;
-            if (type.SequenceEqual("IDAT"u8) || length > int.MaxValue - 12) return false;
+            // Checked against what remains, so a crafted length can neither wrap the offset nor point past the end.
+            if (type.SequenceEqual("IDAT"u8) || length > (long)b.Length - at - 12) return false;
             at += (int)length + 12;
         }
         return false;
@@ -53,7 +59,8 @@ public static class DeclaredProfile
         {
             if (Encoding.ASCII.GetString(b.Slice(at, 4)) == "ICCP") return true;
             var length = BinaryPrimitives.ReadUInt32LittleEndian(b[(at + 4)..]);
-            if (length > int.MaxValue - 9) return false;
+            // Checked against what remains (a trailing odd-length chunk may omit its pad byte).
+            if (length > (long)b.Length - at - 8) return false;
             at += 8 + (int)length + (int)(length & 1);
         }
         return false;

@@ -28,30 +28,34 @@ public sealed record IccHeader(string ColourSpace, string Pcs, string DeviceClas
         {
             var entry = icc.Slice(132 + i * 12, 12);
             if (Sig(entry, 0) != "desc") continue;
-            var offset = (int)BinaryPrimitives.ReadUInt32BigEndian(entry[4..]);
-            var size = (int)BinaryPrimitives.ReadUInt32BigEndian(entry[8..]);
-            if (offset < 0 || size < 12 || offset + size > icc.Length)
+            // Unsigned 32-bit fields, compared in 64 bits so that no crafted value can wrap round.
+            long offset = BinaryPrimitives.ReadUInt32BigEndian(entry[4..]);
+            long size = BinaryPrimitives.ReadUInt32BigEndian(entry[8..]);
+            if (size < 12 || offset + size > icc.Length)
                 throw new FormatException("ICC 'desc' tag points outside the profile");
-            description = ReadText(icc.Slice(offset, size));
+            description = ReadText(icc.Slice((int)offset, (int)size));
         }
         return new IccHeader(space, pcs, cls, description, version);
     }
 
     private static string Sig(ReadOnlySpan<byte> b, int at) => Encoding.ASCII.GetString(b.Slice(at, 4)).TrimEnd(' ', '\0');
 
-    // v2 'desc' (textDescriptionType) holds ASCII; v4 'mluc' holds UTF-16BE records.
+    // v2 'desc' (textDescriptionType) holds ASCII; v4 'mluc' holds UTF-16BE records. A count or record that runs
+    // past the tag leaves the description unknown: the description is cosmetic, the profile may still be sound.
     private static string? ReadText(ReadOnlySpan<byte> tag)
     {
         switch (Sig(tag, 0))
         {
             case "desc":
-                var n = (int)BinaryPrimitives.ReadUInt32BigEndian(tag[8..]);
-                return n > 0 && 12 + n <= tag.Length ? Encoding.ASCII.GetString(tag.Slice(12, n)).TrimEnd('\0') : null;
+                long n = BinaryPrimitives.ReadUInt32BigEndian(tag[8..]);
+                return n > 0 && n <= tag.Length - 12 ? Encoding.ASCII.GetString(tag.Slice(12, (int)n)).TrimEnd('\0') : null;
             case "mluc":
                 if (tag.Length < 28) return null;
-                var len = (int)BinaryPrimitives.ReadUInt32BigEndian(tag[20..]);
-                var off = (int)BinaryPrimitives.ReadUInt32BigEndian(tag[24..]);
-                return off + len <= tag.Length ? Encoding.BigEndianUnicode.GetString(tag.Slice(off, len)).TrimEnd('\0') : null;
+                long len = BinaryPrimitives.ReadUInt32BigEndian(tag[20..]);
+                long off = BinaryPrimitives.ReadUInt32BigEndian(tag[24..]);
+                return off <= tag.Length && len <= tag.Length - off
+                    ? Encoding.BigEndianUnicode.GetString(tag.Slice((int)off, (int)len)).TrimEnd('\0')
+                    : null;
             default:
                 return null;
         }

@@ -43,9 +43,58 @@ public static class ImageFiles
                 resunit: Enums.ForeignTiffResunit.Inch, keep: Enums.ForeignKeep.All);
     }
 
+    /// <summary>
+    /// Largest XMP packet a JPEG copy carries: one APP1 segment holds 65,533 bytes less the 29-byte XMP header, and
+    /// libvips' JPEG saver drops any packet over 60,000 bytes whole (and with it the prompt). Measured on this
+    /// libvips; the test Xmp_packet_at_the_fitting_limit_survives_the_jpeg_encoder holds it to that.
+    /// </summary>
+    public const int JpegXmpMaxBytes = 60_000;
+
+    // Text entries that hold the generation parameters themselves: kept whatever else has to go.
+    private static readonly HashSet<string> GenerationKeys = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "parameters", "prompt", "invokeai_metadata", "sd-metadata", "Dream", "Description", "Comment", "Software", "Source", "fooocus_scheme",
+    };
+
+    /// <summary>
+    /// <paramref name="metadata"/> with text entries left out until its XMP fits <paramref name="format"/>'s container
+    /// (only JPEG has a limit): ComfyUI's UI <c>workflow</c> first, then other entries largest first; the generation
+    /// parameters (A1111 <c>parameters</c>, ComfyUI <c>prompt</c>, …) are never trimmed. Each entry left out is one
+    /// line in <paramref name="warnings"/>, for the sidecar.
+    /// </summary>
+    public static OutputMetadata FitMetadata(OutputMetadata metadata, CopyFormat format, out IReadOnlyList<string> warnings)
+    {
+        var notes = new List<string>();
+        warnings = notes;
+        if (format != CopyFormat.Jpeg || metadata.TextChunks.Count == 0) return metadata;
+        var xmpSource = metadata.Fields.FirstOrDefault(f => f.Name == "xmp-data")?.Value as byte[];
+        int Size(IReadOnlyList<KeyValuePair<string, string>> chunks) =>
+            Xmp.Compose(xmpSource, [.. metadata.ExtraXmp, .. chunks], metadata.StripGps)?.Length ?? 0;
+
+        var kept = metadata.TextChunks.ToList();
+        if (Size(kept) <= JpegXmpMaxBytes) return metadata;
+        var droppable = kept.Where(c => !GenerationKeys.Contains(c.Key))
+            .OrderByDescending(c => c.Key.Equals("workflow", StringComparison.OrdinalIgnoreCase))
+            .ThenByDescending(c => c.Value.Length)
+            .ToList();
+        foreach (var chunk in droppable)
+        {
+            kept.Remove(chunk);
+            notes.Add($"'{chunk.Key}' text ({Kb(chunk.Value)}) left out of the JPEG's XMP, which holds at most {JpegXmpMaxBytes / 1000} KB; the generation parameters are kept");
+            if (Size(kept) <= JpegXmpMaxBytes) return metadata with { TextChunks = kept };
+        }
+        // The parameters alone are too large: the encoder would drop the whole packet, so carry none of the text.
+        notes.Add($"generation metadata ({Kb(string.Concat(kept.Select(c => c.Value)))}) is too large for a JPEG's XMP ({JpegXmpMaxBytes / 1000} KB); this copy carries none of it, the master keeps it all");
+        return metadata with { TextChunks = [] };
+    }
+
+    private static string Kb(string text) => $"{System.Text.Encoding.UTF8.GetByteCount(text) / 1000.0:0.#} KB";
+
     /// <summary>Encodes an 8-bit copy into memory.</summary>
     public static byte[] Encode8(WorkImage image, CopyFormat format, int quality, int effort, OutputMetadata metadata)
     {
+        // Never let the encoder drop the XMP whole: callers that record warnings call FitMetadata themselves first.
+        metadata = FitMetadata(metadata, format, out _);
         var quantised = ColourSpaces.Quantise8(image.Pixels);
         // JPEG has no alpha: composite over white, as a browser shows a transparent PNG on a white page.
         if (format == CopyFormat.Jpeg && image.HasAlpha) quantised = quantised.Flatten(background: [255.0]).Cast(Enums.BandFormat.Uchar);

@@ -1,4 +1,5 @@
 using Burnish.Imaging.Generation;
+using Burnish.IO;
 using NetVips;
 
 namespace Burnish.Imaging;
@@ -11,18 +12,38 @@ public sealed record LoadLimits(long MaxPixels)
 }
 
 /// <summary>An input decoded for the pipeline: pixels, what the file said about itself, and its facts.</summary>
-public sealed record LoadedImage(WorkImage Image, ImageFacts Facts, SourceMetadata Metadata);
+public sealed record LoadedImage(WorkImage Image, ImageFacts Facts, SourceMetadata Metadata)
+{
+    /// <summary>What the caller should know about how the file was read (one line each, for the sidecar).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}
 
 /// <summary>Reads PNG, JPEG, WebP, TIFF, AVIF and GIF through libvips into a <see cref="WorkImage"/>.</summary>
 public static class ImageLoader
 {
     private const string CommentPrefix = "png-comment-";
 
-    /// <summary>Reads the header and metadata only; pixels are not decoded.</summary>
+    /// <summary>
+    /// Reads the header and metadata. Pixels are decoded only where they may hold A1111 "stealth" metadata: no other
+    /// generation metadata, 8-bit RGB(A), and at most <see cref="InputLimits.MaxStealthPixels"/> pixels.
+    /// </summary>
     public static (ImageFacts Facts, SourceMetadata Metadata) Inspect(string path, LoadLimits limits)
     {
         using var header = OpenHeader(path, limits);
-        return (Facts(header, path), ReadMetadata(header));
+        var facts = Facts(header, path);
+        var metadata = ReadMetadata(header);
+        if (metadata.Generation is null && (long)header.Width * header.Height <= InputLimits.Default.MaxStealthPixels)
+        {
+            try
+            {
+                metadata = metadata with { Generation = StealthGeneration(header, metadata) };
+            }
+            catch (VipsException)
+            {
+                // Damaged pixel data: the header is still worth showing, and there is no stealth text to read.
+            }
+        }
+        return (facts, metadata);
     }
 
     /// <summary>Decodes the whole file. Throws <see cref="ImageInputException"/> with one clear line on any problem.</summary>
@@ -60,7 +81,11 @@ public static class ImageLoader
         pixels = pixels.Copy(interpretation: decoded.Bands < 3 ? Enums.Interpretation.Bw : Enums.Interpretation.Rgb);
 
         var generation = metadata.Generation ?? StealthGeneration(decoded, metadata);
-        return new LoadedImage(new WorkImage(pixels, profile), facts, metadata with { Generation = generation });
+        // An animation would otherwise pass silently as its first frame.
+        IReadOnlyList<string> warnings = facts.Frames > 1
+            ? [$"{PathText.Show(path)} has {facts.Frames} frames (animated or multi-page); only the first was used"]
+            : [];
+        return new LoadedImage(new WorkImage(pixels, profile), facts, metadata with { Generation = generation }) { Warnings = warnings };
     }
 
     private static Image OpenHeader(string path, LoadLimits limits)
@@ -125,7 +150,8 @@ public static class ImageLoader
         {
             profile = "sRGB (untagged, assumed)";
         }
-        return new ImageFacts(image.Width, image.Height, image.Bands, bits, image.HasAlpha(), loader, profile, embedded, orientation);
+        var frames = image.Contains("n-pages") ? Math.Max(1, (int)image.Get("n-pages")) : 1;
+        return new ImageFacts(image.Width, image.Height, image.Bands, bits, image.HasAlpha(), loader, profile, embedded, orientation) { Frames = frames };
     }
 
     private static ColourProfile EmbeddedProfile(Image image, string path, int bands)

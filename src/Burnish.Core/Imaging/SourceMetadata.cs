@@ -23,4 +23,8 @@ public sealed record MetadataField(string Name, nint GType, object Value)
 /// <summary>Facts about an input file as it was on disk.</summary>
 public sealed record ImageFacts(
     int Width, int Height, int Bands, int BitDepth, bool HasAlpha, string Format,
-    string ColourProfile, bool ProfileEmbedded, int Orientation);
+    string ColourProfile, bool ProfileEmbedded, int Orientation)
+{
+    /// <summary>Frames or pages in the file (an animated GIF or WebP, a multi-page TIFF); only the first is read.</summary>
+    public int Frames { get; init; } = 1;
+}

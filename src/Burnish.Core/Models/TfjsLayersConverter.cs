@@ -67,7 +67,7 @@ public static partial class TfjsLayersConverter
         if (!File.Exists(path)) throw new BurnishException($"{path}: model.json not found");
         try
         {
-            return JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new BurnishException($"{path}: not a JSON object");
+            return JsonNode.Parse(Burnish.IO.TextFiles.ReadAllText(path, Burnish.IO.InputLimits.Default.MaxModelJsonBytes)) as JsonObject ?? throw new BurnishException($"{path}: not a JSON object");
         }
         catch (JsonException e)
         {

@@ -10,7 +10,7 @@ namespace Burnish.Recipes;
 /// Binds YAML nodes onto parameter records by reflection over their properties, so that each key's name, type,
 /// range and doc are declared once on the record. Collects every problem instead of stopping at the first.
 /// </summary>
-internal sealed class RecipeBinder(string file)
+internal sealed class RecipeBinder(string file, IReadOnlyList<string> presetChain)
 {
     private readonly List<RecipeProblem> problems = [];
 
@@ -75,7 +75,7 @@ internal sealed class RecipeBinder(string file)
         var name = node.Value ?? "";
         try
         {
-            var preset = SectionPresets.Load(type, name);
+            var preset = SectionPresets.Load(type, name, presetChain);
             return preset.GetType() == type ? type.GetMethod("<Clone>$")!.Invoke(preset, null) : null;
         }
         catch (BurnishException e)

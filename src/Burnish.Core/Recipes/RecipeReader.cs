@@ -2,7 +2,9 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Burnish.IO;
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace Burnish.Recipes;
@@ -16,11 +18,11 @@ public static class RecipeReader
         string text;
         try
         {
-            text = File.ReadAllText(path);
+            text = TextFiles.ReadAllText(path, InputLimits.Default.MaxTextFileBytes);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (InputFileException e)
         {
-            throw new RecipeException([new RecipeProblem(path, 0, 0, e is FileNotFoundException or DirectoryNotFoundException ? "recipe file not found" : e.Message)]);
+            throw new RecipeException([new RecipeProblem(path, 0, 0, e.Problem == "file not found" ? "recipe file not found" : e.Problem)]);
         }
         return Parse(text, path);
     }
@@ -35,14 +37,18 @@ public static class RecipeReader
     }
 
     /// <summary>Parses YAML holding the keys of one section (a grade preset file, say) into its record.</summary>
-    public static T ParseSection<T>(string text, string file) where T : class => (T)ParseSection(typeof(T), text, file);
+    public static T ParseSection<T>(string text, string file) where T : class => (T)ParseSection(typeof(T), text, file, []);
 
     /// <summary>Reads one section's keys (a look file) as <paramref name="type"/>, validated like a recipe.</summary>
-    public static object ParseSection(Type type, string text, string file) =>
-        Root(text, file) is { } root ? Bind(type, root, file) : Activator.CreateInstance(type)!;
+    public static object ParseSection(Type type, string text, string file) => ParseSection(type, text, file, []);
+
+    /// <summary>As <see cref="ParseSection(Type, string, string)"/>, inside the presets of <paramref name="presetChain"/> (outermost first; see <see cref="SectionPresets"/>).</summary>
+    internal static object ParseSection(Type type, string text, string file, IReadOnlyList<string> presetChain) =>
+        Root(text, file) is { } root ? Bind(type, root, file, presetChain) : Activator.CreateInstance(type)!;
 
     private static YamlNode? Root(string text, string file)
     {
+        CheckDepth(text, file, InputLimits.Default.MaxNestingDepth);
         var stream = new YamlStream();
         try
         {
@@ -52,14 +58,59 @@ public static class RecipeReader
         {
             throw new RecipeException([new RecipeProblem(file, (int)e.Start.Line, (int)e.Start.Column, $"not valid YAML or JSON: {e.InnerException?.Message ?? e.Message}")]);
         }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            // YamlDotNet throws these on some malformed input (found by fuzzing): the scanner on odd plain scalars,
+            // the node builder on a stream whose events it does not expect (a NUL inside a key, say).
+            throw new RecipeException([new RecipeProblem(file, 0, 0, "not valid YAML or JSON")]);
+        }
         return stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode;
     }
 
-    private static T Bind<T>(YamlNode root, string file) => (T)Bind(typeof(T), root, file);
-
-    private static object Bind(Type type, YamlNode root, string file)
+    /// <summary>
+    /// Refuses text nested deeper than <paramref name="maxDepth"/> mappings and lists. YamlDotNet's event parser keeps
+    /// its own stack, but building the node tree (and binding it) recurses once per level, so 50,000 levels
+    /// overflowed the stack and killed the process; the events are counted first.
+    /// </summary>
+    private static void CheckDepth(string text, string file, int maxDepth)
     {
-        var binder = new RecipeBinder(file);
+        var parser = new Parser(new StringReader(text));
+        var depth = 0;
+        var last = Mark.Empty;
+        try
+        {
+            while (parser.MoveNext())
+            {
+                last = parser.Current!.End;
+                switch (parser.Current)
+                {
+                    case MappingStart or SequenceStart:
+                        if (++depth > maxDepth)
+                            throw new RecipeException([new RecipeProblem(file, (int)parser.Current.Start.Line, (int)parser.Current.Start.Column,
+                                $"nested deeper than {maxDepth} levels of mappings and lists")]);
+                        break;
+                    case MappingEnd or SequenceEnd:
+                        depth--;
+                        break;
+                }
+            }
+        }
+        catch (YamlException e)
+        {
+            throw new RecipeException([new RecipeProblem(file, (int)e.Start.Line, (int)e.Start.Column, $"not valid YAML or JSON: {e.InnerException?.Message ?? e.Message}")]);
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this on some malformed plain scalars (found by fuzzing): located after the last good token.
+            throw new RecipeException([new RecipeProblem(file, (int)last.Line, (int)last.Column, "not valid YAML or JSON")]);
+        }
+    }
+
+    private static T Bind<T>(YamlNode root, string file) => (T)Bind(typeof(T), root, file, []);
+
+    private static object Bind(Type type, YamlNode root, string file, IReadOnlyList<string> presetChain)
+    {
+        var binder = new RecipeBinder(file, presetChain);
         var bound = binder.Bind(type, root, "")!;
         if (binder.Problems.Count > 0) throw new RecipeException(binder.Problems);
         return bound;

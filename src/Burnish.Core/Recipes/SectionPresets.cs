@@ -1,4 +1,5 @@
 using System.Reflection;
+using Burnish.IO;
 using Burnish.Schema;
 
 namespace Burnish.Recipes;
@@ -13,14 +14,23 @@ public static class SectionPresets
 
     public static T Load<T>(string name) where T : class => (T)Load(typeof(T), name);
 
-    public static object Load(Type section, string name)
+    public static object Load(Type section, string name) => Load(section, name, []);
+
+    /// <summary>Loads a preset inside <paramref name="chain"/>, the preset files already being loaded (outermost first).</summary>
+    internal static object Load(Type section, string name, IReadOnlyList<string> chain)
     {
         if (name.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
         {
-            if (!File.Exists(name)) throw new BurnishException($"preset file '{name}' not found");
-            return RecipeReader.ParseSection(section, File.ReadAllText(name), name);
+            if (!File.Exists(name) && !Directory.Exists(name)) throw new BurnishException($"preset file '{PathText.Show(name)}' not found");
+            // A look may start from another look; one that comes back to itself would recurse until the stack overflowed.
+            var key = Path.GetFullPath(name);
+            if (chain.Contains(key))
+                throw new BurnishException($"look presets form a cycle: {string.Join(" → ", chain.Append(key).Select(PathText.Show))}");
+            if (chain.Count >= InputLimits.Default.MaxPresetChain)
+                throw new BurnishException($"looks nested more than {InputLimits.Default.MaxPresetChain} deep through 'preset:'");
+            return RecipeReader.ParseSection(section, TextFiles.ReadAllText(name, InputLimits.Default.MaxTextFileBytes), name, [.. chain, key]);
         }
-        return RecipeReader.ParseSection(section, Text(section, name), $"preset:{name}");
+        return RecipeReader.ParseSection(section, Text(section, name), $"preset:{name}", chain);
     }
 
     /// <summary>The YAML of a shipped preset; its first line is a comment that says what the preset does.</summary>

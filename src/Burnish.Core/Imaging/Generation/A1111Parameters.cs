@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Burnish.IO;
 
 namespace Burnish.Imaging.Generation;
 
@@ -10,11 +12,6 @@ namespace Burnish.Imaging.Generation;
 /// </summary>
 internal static partial class A1111Parameters
 {
-    // webui's re_param_code: keys are 2+ word characters (spaces, '-', '/' allowed); values are either a
-    // JSON-quoted string (which may contain commas) or run to the next comma.
-    [GeneratedRegex("""\s*(\w[\w \-/]+):\s*("(?:\\.|[^\\"])+"|[^,]*)(?:,|$)""")]
-    private static partial Regex ParamPair();
-
     [GeneratedRegex(@"^(\d+)x(\d+)$")]
     private static partial Regex ImageSize();
 
@@ -27,10 +24,12 @@ internal static partial class A1111Parameters
         var promptLines = lines.AsSpan(0, lines.Length - 1);
         // webui's rule: the last line holds the settings only if it has at least 3 key/value pairs;
         // otherwise it is just more prompt.
-        if (ParamPair().Matches(lastLine).Count < 3)
+        var pairs = lastLine.Length <= InputLimits.Default.MaxSettingsLineChars ? ParamPairs(lastLine) : [];
+        if (pairs.Count < 3)
         {
             promptLines = lines.AsSpan();
             lastLine = "";
+            pairs = [];
         }
 
         var prompt = new List<string>();
@@ -48,10 +47,10 @@ internal static partial class A1111Parameters
         }
 
         var settings = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (Match m in ParamPair().Matches(lastLine))
+        foreach (var (rawKey, rawValue) in pairs)
         {
-            var key = m.Groups[1].Value.Trim();
-            var value = m.Groups[2].Value.Trim();
+            var key = rawKey.Trim();
+            var value = rawValue.Trim();
             if (value.Length >= 2 && value[0] == '"' && value[^1] == '"')
                 value = Unquote(value);
             settings.TryAdd(key, value);
@@ -111,8 +110,94 @@ internal static partial class A1111Parameters
     {
         var trimmed = text.Trim();
         var lastLine = trimmed[(trimmed.LastIndexOf('\n') + 1)..];
-        return ParamPair().Matches(lastLine).Count >= 3 && lastLine.Contains("Steps:", StringComparison.Ordinal);
+        return lastLine.Length <= InputLimits.Default.MaxSettingsLineChars
+            && lastLine.Contains("Steps:", StringComparison.Ordinal) && ParamPairs(lastLine).Count >= 3;
     }
+
+    /// <summary>
+    /// The key/value pairs of a settings line, exactly as webui's <c>re_param_code</c>
+    /// (<c>\s*(\w[\w \-/]+):\s*("(?:\\.|[^\\"])+"|[^,]*)(?:,|$)</c>) finds them with <c>finditer</c>, but in one
+    /// pass: the regex backtracks through every start inside a long run of key characters, which is quadratic
+    /// ("a"×320000 took over a minute).
+    /// </summary>
+    /// <remarks>
+    /// A key is a word character and at least one more key character (word, space, '-', '/'), ended by ':'. Since
+    /// ':' is not a key character, every start inside one run of key characters meets the same end, so a run
+    /// that does not end in ':' is skipped whole. A value is a JSON-quoted string followed by ',' or the end,
+    /// otherwise everything up to the next comma.
+    /// </remarks>
+    internal static List<(string Key, string Value)> ParamPairs(string line)
+    {
+        var pairs = new List<(string, string)>();
+        var n = line.Length;
+        var p = 0;
+        while (p < n)
+        {
+            var q = p;
+            while (q < n && char.IsWhiteSpace(line[q])) q++;
+            if (q >= n) break;
+            if (!IsWord(line[q]))
+            {
+                p = q + 1;
+                continue;
+            }
+            var e = q + 1;
+            while (e < n && IsKeyChar(line[e])) e++;
+            if (e >= n || line[e] != ':' || e - q < 2)
+            {
+                p = e;
+                continue;
+            }
+            var key = line[q..e];
+            var v = e + 1;
+            while (v < n && char.IsWhiteSpace(line[v])) v++;
+            if (QuotedEnd(line, v) is { } close && (close + 1 == n || line[close + 1] == ','))
+            {
+                pairs.Add((key, line[v..(close + 1)]));
+                p = close + 2;
+                continue;
+            }
+            var comma = line.IndexOf(',', v);
+            pairs.Add((key, line[v..(comma < 0 ? n : comma)]));
+            p = comma < 0 ? n : comma + 1;
+        }
+        return pairs;
+    }
+
+    // Index of the closing quote of "(?:\\.|[^\\"])+" starting at start, or null.
+    private static int? QuotedEnd(string line, int start)
+    {
+        if (start >= line.Length || line[start] != '"') return null;
+        var k = start + 1;
+        while (k < line.Length)
+        {
+            if (line[k] == '\\')
+            {
+                if (k + 1 >= line.Length || line[k + 1] == '\n') return null; // '.' needs a character, not a newline
+                k += 2;
+            }
+            else if (line[k] == '"')
+            {
+                break;
+            }
+            else
+            {
+                k++;
+            }
+        }
+        return k < line.Length && k > start + 1 ? k : null;
+    }
+
+    // .NET's \w: letters, non-spacing marks, decimal digits and connector punctuation.
+    private static bool IsWord(char c) => char.GetUnicodeCategory(c) switch
+    {
+        UnicodeCategory.UppercaseLetter or UnicodeCategory.LowercaseLetter or UnicodeCategory.TitlecaseLetter
+            or UnicodeCategory.ModifierLetter or UnicodeCategory.OtherLetter or UnicodeCategory.NonSpacingMark
+            or UnicodeCategory.DecimalDigitNumber or UnicodeCategory.ConnectorPunctuation => true,
+        _ => false,
+    };
+
+    private static bool IsKeyChar(char c) => c is ' ' or '-' or '/' || IsWord(c);
 
     private static string? Take(Dictionary<string, string> settings, string key) =>
         settings.Remove(key, out var v) ? v : null;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Burnish.IO;
 
 namespace Burnish.Imaging.Generation;
 
@@ -32,17 +33,30 @@ internal sealed class ComfyUiGraph
     private readonly Dictionary<string, JsonElement> _inputs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _classes = new(StringComparer.Ordinal);
 
+    // Nodes dequeued by the graph walks: what the walks cost, so that tests can hold them to linear work.
+    private long _visits;
+
+    private long VisitBudget => 16L * _classes.Count + 4 * MaxWalk;
+
     private ComfyUiGraph() { }
 
     /// <summary>Parses the API graph JSON; <see langword="null"/> when it is not one.</summary>
-    public static GenerationParams? Parse(string promptJson)
+    public static GenerationParams? Parse(string promptJson) => Parse(promptJson, InputLimits.Default, out _);
+
+    /// <summary>As <see cref="Parse(string)"/>; <paramref name="visits"/> counts the nodes the walks visited.</summary>
+    internal static GenerationParams? Parse(string promptJson, InputLimits limits, out long visits)
     {
+        visits = 0;
+        if (promptJson.Length > limits.MaxMetadataChunkChars)
+            return null;
         using var doc = JsonValues.ParseObject(promptJson);
         if (doc is null)
             return null;
         var graph = new ComfyUiGraph();
         foreach (var node in doc.RootElement.EnumerateObject())
         {
+            if (graph._classes.Count >= limits.MaxGraphNodes)
+                return null; // a graph this large is not a real workflow, and walking it is unbounded work
             if (node.Value.Str("class_type") is not { } cls)
                 continue;
             graph._classes[node.Name] = cls;
@@ -50,7 +64,9 @@ internal sealed class ComfyUiGraph
                 ? inputs
                 : default;
         }
-        return graph._classes.Count == 0 ? null : graph.Read();
+        var result = graph._classes.Count == 0 ? null : graph.Read();
+        visits = graph._visits;
+        return result;
     }
 
     private GenerationParams Read()
@@ -131,12 +147,52 @@ internal sealed class ComfyUiGraph
             return null;
 
         // Hires-fix style graphs save both passes; the pass that feeds another is not the final one.
-        var downstream = candidates
-            .Where(c => !candidates.Any(other => other != c && Upstream(other).Contains(c)))
-            .ToList();
+        var feedsAnother = FeedsAnotherCandidate(candidates);
+        var downstream = candidates.Where(c => !feedsAnother.Contains(c)).ToList();
         if (downstream.Count == 0)
             downstream = candidates;
         return downstream.OrderBy(NumericId).ThenBy(id => id, StringComparer.Ordinal).First();
+    }
+
+    /// <summary>
+    /// The candidates upstream of some other candidate, found in one walk from all of them at once: each node
+    /// remembers up to two distinct candidates that reach it, so it is visited at most twice (linear in the graph,
+    /// where a walk per candidate pair was cubic).
+    /// </summary>
+    private HashSet<string> FeedsAnotherCandidate(List<string> candidates)
+    {
+        var reachedBy = new Dictionary<string, (string First, string? Second)>(StringComparer.Ordinal);
+        var queue = new Queue<(string Node, string From)>();
+        foreach (var c in candidates)
+        {
+            foreach (var (_, target, _) in Links(c))
+                queue.Enqueue((target, c));
+        }
+        while (queue.Count > 0)
+        {
+            var (node, from) = queue.Dequeue();
+            if (reachedBy.TryGetValue(node, out var r))
+            {
+                if (r.First == from || r.Second is not null)
+                    continue;
+                reachedBy[node] = (r.First, from);
+            }
+            else
+            {
+                reachedBy[node] = (from, null);
+            }
+            _visits++;
+            foreach (var (_, target, _) in Links(node))
+                queue.Enqueue((target, from));
+        }
+        var result = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var c in candidates)
+        {
+            // Reached by another candidate: a second source always differs from c or from the first one.
+            if (reachedBy.TryGetValue(c, out var r) && (r.First != c || r.Second is not null))
+                result.Add(c);
+        }
+        return result;
     }
 
     private static long NumericId(string id) => long.TryParse(id, out var n) ? n : long.MaxValue;
@@ -146,9 +202,12 @@ internal sealed class ComfyUiGraph
         var seen = new HashSet<string> { start };
         var queue = new Queue<string>();
         queue.Enqueue(start);
-        while (queue.Count > 0 && seen.Count < MaxWalk * 4)
+        // Each walk is bounded, and so is their sum: a graph of thousands of save nodes over one long chain
+        // would otherwise cost saves × walk.
+        while (queue.Count > 0 && seen.Count < MaxWalk * 4 && _visits < VisitBudget)
         {
             var id = queue.Dequeue();
+            _visits++;
             foreach (var (_, target, _) in Links(id))
             {
                 if (!seen.Add(target))
@@ -159,22 +218,6 @@ internal sealed class ComfyUiGraph
             }
         }
         return null;
-    }
-
-    private HashSet<string> Upstream(string start)
-    {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var stack = new Stack<string>();
-        stack.Push(start);
-        while (stack.Count > 0)
-        {
-            foreach (var (_, target, _) in Links(stack.Pop()))
-            {
-                if (seen.Add(target))
-                    stack.Push(target);
-            }
-        }
-        return seen;
     }
 
     private bool AddsNoise(string sampler)

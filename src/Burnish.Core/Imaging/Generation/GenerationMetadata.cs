@@ -22,8 +22,8 @@ public static class GenerationMetadata
     {
         ArgumentNullException.ThrowIfNull(source);
         return FromTextChunks(source)
-            ?? FromFreeText(source.ExifUserComment is { } exif ? ExifUserComment.Decode(exif) : null)
-            ?? FromFreeText(source.StealthPayload);
+            ?? FromFreeText(GenerationSource.Bounded(source.ExifUserComment is { } exif ? ExifUserComment.Decode(exif) : null))
+            ?? FromFreeText(GenerationSource.Bounded(source.StealthPayload));
     }
 
     private static GenerationParams? FromTextChunks(GenerationSource s)

@@ -1,3 +1,5 @@
+using Burnish.IO;
+
 namespace Burnish.Imaging.Generation;
 
 /// <summary>
@@ -33,12 +35,16 @@ public sealed record GenerationSource(
     internal string? Text(string key)
     {
         if (TextChunks.TryGetValue(key, out var exact))
-            return exact;
+            return Bounded(exact);
         foreach (var (k, v) in TextChunks)
         {
             if (string.Equals(k, key, StringComparison.OrdinalIgnoreCase))
-                return v;
+                return Bounded(v);
         }
         return null;
     }
+
+    /// <summary>The text, or null when it is over <see cref="InputLimits.MaxMetadataChunkChars"/>: no generator writes that much, so it is not parsed.</summary>
+    internal static string? Bounded(string? text) =>
+        text is not null && text.Length <= InputLimits.Default.MaxMetadataChunkChars ? text : null;
 }

@@ -7,7 +7,11 @@ namespace Burnish.Stages.Export;
 public sealed record RenderedCopy(WorkImage Image, Destination Destination, StageReport Report);
 
 /// <summary>An encoded copy and the quality that produced it.</summary>
-public sealed record EncodedCopy(byte[] Bytes, int Quality);
+public sealed record EncodedCopy(byte[] Bytes, int Quality)
+{
+    /// <summary>What the container could not carry (metadata left out), one line each, for the sidecar.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}
 
 /// <summary>The export stage's image functions: master conversion, per-destination rendering, budgeted encoding.</summary>
 public static class Export
@@ -77,6 +81,12 @@ public static class Export
 
     /// <summary>Encodes at the copy's quality, or, with a byte budget, at the highest quality that fits (binary search).</summary>
     public static EncodedCopy Encode(WorkImage srgb, CopyParams copy, OutputMetadata metadata)
+    {
+        var fitted = Encoded(srgb, copy, ImageFiles.FitMetadata(metadata, copy.Format, out var dropped));
+        return dropped.Count == 0 ? fitted : fitted with { Warnings = [.. dropped.Select(w => $"{CopyName(copy)}: {w}")] };
+    }
+
+    private static EncodedCopy Encoded(WorkImage srgb, CopyParams copy, OutputMetadata metadata)
     {
         var quality = Quality(copy);
         var bytes = ImageFiles.Encode8(srgb, copy.Format, quality, copy.Effort, metadata);

@@ -291,7 +291,7 @@ public sealed class UpscaleModel : IDisposable
             if (!File.Exists(path)) return null;
             try
             {
-                using var doc = JsonDocument.Parse(File.ReadAllText(path));
+                using var doc = JsonDocument.Parse(Burnish.IO.TextFiles.ReadAllText(path, Burnish.IO.InputLimits.Default.MaxTextFileBytes));
                 var root = doc.RootElement;
                 float range = root.TryGetProperty("input_range", out var r) ? r.GetSingle() : 1;
                 if (range is not (1 or 255)) throw new BurnishException($"{path}: input_range must be 1 or 255, got {range}");

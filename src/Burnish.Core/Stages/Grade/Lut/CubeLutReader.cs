@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Burnish.IO;
 
 namespace Burnish.Stages.Grade.Lut;
 
@@ -21,20 +22,26 @@ public static class CubeLutReader
     /// <summary>Reads a .cube file; <paramref name="path"/> is how messages name it.</summary>
     public static CubeLut Read(string path)
     {
-        StreamReader reader;
+        var limits = InputLimits.Default;
+        TextReader reader;
         try
         {
-            reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+            // Regular files only (a folder, FIFO or /dev/zero is refused by name), within a byte and a line cap.
+            reader = TextFiles.OpenLines(path, limits.MaxLutFileBytes, limits.MaxLineChars);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (InputFileException e)
         {
-            throw new LutFileException(path, 0, e is FileNotFoundException or DirectoryNotFoundException ? "file not found" : $"cannot read: {e.Message}", e);
+            throw new LutFileException(path, 0, e.Problem, e);
         }
         using (reader)
         {
             try
             {
                 return Parse(reader, path);
+            }
+            catch (LineTooLongException e)
+            {
+                throw new LutFileException(path, e.Line, $"a line longer than {limits.MaxLineChars:N0} characters; a .cube row is three numbers", e);
             }
             catch (IOException e)
             {

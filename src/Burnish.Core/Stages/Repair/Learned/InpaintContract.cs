@@ -116,7 +116,7 @@ public sealed record InpaintContract(
             if (!File.Exists(path)) return null;
             try
             {
-                using var doc = JsonDocument.Parse(File.ReadAllText(path));
+                using var doc = JsonDocument.Parse(Burnish.IO.TextFiles.ReadAllText(path, Burnish.IO.InputLimits.Default.MaxTextFileBytes));
                 var root = doc.RootElement;
                 if (root.ValueKind != JsonValueKind.Object) throw new BurnishException($"{path}: not a JSON object");
                 foreach (var p in root.EnumerateObject())

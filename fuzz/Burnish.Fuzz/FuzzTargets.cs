@@ -1,0 +1,73 @@
+using System.Text;
+using Burnish.Imaging;
+using Burnish.Imaging.Generation;
+using Burnish.IO;
+using Burnish.Recipes;
+using Burnish.Stages.Grade.Lut;
+
+namespace Burnish.Fuzz;
+
+/// <summary>One parser under test: what it does with the bytes, and where its seed corpus lies (relative to the repository root).</summary>
+/// <param name="Name">How the command line names it.</param>
+/// <param name="Run">Feeds one input; an expected refusal is a <see cref="BurnishException"/> (or what <paramref name="Expected"/> allows).</param>
+/// <param name="Seeds">Globs of seed files, relative to the repository root.</param>
+/// <param name="Expected">Other exception types that mean "refused cleanly" for this target.</param>
+public sealed record FuzzTarget(string Name, Action<byte[]> Run, IReadOnlyList<string> Seeds, IReadOnlyList<Type> Expected)
+{
+    /// <summary>True when <paramref name="e"/> is a clean refusal rather than a finding.</summary>
+    public bool IsExpected(Exception e) => e is BurnishException || Expected.Any(t => t.IsInstanceOfType(e));
+}
+
+/// <summary>Every fuzz target: the recipe reader and binder, the generation-metadata parsers, the ICC and declared-profile readers, the .cube reader.</summary>
+public static class FuzzTargets
+{
+    // The PNG text keywords the generation parsers read, picked by the input's first byte.
+    private static readonly string[] ChunkKeys = ["parameters", "prompt", "invokeai_metadata", "sd-metadata", "Dream", "Comment", "workflow"];
+
+    public static IReadOnlyList<FuzzTarget> All { get; } =
+    [
+        new("recipe", bytes => RecipeReader.Parse(Utf8(bytes), "fuzz.yaml"),
+            ["src/Burnish.Core/Recipes/Presets/*.yaml", "src/Burnish.Core/Stages/Grade/Presets/*.yaml", "src/Burnish.Cli/samples/*.yaml"], []),
+        new("look", bytes => RecipeReader.ParseSection<Stages.Grade.GradeParams>(Utf8(bytes), "fuzz-look.yaml"),
+            ["src/Burnish.Core/Stages/Grade/Presets/*.yaml"], []),
+        new("generation", Generation,
+            ["tests/Burnish.Core.Tests/fixtures/metadata/*.json", "tests/Burnish.Core.Tests/fixtures/metadata/*.txt"], []),
+        new("exif-user-comment", bytes => GenerationMetadata.Parse(new GenerationSource(new Dictionary<string, string>(), bytes, null)),
+            ["tests/Burnish.Core.Tests/fixtures/metadata/*.txt"], []),
+        new("stealth", Stealth, ["tests/Burnish.Core.Tests/fixtures/metadata/*.txt"], []),
+        new("icc", bytes => IccHeader.Read(bytes), ["src/Burnish.Core/Imaging/Profiles/*.icc"], [typeof(FormatException)]),
+        new("declared-profile", bytes => DeclaredProfile.IsDeclared(bytes),
+            ["tests/Burnish.Core.Tests/fixtures/metadata/*.png", "tests/Burnish.Core.Tests/fixtures/metadata/*.jpg", "src/Burnish.Cli/samples/*.png"], []),
+        new("cube", bytes => CubeLutReader.Parse(
+                new BoundedLineReader(new StringReader(Utf8(bytes)), InputLimits.Default.MaxLineChars), "fuzz.cube"),
+            ["tests/Burnish.Core.Tests/fixtures/golden/lut/*.cube"], [typeof(LineTooLongException)]),
+    ];
+
+    public static FuzzTarget Find(string name) =>
+        All.FirstOrDefault(t => t.Name == name) ?? throw new ArgumentException($"unknown target '{name}'; targets: {string.Join(", ", All.Select(t => t.Name))}");
+
+    private static string Utf8(byte[] bytes) => Encoding.UTF8.GetString(bytes);
+
+    // First byte picks the carrier; the rest is its text. NovelAI's Comment is read only beside Software: NovelAI.
+    private static void Generation(byte[] bytes)
+    {
+        if (bytes.Length == 0) return;
+        var key = ChunkKeys[bytes[0] % ChunkKeys.Length];
+        var chunks = new Dictionary<string, string> { [key] = Encoding.UTF8.GetString(bytes, 1, bytes.Length - 1) };
+        if (key == "Comment") chunks["Software"] = "NovelAI";
+        if ((bytes[0] & 0x80) != 0) chunks["fooocus_scheme"] = "fooocus";
+        GenerationMetadata.Parse(GenerationSource.FromTextChunks(chunks));
+    }
+
+    // First two bytes pick a small image shape; the rest are its 8-bit pixels, laid out as the decoder reads them.
+    private static void Stealth(byte[] bytes)
+    {
+        if (bytes.Length < 3) return;
+        var bands = 1 + bytes[0] % 4;
+        var width = 1 + bytes[1] % 64;
+        var pixels = bytes.AsSpan(2);
+        var height = pixels.Length / (width * bands);
+        if (height == 0) return;
+        StealthPnginfo.Decode(pixels, width, height, bands);
+    }
+}
