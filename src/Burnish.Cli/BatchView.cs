@@ -57,7 +57,7 @@ public static class BatchView
     private static void PlainLine(BatchEvent e)
     {
         if (e.Result is { } r)
-            Console.WriteLine($"[{e.Index + 1}/{e.Total}] {Verb(r.Status)} {Burnish.IO.PathText.Show(e.Input)}: {r.Message}");
+            Console.WriteLine($"[{e.Index + 1}/{e.Total}] {Verb(r.Status)} {PathText.Show(e.Input)}: {r.Message}");
     }
 
     private static string Verb(FinishStatus s) => s switch

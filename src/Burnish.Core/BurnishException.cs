@@ -1,4 +1,3 @@
-using Burnish.IO;
 
 namespace Burnish;
 

@@ -3,7 +3,7 @@ namespace Burnish.Recipes;
 /// <summary>One thing wrong with a recipe, located in its file.</summary>
 public sealed record RecipeProblem(string File, int Line, int Column, string Message)
 {
-    public override string ToString() => $"{Burnish.IO.PathText.Show(File)}:{Line}:{Column}: {Message}";
+    public override string ToString() => $"{PathText.Show(File)}:{Line}:{Column}: {Message}";
 }
 
 /// <summary>A recipe that failed validation; every problem is listed.</summary>

@@ -191,7 +191,7 @@ public sealed class LutCurve
 
 /// <summary>A LUT file that cannot be used: names the file and, for text formats, the line.</summary>
 public sealed class LutFileException(string file, int line, string problem, Exception? inner = null)
-    : BurnishException(line > 0 ? $"{Burnish.IO.PathText.Show(file)}:{line}: {problem}" : $"{Burnish.IO.PathText.Show(file)}: {problem}", inner)
+    : BurnishException(line > 0 ? $"{PathText.Show(file)}:{line}: {problem}" : $"{PathText.Show(file)}: {problem}", inner)
 {
     public string File { get; } = file;
 
