@@ -22,8 +22,9 @@ namespace Burnish.Pipeline;
 /// <param name="Resume">Skip images whose sidecar records success for the same input and recipe.</param>
 /// <param name="BatchInputs">Full paths of every input in the batch: no output may replace one of them, whatever on_conflict says.</param>
 /// <param name="Models">The run's upscale models, loaded once and shared by every image; needed when the recipe upscales.</param>
+/// <param name="BatchBases">Full output base paths (no extension) every image of the batch owns, planned before it runs: a renamed set never takes one.</param>
 public sealed record FinishOptions(LoadLimits Limits, bool KeepIntermediates = false, bool Resume = false, IReadOnlySet<string>? BatchInputs = null,
-    UpscaleModels? Models = null)
+    UpscaleModels? Models = null, IReadOnlySet<string>? BatchBases = null)
 {
     public static FinishOptions Default { get; } = new(LoadLimits.Default);
 }
@@ -104,7 +105,7 @@ public static class Finisher
         var (inputSha, inputBytes) = File.Exists(input) ? OutputPlan.HashInput(input) : ("", 0);
         var resolved = OutputPlan.ResolveNames(input, names, inputSha, source, options);
         if (resolved.Skip is { } reason)
-            return new FinishResult(input, FinishStatus.Skipped, reason, Sidecar: names.Sidecar);
+            return new FinishResult(input, FinishStatus.Skipped, reason, Sidecar: resolved.Names.Sidecar);
         names = resolved.Names;
         var loaded = ImageLoader.Load(input, options.Limits);
         cancel.ThrowIfCancellationRequested();

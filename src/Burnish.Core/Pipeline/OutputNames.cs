@@ -9,9 +9,9 @@ namespace Burnish.Pipeline;
 /// </summary>
 public sealed record OutputNames(string Base)
 {
-    public string Sidecar => Base + ".burnish.json";
+    public string Sidecar => $"{Base}.{ExportParams.SidecarName}.json";
 
-    public string Master(MasterParams master) => Base + ".master" + ImageFiles.Extension(master.Format);
+    public string Master(MasterParams master) => $"{Base}.{ExportParams.MasterName}{ImageFiles.Extension(master.Format)}";
 
     public string Copy(CopyParams copy) => $"{Base}.{Export.CopyName(copy)}{ImageFiles.Extension(copy.Format)}";
 

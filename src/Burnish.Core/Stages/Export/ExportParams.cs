@@ -122,6 +122,9 @@ public sealed record CopyParams : ISelfValidating
 /// <summary>The export stage: one master plus copies, and what to do when a file is already there.</summary>
 public sealed record ExportParams : ISelfValidating
 {
+    /// <summary>The name part of the master (NAME.master.png) and of the sidecar (NAME.burnish.json), which no copy may take.</summary>
+    public const string MasterName = "master", SidecarName = "burnish";
+
     [Doc("The 16-bit wide-gamut master. It is never output-sharpened.")]
     public MasterParams Master { get; init; } = new();
 
@@ -136,5 +139,13 @@ public sealed record ExportParams : ISelfValidating
         var files = Copies.Where(c => !c.Problems().Any()).Select(c => Export.CopyName(c) + ImageFiles.Extension(c.Format));
         foreach (var dup in files.GroupBy(n => n).Where(g => g.Count() > 1))
             yield return ("copies", $"two copies would both be written as NAME.{dup.Key}; give one a name");
+        // NAME.master.* is the master's, whatever the extension: a copy there would replace it or pass for it.
+        for (var i = 0; i < Copies.Count; i++)
+        {
+            if (Copies[i].Problems().Any()) continue;
+            var name = Export.CopyName(Copies[i]);
+            if (name is MasterName or SidecarName)
+                yield return ("copies", $"copies[{i}]: name '{name}' is taken by the {(name == MasterName ? "master" : "sidecar")} (NAME.{name}.*); give the copy another name");
+        }
     }
 }
