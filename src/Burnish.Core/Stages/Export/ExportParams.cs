@@ -3,7 +3,7 @@ using Burnish.Schema;
 
 namespace Burnish.Stages.Export;
 
-public enum MasterSpace { DisplayP3, AdobeRgb, Prophoto }
+public enum MasterSpace { [AlsoWritten("p3")] DisplayP3, [AlsoWritten("adobergb")] AdobeRgb, [AlsoWritten("prophoto-rgb")] Prophoto }
 
 /// <summary>How an image meets a destination box.</summary>
 public enum Fit
@@ -17,7 +17,7 @@ public enum Fit
 }
 
 /// <summary>Where a cover crop is centred.</summary>
-public enum CropAnchor { Attention, Centre }
+public enum CropAnchor { Attention, [AlsoWritten("center")] Centre }
 
 public enum MetadataPolicy { Keep, Strip }
 
