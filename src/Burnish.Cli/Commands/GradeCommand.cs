@@ -31,8 +31,8 @@ public static class GradeCommand
             var outPath = parse.GetValue(output)!;
             if (Path.GetFullPath(inPath) == Path.GetFullPath(outPath)) throw new BurnishException($"{outPath}: would overwrite the input");
             if (File.Exists(outPath) && !parse.GetValue(force)) throw new BurnishException($"{outPath}: already exists (use --force to overwrite)");
-            var keys = (parse.GetValue(settings) ?? []).Concat(parse.GetValue(lut) is { } file ? [$"lut.file={file}"] : []);
-            var grade = RecipeReader.ParseSection<GradeParams>(CommonOptions.SettingsYaml(parse.GetValue(preset), keys), "command line");
+            var keys = (parse.GetValue(settings) ?? []).Concat(parse.GetValue(lut) is { } file ? [$"lut.file={file}"] : []).ToList();
+            var grade = CommonOptions.ParseSettings<GradeParams>(parse.GetValue(preset), keys, s => s.StartsWith("lut.file=", StringComparison.Ordinal) ? "option --lut" : $"setting {s}");
             var look = grade.Lut is { } l ? LutFile.Load(l.File) : null;
             var image = ImageLoader.Load(inPath, new LoadLimits(parse.GetValue(maxPixels))).Image;
             WorkImage result;

@@ -80,7 +80,7 @@ internal sealed class RecipeBinder(string file)
         }
         catch (BurnishException e)
         {
-            Report(node.Start, $"{path}.{PresetsAttribute.Key}: {e.Message}");
+            Report(node.Start, $"{(path.Length == 0 ? "" : path + ".")}{PresetsAttribute.Key}: {e.Message}");
             return null;
         }
     }
