@@ -94,4 +94,20 @@ public sealed class CommandLineTests : IDisposable
             Assert.DoesNotContain(":0:0", run.AllOutput);
         }
     }
+
+    [Fact]
+    public void Each_images_warnings_are_printed_under_it_an_enlarged_copy_first()
+    {
+        // 256×192 to a 2048 long edge: the copy is the master enlarged ×8, a soft file the user must hear about.
+        var input = ws.Copy(Fixtures.A1111, "img.png");
+        var recipe = ws.Write("recipe.yaml", Fixtures.SmallRecipe(longEdge: 2048, copyName: "big"));
+
+        var run = ws.Burnish("finish", input, "-r", recipe, "-o", "out");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var lines = run.Stdout.Split('\n').Select(l => l.TrimEnd()).ToList();
+        var image = lines.FindIndex(l => l.StartsWith("[1/1] finished", StringComparison.Ordinal) && l.Contains("warning(s)"));
+        Assert.True(image >= 0, run.ToString());
+        Assert.StartsWith("  WARNING export: 2048px: the master (256×192) is enlarged ×8 to 2048×1536", lines[image + 1]);
+    }
 }
