@@ -29,9 +29,13 @@ public static class CommonOptions
     {
         if (file is not null && preset is not null)
             throw new BurnishException("give either --recipe or --preset, not both");
-        if (file is not null) return new RecipeSource(RecipeReader.Read(file), Path.GetFullPath(file));
-        var name = preset ?? RecipePresets.Default;
-        return new RecipeSource(RecipePresets.Load(name), $"preset:{name}");
+        var (recipe, origin, shown) = file is not null
+            ? (RecipeReader.Read(file), Path.GetFullPath(file), file)
+            : (RecipePresets.Load(preset ?? RecipePresets.Default), $"preset:{preset ?? RecipePresets.Default}", $"preset {preset ?? RecipePresets.Default}");
+        // Everything the recipe names outside itself resolves now, in one line, before any image is touched.
+        var problems = RecipeResources.Problems(recipe);
+        if (problems.Count > 0) throw new BurnishException($"{shown}: {string.Join("; ", problems)}");
+        return new RecipeSource(recipe, origin);
     }
 
     /// <summary>Turns key=value settings into a YAML mapping, so they are validated exactly like a recipe's section.</summary>
