@@ -36,6 +36,10 @@ public static class BatchView
                         overall.Increment(1);
                         if (result.Status == FinishStatus.Failed)
                             AnsiConsole.MarkupLine($"[red]failed[/] {Markup.Escape(result.Message)}");
+                        var warnings = Warnings(result);
+                        if (warnings.Count > 0) AnsiConsole.MarkupLine($"{name}: {Markup.Escape(result.Message)}");
+                        foreach (var (line, prominent) in warnings)
+                            AnsiConsole.MarkupLine(prominent ? $"[bold yellow]{Markup.Escape(line)}[/]" : $"[yellow]{Markup.Escape(line)}[/]");
                         if (afterEach?.Invoke(result) is { } problem)
                             AnsiConsole.MarkupLine($"[yellow]report[/] {Markup.Escape(problem)}");
                         return;
@@ -56,8 +60,27 @@ public static class BatchView
 
     private static void PlainLine(BatchEvent e)
     {
-        if (e.Result is { } r)
-            Console.WriteLine($"[{e.Index + 1}/{e.Total}] {Verb(r.Status)} {PathText.Show(e.Input)}: {r.Message}");
+        if (e.Result is not { } r) return;
+        Console.WriteLine($"[{e.Index + 1}/{e.Total}] {Verb(r.Status)} {PathText.Show(e.Input)}: {r.Message}");
+        foreach (var (line, _) in Warnings(r)) Console.WriteLine(line);
+    }
+
+    /// <summary>
+    /// An image's warnings, one indented line each, grouped under it: a copy enlarged beyond the master first and in
+    /// capitals, since it is the one that makes a visibly soft file; then the others in stage order.
+    /// </summary>
+    public static IReadOnlyList<(string Line, bool Prominent)> Warnings(FinishResult result)
+    {
+        var sets = result.Variants.Count > 0 ? result.Variants : [result];
+        // The input's own warnings (an animated file) come first, as from a stage named "input".
+        var warnings = sets.SelectMany(set => (set.Lineage is { } l ? (IEnumerable<StageRecord>)[new StageRecord("input", "", null, 0, l.Input.Warnings, new Dictionary<string, double>()), .. l.Stages] : []).SelectMany(stage => stage.Warnings.Select(w =>
+        {
+            // Export's wording (Stages/Export/Export.cs) for a copy larger than the master.
+            var enlarged = w.Contains(" is enlarged ×", StringComparison.Ordinal);
+            var aspect = result.Variants.Count > 0 ? $"{Path.GetFileName(set.Sidecar ?? "")}: " : "";
+            return (Line: $"  {(enlarged ? "WARNING" : "warning")} {stage.Stage}: {aspect}{w}", Prominent: enlarged);
+        })));
+        return [.. warnings.OrderBy(w => w.Prominent ? 0 : 1)];
     }
 
     private static string Verb(FinishStatus s) => s switch

@@ -29,16 +29,56 @@ public static class CommonOptions
     {
         if (file is not null && preset is not null)
             throw new BurnishException("give either --recipe or --preset, not both");
-        if (file is not null) return new RecipeSource(RecipeReader.Read(file), Path.GetFullPath(file));
-        var name = preset ?? RecipePresets.Default;
-        return new RecipeSource(RecipePresets.Load(name), $"preset:{name}");
+        var (recipe, origin, shown) = file is not null
+            ? (RecipeReader.Read(file), Path.GetFullPath(file), file)
+            : (RecipePresets.Load(preset ?? RecipePresets.Default), $"preset:{preset ?? RecipePresets.Default}", $"preset {preset ?? RecipePresets.Default}");
+        // Everything the recipe names outside itself resolves now, in one line, before any image is touched.
+        var problems = RecipeResources.Problems(recipe);
+        if (problems.Count > 0) throw new BurnishException($"{shown}: {string.Join("; ", problems)}");
+        return new RecipeSource(recipe, origin);
     }
 
-    /// <summary>Turns key=value settings into a YAML mapping, so they are validated exactly like a recipe's grade section.</summary>
-    public static string SettingsYaml(string? preset, IEnumerable<string> settings)
+    /// <summary>Turns key=value settings into a YAML mapping, so they are validated exactly like a recipe's section.</summary>
+    public static string SettingsYaml(string? preset, IEnumerable<string> settings) => SettingsDocument(preset, settings).Yaml;
+
+    /// <summary>
+    /// Reads key=value settings (dotted for nested keys) as a recipe section of type <typeparamref name="T"/>, validated
+    /// like a recipe. A problem is labelled with the setting it came from (<paramref name="source"/> of "key=value":
+    /// "option --crops", "setting exposure=9"), never with a line of the YAML text the user did not write.
+    /// </summary>
+    public static T ParseSettings<T>(string? preset, IReadOnlyList<string> settings, Func<string, string> source) where T : class
+    {
+        var document = SettingsDocument(preset, settings);
+        try
+        {
+            return RecipeReader.ParseSection<T>(document.Yaml, "command line");
+        }
+        catch (RecipeException e)
+        {
+            throw new BurnishException(string.Join("; ", e.Problems.Select(p => Locate(p, document, source))));
+        }
+    }
+
+    /// <summary>The option a setting came from: the key's last part, snake_case as kebab (target.long_edge → option --long-edge).</summary>
+    public static string OptionFor(string setting) => "option --" + setting[..setting.IndexOf('=')].Split('.')[^1].Replace('_', '-');
+
+    private static string Locate(RecipeProblem problem, SettingsText document, Func<string, string> source)
+    {
+        if (problem.Line < 1 || problem.Line > document.Lines.Count) return problem.Message;
+        var (setting, key) = document.Lines[problem.Line - 1];
+        var label = setting is null ? (key == "preset" ? "option --preset" : $"settings under '{key}'") : source(setting);
+        // The binder starts a value's message with its key path, which the label already names.
+        var message = problem.Message.StartsWith(key + ": ", StringComparison.Ordinal) ? problem.Message[(key.Length + 2)..] : problem.Message;
+        return $"{label}: {message}";
+    }
+
+    /// <summary>The YAML text and, per line, the setting written on it (null for a mapping line) and its dotted key.</summary>
+    private sealed record SettingsText(string Yaml, IReadOnlyList<(string? Setting, string Key)> Lines);
+
+    private static SettingsText SettingsDocument(string? preset, IEnumerable<string> settings)
     {
         var root = new SortedDictionary<string, object>(StringComparer.Ordinal);
-        if (preset is not null) root["preset"] = preset;
+        if (preset is not null) root["preset"] = ("preset=" + preset, preset);
         foreach (var setting in settings)
         {
             var eq = setting.IndexOf('=');
@@ -51,20 +91,31 @@ public static class CommonOptions
                     node[part] = dict = new SortedDictionary<string, object>(StringComparer.Ordinal);
                 node = dict;
             }
-            node[path[^1]] = setting[(eq + 1)..];
+            node[path[^1]] = (setting, setting[(eq + 1)..]);
         }
         var yaml = new StringBuilder();
-        void Write(SortedDictionary<string, object> map, int indent)
+        var lines = new List<(string?, string)>();
+        void Write(SortedDictionary<string, object> map, int indent, string prefix)
         {
             foreach (var (key, value) in map)
             {
                 yaml.Append(' ', indent).Append(key).Append(':');
-                if (value is SortedDictionary<string, object> child) { yaml.AppendLine(); Write(child, indent + 2); }
-                else yaml.Append(' ').AppendLine((string)value);
+                if (value is SortedDictionary<string, object> child)
+                {
+                    yaml.AppendLine();
+                    lines.Add((null, prefix + key));
+                    Write(child, indent + 2, prefix + key + ".");
+                }
+                else
+                {
+                    var (setting, text) = ((string, string))value;
+                    yaml.Append(' ').AppendLine(text);
+                    lines.Add((key == "preset" && prefix.Length == 0 ? null : setting, prefix + key));
+                }
             }
         }
-        Write(root, 0);
-        return yaml.ToString();
+        Write(root, 0, "");
+        return new SettingsText(yaml.ToString(), lines);
     }
 
     /// <summary>Runs <paramref name="body"/>, turning expected failures into one line on stderr and an exit code.</summary>

@@ -23,8 +23,22 @@ var root = new RootCommand("Burnish: finishing for AI-generated images (repair â
     ModelsCommand.Create(),
 };
 root.Add(CommonOptions.Verbose);
+Burnish.Cli.CommandLine.Prepare(root);
 
 var parse = root.Parse(args);
+// Bare `burnish` shows the help; it still could not start anything.
+if (args.Length == 0)
+{
+    await root.Parse(["--help"]).InvokeAsync();
+    return ExitCodes.BadInput;
+}
+// A bad command line is one line per problem and a usage line, exit 2, before anything runs.
+if (Burnish.Cli.CommandLine.Problems(parse) is { Count: > 0 } problems)
+{
+    foreach (var problem in problems) Console.Error.WriteLine($"burnish: {problem}");
+    Console.Error.WriteLine(Burnish.Cli.CommandLine.Usage(parse.CommandResult.Command));
+    return ExitCodes.BadInput;
+}
 // libvips prints decoder warnings straight to stderr; Burnish reports problems itself, one line each.
 var quietVips = parse.GetValue(CommonOptions.Verbose) ? 0u : NetVips.Log.SetLogHandler("VIPS", NetVips.Enums.LogLevelFlags.Warning, (_, _, _) => { });
 try

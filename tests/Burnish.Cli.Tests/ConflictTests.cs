@@ -21,6 +21,8 @@ public sealed class ConflictTests : IDisposable
         Assert.Equal(0, Finish(recipe, outDir, input).ExitCode);
         var first = Workspace.Hashes(outDir);
         var firstMasterTime = File.GetLastWriteTimeUtc(Path.Combine(outDir, "render.master.png"));
+        // A new render under the same name: the same input and recipe again is skipped (RerunTests), a changed one is renamed.
+        File.Copy(Fixtures.ComfyUi, input, overwrite: true);
 
         var second = Finish(recipe, outDir, input);
 

@@ -66,7 +66,7 @@ public class OutpaintCommandTests
     [InlineData(new[] { "--aspect", "0:1" }, "--aspect: '0:1': both sides of an aspect ratio must be greater than 0")]
     [InlineData(new[] { "--aspect", "16:9", "--aspect", "32:18" }, "--aspect: 32:18 is the same ratio as 16:9")]
     [InlineData(new[] { "--aspect", "16:9", "--anchor", "middle" }, "--anchor: 'middle' is not one of center, left, right")]
-    [InlineData(new[] { "--aspect", "16:9", "--anchor", "centre" }, "did you mean 'center'?")]
+    [InlineData(new[] { "--aspect", "16:9", "--anchor", "cnter" }, "did you mean 'center'?")] // centre is accepted too
     [InlineData(new[] { "--aspect", "16:9", "--step", "2" }, "--step: 2 is out of range 0.05..1")]
     [InlineData(new[] { "--aspect", "16:9", "--seam", "999" }, "--seam: 999 is out of range 0..256")]
     public void Bad_options_fail_clearly_and_write_nothing(string[] options, string message)

@@ -83,6 +83,9 @@ public sealed class ReportBrowserTests : IDisposable
         await page.Keyboard.PressAsync("s");
 
         // 100 %: one pixel of the 1024² frame per screen pixel, the 512² source enlarged ×2, and the view pans.
+        // Smooth is the default enlargement; nearest neighbour (N, or its button) shows every source pixel.
+        Assert.Equal("true", await page.GetAttributeAsync("button[data-interp=smooth]", "aria-pressed"));
+        await page.ClickAsync("button[data-interp=nearest]");
         await page.ClickAsync("button[data-zoom=actual]");
         Assert.Equal("true", await page.GetAttributeAsync("button[data-zoom=actual]", "aria-pressed"));
         Assert.Equal(1024, await Number(page, "() => document.getElementById('canvas').getBoundingClientRect().width"));

@@ -41,7 +41,7 @@ public static class CompareCommand
             var keys = new List<string>();
             if (parse.GetValue(crops) is { } k) keys.Add($"crops={k}");
             if (parse.GetValue(cropSize) is { } s) keys.Add($"crop_size={s}");
-            var options = RecipeReader.ParseSection<ReportOptions>(CommonOptions.SettingsYaml(null, keys), "command line");
+            var options = CommonOptions.ParseSettings<ReportOptions>(null, keys, CommonOptions.OptionFor);
             var placement = parse.GetValue(beside) ? ImagePlacement.Beside : ImagePlacement.Embed;
 
             var report = ReportBuilder.Build([.. paths.Select(p => new VersionSource(p))], parse.GetValue(reference), options,

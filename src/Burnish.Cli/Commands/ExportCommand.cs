@@ -15,15 +15,16 @@ public static class ExportCommand
         var master = new Argument<string>("master") { Description = "A master image (any colour space; its ICC profile is honoured)." };
         var output = new Option<string>("--output", "-o") { Description = "Output folder.", Required = true };
         var to = new Option<string>("--to") { Description = $"Destinations, comma-separated: {string.Join(", ", Destinations.Presets.Keys)}.", Required = true };
-        var format = new Option<CopyFormat>("--format") { Description = "jpeg, webp, avif or png.", DefaultValueFactory = _ => CopyFormat.Jpeg };
+        // No DefaultValueFactory on enum options: help would print the default as the C# name (Jpeg).
+        var format = new Option<CopyFormat?>("--format") { Description = "jpeg (jpg), webp, avif or png (default jpeg)." };
         var quality = new Option<int?>("--quality") { Description = "Encoder quality 1–100 (default per format)." };
-        var onConflict = new Option<ConflictPolicy>("--on-conflict") { Description = "rename, skip or overwrite.", DefaultValueFactory = _ => ConflictPolicy.Rename };
+        var onConflict = new Option<ConflictPolicy?>("--on-conflict") { Description = "rename, skip or overwrite (default rename)." };
         var sharpen = new Option<string?>("--sharpen")
         {
             Description = "Output-sharpen each copy: 'default' for the light touch, or sharpen keys as key=value,key=value (amount=1.2,threshold=3).",
         };
         var maxPixels = CommonOptions.MaxPixels();
-        quality.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 1 or > 100) r.AddError("--quality must be 1–100"); });
+        quality.Check(q => q is < 1 or > 100 ? $"must be 1–100, got {q}" : null);
         var command = new Command("export", "Make destination copies (resized, sRGB) from an existing master.")
         {
             master, output, to, format, quality, onConflict, sharpen, maxPixels,
@@ -31,7 +32,7 @@ public static class ExportCommand
         command.SetAction((parse, cancel) => CommonOptions.Guard(parse, () =>
         {
             var destinations = parse.GetValue(to)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            var copies = destinations.Select(d => new CopyParams { Destination = d, Format = parse.GetValue(format), Quality = parse.GetValue(quality) }).ToList();
+            var copies = destinations.Select(d => new CopyParams { Destination = d, Format = parse.GetValue(format) ?? CopyFormat.Jpeg, Quality = parse.GetValue(quality) }).ToList();
             var problems = copies.SelectMany(c => c.Problems()).Select(p => p.Message).Distinct().ToList();
             if (problems.Count > 0) throw new BurnishException(string.Join("; ", problems));
             var path = parse.GetValue(master)!;
@@ -40,7 +41,7 @@ public static class ExportCommand
             var stem = Path.GetFileNameWithoutExtension(path);
             if (stem.EndsWith(".master", StringComparison.Ordinal)) stem = stem[..^".master".Length];
             var sharpener = parse.GetValue(sharpen) is { } spec ? Sharpen.Sharpener(SharpenSettings(spec)) : OutputSharpening.None;
-            var files = Finisher.ExportCopies(path, new OutputNames(Path.Combine(outDir, stem)), copies, parse.GetValue(onConflict),
+            var files = Finisher.ExportCopies(path, new OutputNames(Path.Combine(outDir, stem)), copies, parse.GetValue(onConflict) ?? ConflictPolicy.Rename,
                 new LoadLimits(parse.GetValue(maxPixels)), sharpener, cancel);
             if (files.Count == 0) Console.WriteLine("skipped: copies already exist (--on-conflict skip)");
             foreach (var f in files)
@@ -53,5 +54,5 @@ public static class ExportCommand
     /// <summary>'default', or comma-separated key=value pairs validated like a recipe's sharpen section.</summary>
     private static SharpenParams SharpenSettings(string spec) => spec == "default"
         ? SharpenParams.Default
-        : RecipeReader.ParseSection<SharpenParams>(CommonOptions.SettingsYaml(null, spec.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)), "--sharpen");
+        : CommonOptions.ParseSettings<SharpenParams>(null, spec.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), s => $"--sharpen {s}");
 }

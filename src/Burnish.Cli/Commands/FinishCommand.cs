@@ -19,7 +19,7 @@ public static class FinishCommand
         var report = new Option<bool>("--report") { Description = "Also write NAME.report.html beside each sidecar: the source, every kept intermediate and the master compared." };
         var maxPixels = CommonOptions.MaxPixels();
         var followLinks = new Option<bool>("--follow-links") { Description = "Follow symbolic links to folders inside input folders (loops are still walked once)." };
-        jobs.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--jobs must be at least 1"); });
+        jobs.Check(j => j < 1 ? $"must be at least 1, got {j}" : null);
 
         var command = new Command("finish", "Finish images with a recipe into a 16-bit wide-gamut master plus destination copies.")
         {

@@ -42,8 +42,8 @@ public static class GradeCommand
                 Console.WriteLine($"wrote {outPath} ({contact.Width}×{contact.Height})");
                 return Task.FromResult(ExitCodes.Ok);
             }
-            var keys = (parse.GetValue(settings) ?? []).Concat(parse.GetValue(lut) is { } file ? [$"lut.file={file}"] : []);
-            var grade = RecipeReader.ParseSection<GradeParams>(CommonOptions.SettingsYaml(parse.GetValue(preset), keys), "command line");
+            var keys = (parse.GetValue(settings) ?? []).Concat(parse.GetValue(lut) is { } file ? [$"lut.file={file}"] : []).ToList();
+            var grade = CommonOptions.ParseSettings<GradeParams>(parse.GetValue(preset), keys, s => s.StartsWith("lut.file=", StringComparison.Ordinal) ? "option --lut" : $"setting {s}");
             var written = SingleImage.Run(inPath, outPath, new Recipe { Version = Recipe.CurrentVersion, Grade = grade },
                 new SingleImageOptions(parse.GetValue(force), limits, profile), cancel: cancel)[0];
             foreach (var w in written.Warnings) Console.Error.WriteLine($"warning: {w}");

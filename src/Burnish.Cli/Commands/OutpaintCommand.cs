@@ -21,7 +21,7 @@ public static class OutpaintCommand
             Description = "Output file: .png/.tif are 16-bit in the input's colour space, .jpg/.webp/.avif 8-bit sRGB; the input's metadata is kept. With several --aspect, OUTBASE.WxH.EXT per aspect.",
             Required = true,
         };
-        var aspect = new Option<string[]>("--aspect", "-a") { Description = "Target aspect ratio W:H (16:9, 4:5, 1:1, 1.91:1); repeatable for several variants.", Required = true };
+        var aspect = new Option<AspectRatio[]>("--aspect", "-a") { Description = "Target aspect ratio W:H (16:9, 4:5, 1:1, 1.91:1); repeatable for several variants.", HelpName = "W:H", Required = true };
         var anchor = new Option<string>("--anchor") { Description = "Where the original sits: center, left, right, top, bottom, top-left, top-right, bottom-left, bottom-right.", DefaultValueFactory = _ => "center" };
         var step = new Option<double?>("--step") { Description = "Largest step as a fraction of the current size (default 0.3)." };
         var context = new Option<double?>("--context") { Description = "Existing image each band's fill sees, as a multiple of the band's width (default 3)." };
@@ -39,7 +39,7 @@ public static class OutpaintCommand
             var outPath = parse.GetValue(output)!;
             var settings = new List<string>
             {
-                $"aspects=[{string.Join(", ", (parse.GetValue(aspect) ?? []).Select(ImageOutput.Quote))}]",
+                $"aspects=[{string.Join(", ", (parse.GetValue(aspect) ?? []).Select(a => ImageOutput.Quote(a.ToString())))}]",
                 $"anchor={ImageOutput.Quote(parse.GetValue(anchor)!)}",
             };
             if (parse.GetValue(step) is { } s) settings.Add($"step={s.ToString(CultureInfo.InvariantCulture)}");

@@ -36,6 +36,14 @@ public static class RecipeCommand
             try
             {
                 var recipe = RecipeReader.Read(path);
+                // The recipe reads; now what it names (model, LUT, masks) must resolve too, as finish needs them.
+                var unresolved = RecipeResources.Problems(recipe);
+                if (unresolved.Count > 0)
+                {
+                    foreach (var p in unresolved) Console.Error.WriteLine($"{path}: {p}");
+                    Console.Error.WriteLine($"{path}: {unresolved.Count} problem(s)");
+                    return Task.FromResult(ExitCodes.BadInput);
+                }
                 Console.WriteLine($"{path}: valid (recipe sha256 {RecipeReader.Hash(recipe)[..12]}, {recipe.Export.Copies.Count} copies)");
                 return Task.FromResult(ExitCodes.Ok);
             }

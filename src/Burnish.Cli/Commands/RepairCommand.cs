@@ -52,8 +52,8 @@ public static class RepairCommand
                 Mask = parse.GetValue(mask),
                 Invert = parse.GetValue(invert),
                 Alpha = parse.GetValue(alpha),
-                Boxes = Shapes(parse.GetValue(box)),
-                Ellipses = Shapes(parse.GetValue(ellipse)),
+                Boxes = Shapes("--box", parse.GetValue(box)),
+                Ellipses = Shapes("--ellipse", parse.GetValue(ellipse)),
                 Feather = parse.GetValue(feather),
                 Grow = parse.GetValue(grow),
                 Shrink = parse.GetValue(shrink),
@@ -82,8 +82,10 @@ public static class RepairCommand
         return command;
     }
 
-    private static List<IReadOnlyList<string>>? Shapes(string[]? specs) =>
-        specs is null || specs.Length == 0 ? null : [.. specs.Select(s => (IReadOnlyList<string>)s.Split(','))];
+    // Each comma-separated part is a Length, parsed here once; the count and signs are checked with the pass.
+    private static List<IReadOnlyList<Length>>? Shapes(string option, string[]? specs) =>
+        specs is null || specs.Length == 0 ? null : [.. specs.Select(s => (IReadOnlyList<Length>)[.. s.Split(',').Select(part =>
+            Length.TryParse(part, out var length, out var problem) ? length : throw new BurnishException($"{option} '{s}': {problem}"))])];
 
     // The option's bounds are the recipe key's, declared once on RepairPass.
     private static void CheckRange(string option, string key, double value)

@@ -19,7 +19,7 @@ public static class UpscaleCommand
         var scale = new Option<double?>("--scale", "-s") { Description = "Overall enlargement, e.g. 4 or 3.2 (default: the model's scale)." };
         var longEdge = new Option<int?>("--long-edge") { Description = "Exact long edge of the result, in pixels, instead of --scale." };
         var passes = new Option<string?>("--passes") { Description = "Model passes, e.g. 2,2 for 2× then 2× again." };
-        var tile = new Option<string>("--tile") { Description = "Tile edge in input pixels, or auto.", DefaultValueFactory = _ => "auto" };
+        var tile = new Option<TileSize>("--tile") { Description = "Tile edge in input pixels (32–4096), or auto.", HelpName = "N|auto", DefaultValueFactory = _ => TileSize.Auto };
         var alpha = new Option<string>("--alpha") { Description = "How alpha is enlarged: classical or model.", DefaultValueFactory = _ => "classical" };
         var device = new Option<string>("--device") { Description = "cpu, or cuda with the GPU build of ONNX Runtime.", DefaultValueFactory = _ => "cpu" };
         var threads = new Option<int?>("--threads") { Description = "Inference threads (default: one per core)." };
@@ -38,7 +38,7 @@ public static class UpscaleCommand
             if (parse.GetValue(longEdge) is { } e) settings.Add($"target.long_edge={e}");
             if (parse.GetValue(passes) is { } p) settings.Add($"passes=[{p}]");
             if (parse.GetValue(threads) is { } t) settings.Add($"threads={t}");
-            var upscale = RecipeReader.ParseSection<UpscaleParams>(CommonOptions.SettingsYaml(null, settings), "command line");
+            var upscale = CommonOptions.ParseSettings<UpscaleParams>(null, settings, CommonOptions.OptionFor);
             var options = new SingleImageOptions(parse.GetValue(force), new LoadLimits(parse.GetValue(maxPixels)),
                 Notices: new SyncProgress<string>(m => Console.Error.WriteLine(m)));
             IReadOnlyList<SingleImageFile> written = [];

@@ -1,12 +1,16 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
+using Burnish.Schema;
 
 namespace Burnish.Imaging;
 
 /// <summary>
-/// One coordinate of a box or an ellipse: pixels, or a percentage of the image's width or height ("12.5%"), so one
-/// recipe fits images of any size.
+/// A length along one axis of an image: pixels, or a percentage of the image's width or height ("12.5%"), so one
+/// recipe fits images of any size. A typed value: recipe boxes and ellipses and <c>--box</c>/<c>--ellipse</c> read it
+/// with one parser.
 /// </summary>
-public readonly record struct Extent(double Value, bool IsPercent)
+[JsonConverter(typeof(TextValueJsonConverter<Length>))]
+public readonly record struct Length(double Value, bool IsPercent) : ITextValue<Length>
 {
     /// <summary>The value in pixels along an axis of <paramref name="axis"/> pixels.</summary>
     public double Pixels(int axis) => IsPercent ? Value / 100.0 * axis : Value;
@@ -14,15 +18,25 @@ public readonly record struct Extent(double Value, bool IsPercent)
     public override string ToString() =>
         Value.ToString(CultureInfo.InvariantCulture) + (IsPercent ? "%" : "");
 
-    /// <summary>Parses "12", "12.5" or "12.5%"; null when it is neither.</summary>
-    public static Extent? TryParse(string text)
+    /// <summary>A length in pixels.</summary>
+    public static implicit operator Length(double pixels) => new(pixels, false);
+
+    /// <summary>A length as a percentage of the image's side.</summary>
+    public static Length Percent(double percent) => new(percent, true);
+
+    /// <summary>Parses "12", "12.5" or "12.5%".</summary>
+    public static bool TryParse(string? text, out Length value, out string problem)
     {
-        var t = text.Trim();
+        var t = text?.Trim() ?? "";
         var percent = t.EndsWith('%');
-        if (percent) t = t[..^1].TrimEnd();
-        return double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v)
-            ? new Extent(v, percent)
-            : null;
+        var number = percent ? t[..^1].TrimEnd() : t;
+        if (double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v))
+        {
+            (value, problem) = (new Length(v, percent), "");
+            return true;
+        }
+        (value, problem) = (default, $"'{t}' is not a number (pixels, or a percentage such as 10%)");
+        return false;
     }
 }
 
@@ -34,26 +48,30 @@ public enum ShapeKind { Box, Ellipse }
 /// pixels or percentages of the image. A box must lie inside the image; an ellipse's centre must, and the ellipse is
 /// clipped at the image's edge (a round blemish by the border is natural, a box past it is a mistake).
 /// </summary>
-public sealed record MaskShape(ShapeKind Kind, Extent A, Extent B, Extent C, Extent D)
+public sealed record MaskShape(ShapeKind Kind, Length A, Length B, Length C, Length D)
 {
     public override string ToString() => $"{Names(Kind)} {A},{B},{C},{D}";
 
     private static string Names(ShapeKind k) => k == ShapeKind.Box ? "box" : "ellipse";
 
     /// <summary>Parses four numbers written "x,y,w,h" (a box) or "cx,cy,rx,ry" (an ellipse).</summary>
-    public static MaskShape Parse(ShapeKind kind, string text) => Parse(kind, text.Split(','));
+    public static MaskShape Parse(ShapeKind kind, string text)
+    {
+        var parts = text.Split(',');
+        var values = new Length[parts.Length];
+        for (var i = 0; i < parts.Length; i++)
+            if (!Length.TryParse(parts[i], out values[i], out var problem))
+                throw new BurnishException($"{Names(kind)} '{text}': {problem}");
+        return Of(kind, values);
+    }
 
-    /// <summary>Parses four numbers given one by one; throws <see cref="BurnishException"/> with the expected form.</summary>
-    public static MaskShape Parse(ShapeKind kind, IReadOnlyList<string> parts)
+    /// <summary>The shape from its four lengths; throws <see cref="BurnishException"/> with the expected form.</summary>
+    public static MaskShape Of(ShapeKind kind, IReadOnlyList<Length> values)
     {
         var form = kind == ShapeKind.Box ? "x,y,width,height" : "centre-x,centre-y,radius-x,radius-y";
-        var written = string.Join(",", parts);
-        if (parts.Count != 4)
+        var written = string.Join(",", values);
+        if (values.Count != 4)
             throw new BurnishException($"{Names(kind)} '{written}': expected 4 numbers {form} (pixels, or percentages such as 10%)");
-        var values = new Extent[4];
-        for (var i = 0; i < 4; i++)
-            values[i] = Extent.TryParse(parts[i]) ?? throw new BurnishException(
-                $"{Names(kind)} '{written}': '{parts[i].Trim()}' is not a number (pixels, or a percentage such as 10%)");
         if (values[2].Value <= 0 || values[3].Value <= 0)
             throw new BurnishException($"{Names(kind)} '{written}': {(kind == ShapeKind.Box ? "width and height" : "both radii")} must be positive");
         return new MaskShape(kind, values[0], values[1], values[2], values[3]);

@@ -18,7 +18,12 @@ public static class Batch
         // A run that was killed leaves only temp files behind; they are never outputs.
         AtomicFile.SweepStale(request.OutputDir);
 
-        var options = request.Options with { BatchInputs = request.Inputs.Select(i => Path.GetFullPath(i.Path)).ToHashSet() };
+        var options = request.Options with
+        {
+            BatchInputs = request.Inputs.Select(i => Path.GetFullPath(i.Path)).ToHashSet(),
+            BatchBases = PlanBases(request),
+            OutputRoot = request.OutputDir,
+        };
         var results = new FinishResult[request.Inputs.Count];
         var total = request.Inputs.Count;
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, request.Parallelism), CancellationToken = cancel };
@@ -45,6 +50,16 @@ public static class Batch
             throw new BatchCancelledException(results);
         }
         return results;
+    }
+
+    /// <summary>
+    /// Every output base the batch's images own, fixed before any runs (an outpaint to several aspects owns one per
+    /// aspect): with -j 2, a renamed a.png can then never take a-1, which belongs to a-1.png.
+    /// </summary>
+    public static IReadOnlySet<string> PlanBases(BatchRequest request)
+    {
+        var tags = request.Recipe.Variants is { Count: > 1 } variants ? variants.Select(v => "." + v.FileTag).ToList() : [""];
+        return request.Inputs.SelectMany(i => tags.Select(t => Path.GetFullPath(Path.Combine(request.OutputDir, i.RelativeBase + t)))).ToHashSet();
     }
 
     /// <summary>

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Reflection;
-using System.Security.Cryptography;
 using System.Text.Json;
 using Burnish.Imaging;
 using Burnish.IO;
@@ -15,7 +14,10 @@ namespace Burnish.Pipeline;
 /// <param name="KeepIntermediates">Save each stage's result as a 16-bit PNG under NAME/stages/.</param>
 /// <param name="Resume">Skip images whose sidecar records success for the same input and recipe.</param>
 /// <param name="BatchInputs">Full paths of every input in the batch: no output may replace one of them, whatever on_conflict says.</param>
-public sealed record FinishOptions(LoadLimits Limits, bool KeepIntermediates = false, bool Resume = false, IReadOnlySet<string>? BatchInputs = null)
+/// <param name="BatchBases">Full output base paths (no extension) every image of the batch owns, planned before it runs: a renamed set never takes one.</param>
+/// <param name="OutputRoot">The batch's output folder: no output of an image may land outside it.</param>
+public sealed record FinishOptions(LoadLimits Limits, bool KeepIntermediates = false, bool Resume = false, IReadOnlySet<string>? BatchInputs = null,
+    IReadOnlySet<string>? BatchBases = null, string? OutputRoot = null)
 {
     public static FinishOptions Default { get; } = new(LoadLimits.Default);
 }
@@ -102,11 +104,13 @@ public static class Finisher
         var recipe = source.Recipe;
 
         // Hash and decide on names before decoding, so a resumed batch skips finished images cheaply.
-        var (inputSha, inputBytes) = File.Exists(input) ? HashInput(input) : ("", 0);
-        var resolved = ResolveNames(input, names, inputSha, source, options);
+        var (inputSha, inputBytes) = File.Exists(input) ? OutputPlan.HashInput(input) : ("", 0);
+        var resolved = OutputPlan.ResolveNames(input, names, inputSha, source, options);
         if (resolved.Skip is { } reason)
-            return new FinishResult(input, FinishStatus.Skipped, reason, Sidecar: names.Sidecar);
+            return new FinishResult(input, FinishStatus.Skipped, reason, Sidecar: resolved.Names.Sidecar);
         names = resolved.Names;
+        if (options.OutputRoot is { } root)
+            foreach (var file in names.Files(recipe.Export).Append(names.Sidecar)) OutputPaths.EnsureInside(root, file);
         var loaded = ImageLoader.Load(input, options.Limits);
         cancel.ThrowIfCancellationRequested();
 
@@ -118,12 +122,12 @@ public static class Finisher
         using var run = StageRun.Over(prepared.Steps, loaded.Image, context, options.KeepIntermediates);
 
         var lineage = new Lineage("burnish", ToolVersion, Lineage.Success,
-            new InputRecord(Path.GetFullPath(input), inputSha, inputBytes, loaded.Facts, loaded.Metadata.Generation),
+            new InputRecord(Path.GetFullPath(input), inputSha, inputBytes, loaded.Facts, loaded.Metadata.Generation) { Warnings = loaded.Warnings },
             new RecipeRecord(source.Origin, source.Sha256, RecipeReader.Normalise(recipe)),
             run.Stages, run.Models, files.Files, files.Intermediates, started, clock.Elapsed.TotalMilliseconds);
         outputs.StageBytes(names.Sidecar, lineage.ToJson());
         outputs.Commit(cancel);
-        var warnings = run.Stages.Sum(s => s.Warnings.Count);
+        var warnings = loaded.Warnings.Count + run.Stages.Sum(s => s.Warnings.Count);
         return new FinishResult(input, FinishStatus.Finished,
             $"{files.Files.Count} files" + (warnings > 0 ? $", {warnings} warning(s)" : ""), lineage, names.Sidecar);
     }
@@ -154,66 +158,5 @@ public static class Finisher
     }
 
     private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
-
-    private sealed record NameDecision(OutputNames Names, bool Overwrite, string? Skip);
-
-    /// <summary>Applies --resume and on_conflict: skip what is done, reuse an interrupted run's names, or number a new set.</summary>
-    private static NameDecision ResolveNames(string input, OutputNames names, string inputSha, RecipeSource source, FinishOptions options)
-    {
-        var export = source.Recipe.Export;
-        var inputFull = Path.GetFullPath(input);
-        if (names.Files(export).Any(f => Path.GetFullPath(f) == inputFull))
-            throw new OutputException(input, "an output would overwrite the input; choose another output folder");
-
-        bool Exists(OutputNames n) => n.Files(export).Any(File.Exists);
-        // Another image of the batch may sit where this one's outputs go (input folder = output folder).
-        var clobbered = options.BatchInputs is { } inputs ? names.Files(export).FirstOrDefault(f => inputs.Contains(Path.GetFullPath(f))) : null;
-        if (options.Resume)
-        {
-            var previous = Lineage.TryRead(names.Sidecar);
-            if (previous is not null && IsComplete(previous, names, inputSha, source.Sha256))
-                return new NameDecision(names, false, "already finished (sidecar matches input and recipe)");
-            // No complete sidecar: files under these names are a killed run's leftovers, so they are redone in place.
-            if (previous is null && clobbered is null) return new NameDecision(names, true, null);
-        }
-        if (!Exists(names)) return new NameDecision(names, false, null);
-        return export.OnConflict switch
-        {
-            ConflictPolicy.Skip => new NameDecision(names, false, "outputs already exist (on_conflict: skip)"),
-            ConflictPolicy.Overwrite when clobbered is not null =>
-                throw new OutputException(input, $"an output would overwrite the input {clobbered}; choose another output folder"),
-            ConflictPolicy.Overwrite => new NameDecision(names, true, null),
-            _ => new NameDecision(names.FirstFree(n => n.Files(export)), false, null),
-        };
-    }
-
-    private static bool IsComplete(Lineage lineage, OutputNames names, string inputSha, string recipeSha)
-    {
-        if (lineage.Status != Lineage.Success || lineage.Input.Sha256 != inputSha || lineage.Recipe.Sha256 != recipeSha) return false;
-        var dir = Path.GetDirectoryName(Path.GetFullPath(names.Sidecar))!;
-        return lineage.Outputs.All(o =>
-        {
-            var path = Path.Combine(dir, o.Path);
-            return File.Exists(path) && new FileInfo(path).Length == o.Bytes && HashFile(path).Sha256 == o.Sha256;
-        });
-    }
-
-    private static (string Sha256, long Bytes) HashInput(string path)
-    {
-        try
-        {
-            return HashFile(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ImageInputException(path, $"cannot be read ({e.Message})", e);
-        }
-    }
-
-    private static (string Sha256, long Bytes) HashFile(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return (Convert.ToHexStringLower(SHA256.HashData(stream)), stream.Length);
-    }
 
 }

@@ -46,7 +46,11 @@ public sealed record Lineage(
     }
 }
 
-public sealed record InputRecord(string Path, string Sha256, long Bytes, ImageFacts Info, GenerationParams? Generation);
+public sealed record InputRecord(string Path, string Sha256, long Bytes, ImageFacts Info, GenerationParams? Generation)
+{
+    /// <summary>What reading the input warned about (an animated file's later frames left out).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}
 
 public sealed record RecipeRecord(string Source, string Sha256, JsonElement Normalised);
 

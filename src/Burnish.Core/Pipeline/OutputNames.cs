@@ -9,11 +9,11 @@ namespace Burnish.Pipeline;
 /// </summary>
 public sealed record OutputNames(string Base)
 {
-    public string Sidecar => Base + ".burnish.json";
+    public string Sidecar => $"{Base}.{ExportParams.SidecarName}.json";
 
     public string Master(MasterParams master) => Master(master.Format);
 
-    public string Master(MasterFormat format) => Base + ".master" + ImageFiles.Extension(format);
+    public string Master(MasterFormat format) => $"{Base}.{ExportParams.MasterName}{ImageFiles.Extension(format)}";
 
     public string Copy(CopyParams copy) => Copy(Export.CopyName(copy), copy.Format);
 

@@ -80,12 +80,13 @@ internal sealed class RecipeBinder(string file, IReadOnlyList<string> presetChai
         }
         catch (BurnishException e)
         {
-            Report(node.Start, $"{path}.{PresetsAttribute.Key}: {e.Message}");
+            Report(node.Start, $"{(path.Length == 0 ? "" : path + ".")}{PresetsAttribute.Key}: {e.Message}");
             return null;
         }
     }
 
-    private bool BindValue(Type type, YamlNode node, string path, PropertyInfo? property, object? current, out object? value)
+    // at: where a problem with a typed value is reported when not at the value itself (an item of a list is reported at the list, as before values were typed).
+    private bool BindValue(Type type, YamlNode node, string path, PropertyInfo? property, object? current, out object? value, Mark? at = null)
     {
         value = null;
         var underlying = Nullable.GetUnderlyingType(type);
@@ -119,10 +120,15 @@ internal sealed class RecipeBinder(string file, IReadOnlyList<string> presetChai
         }
         if (type.IsEnum)
         {
-            var options = Enum.GetNames(type).ToDictionary(Names.EnumValue, n => Enum.Parse(type, n));
-            if (options.TryGetValue(text, out value)) return true;
-            var hint = Names.Closest(text, options.Keys);
-            Report(node.Start, $"{path}: '{text}' is not one of {string.Join(", ", options.Keys)}" + (hint is null ? "" : $"; did you mean '{hint}'?"));
+            if (Values.TryParseEnum(type, text, out value, out var problem)) return true;
+            Report(node.Start, $"{path}: {problem}");
+            return false;
+        }
+        // A typed value (tile size, aspect ratio, length) brings its own parser and its own explanation.
+        if (Values.TextParser(type) is not null)
+        {
+            if (Values.TryParseText(type, text, out value, out var problem)) return true;
+            Report(at ?? node.Start, $"{path}: {problem}");
             return false;
         }
         if (type == typeof(int) || type == typeof(double))
@@ -161,7 +167,7 @@ internal sealed class RecipeBinder(string file, IReadOnlyList<string> presetChai
         var i = 0;
         foreach (var item in sequence.Children)
         {
-            if (BindValue(element, item, $"{path}[{i++}]", null, null, out var v)) list.Add(v);
+            if (BindValue(element, item, $"{path}[{i++}]", null, null, out var v, sequence.Start)) list.Add(v);
         }
         return true;
     }
@@ -181,6 +187,7 @@ internal sealed class RecipeBinder(string file, IReadOnlyList<string> presetChai
         _ when type == typeof(bool) => "true or false",
         _ when type == typeof(string) => "text",
         _ when type.IsEnum => "one of " + string.Join(", ", Enum.GetNames(type).Select(Names.EnumValue)),
+        _ when Values.TextParser(type) is not null => "a single value",
         _ when type.IsGenericType => "a list",
         _ => "a mapping",
     };

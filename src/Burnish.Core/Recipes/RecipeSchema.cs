@@ -3,7 +3,8 @@ namespace Burnish.Recipes;
 /// <summary>One thing wrong with a recipe, located in its file.</summary>
 public sealed record RecipeProblem(string File, int Line, int Column, string Message)
 {
-    public override string ToString() => $"{PathText.Show(File)}:{Line}:{Column}: {Message}";
+    // Line 0: the problem is with the file as a whole (not found, unreadable), which has no position.
+    public override string ToString() => Line == 0 ? $"{PathText.Show(File)}: {Message}" : $"{PathText.Show(File)}:{Line}:{Column}: {Message}";
 }
 
 /// <summary>A recipe that failed validation; every problem is listed.</summary>

@@ -74,7 +74,7 @@ public static class ReportBuilder
             }
             // The reference figures only mean something between images of the same framing.
             var compared = i != referenceIndex && SameFraming((image.Width, image.Height), referenceSize);
-            var metrics = ImageMetrics.Measure(image, compared ? referenceImage : null, cancel);
+            var metrics = AtCommonScale(ImageMetrics.Measure(image, compared ? referenceImage : null, cancel), image, framed[i], frameW, frameH, cancel);
             var histogram = Histogram.Of(ColourSpaces.Quantise8(image.Colour), image.Alpha is { } alpha ? ColourSpaces.Quantise8(alpha) : null);
             views.Add(new VersionView(n, Path.GetFullPath(versions[i].Path), labels[i], image.Width, image.Height, facts[i], framed[i],
                 i == referenceIndex, compared, display, metrics, histogram, lineages[i]));
@@ -112,6 +112,24 @@ public static class ReportBuilder
     /// </summary>
     public static bool SameFraming((int Width, int Height) a, (int Width, int Height) b) =>
         Math.Abs((double)a.Width * b.Height / b.Width - a.Height) <= Math.Max(1.0, a.Height * 0.002);
+
+    /// <summary>
+    /// Sharpness, acutance and noise are per-pixel figures: a 512² source beats its own 4× upscale on them because its
+    /// pixels are four times larger. A version framed like the largest is therefore measured at the largest's size,
+    /// enlarged as the export stage enlarges (Lanczos3 in linear light), which is how the two would be seen side by side.
+    /// </summary>
+    private static MetricSet AtCommonScale(MetricSet own, WorkImage image, bool framed, int frameW, int frameH, CancellationToken cancel)
+    {
+        if (!framed || (image.Width == frameW && image.Height == frameH)) return own;
+        var common = ImageMetrics.ClassicalResize(image, frameW, frameH);
+        cancel.ThrowIfCancellationRequested();
+        return own with
+        {
+            Sharpness = ImageMetrics.LaplacianVariance(common),
+            Acutance = ImageMetrics.Acutance(common, cancel),
+            Noise = ImageMetrics.NoiseSigma(common),
+        };
+    }
 
     private static (int Width, int Height) Upright(ImageFacts f) => f.Orientation is >= 5 and <= 8 ? (f.Height, f.Width) : (f.Width, f.Height);
 

@@ -100,7 +100,7 @@ public static class ReportPage
             <button type="button" id="swap" title="Swap sides (S)">⇄ Swap</button>
             {Picker("right-version", "Right", report.Versions.Count - 1)}
             <span class="group" role="group" aria-label="Zoom"><button type="button" data-zoom="fit" aria-pressed="true" title="Fit the window (Z)">Fit</button><button type="button" data-zoom="actual" aria-pressed="false" title="1 pixel of the largest version per screen pixel (Z)">100 %</button></span>
-            <span class="group" role="group" aria-label="Enlarging smaller versions"><span class="muted">Enlarge with</span> <button type="button" data-interp="nearest" aria-pressed="true" title="Nearest neighbour: every source pixel stays visible (N)">Nearest</button><button type="button" data-interp="smooth" aria-pressed="false" title="The browser's smooth scaling (N)">Smooth</button></span>
+            <span class="group" role="group" aria-label="Enlarging smaller versions"><span class="muted">Enlarge with</span> <button type="button" data-interp="smooth" aria-pressed="true" title="The browser's smooth scaling (N)">Smooth</button><button type="button" data-interp="nearest" aria-pressed="false" title="Nearest neighbour: every source pixel stays visible (N)">Nearest</button></span>
             </div>
             <div class="stage" id="stage">
             <div class="viewport" id="viewport">

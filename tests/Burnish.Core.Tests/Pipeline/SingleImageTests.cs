@@ -69,7 +69,7 @@ public class SingleImageTests
     {
         using var dir = new TempDir();
         var input = AdobeInput(dir);
-        var recipe = new Recipe { Version = Recipe.CurrentVersion, Outpaint = new OutpaintParams { Aspects = ["1:1", "16:9"] } };
+        var recipe = new Recipe { Version = Recipe.CurrentVersion, Outpaint = new OutpaintParams { Aspects = [AspectRatio.Parse("1:1"), AspectRatio.Parse("16:9")] } };
         File.WriteAllText(dir.File("wide.16x9.png"), "precious");
 
         Assert.Throws<OutputException>(() => SingleImage.Run(input, dir.File("wide.png"), recipe, SingleImageOptions.Default));

@@ -30,7 +30,7 @@ public class RecipeValidationTests
                 - destination: web-2084
                   quality: 140
                 - long_edge: big
-                  format: jpg
+                  format: jpgg
               on_conflict: 3
             """);
         Assert.Equal(e.Problems.OrderBy(p => p.Line).ThenBy(p => p.Column), e.Problems);

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Burnish.Imaging;
 using Burnish.IO;
+using Burnish.Metrics;
 using Burnish.Report;
 using Burnish.Stages.Export;
 using NetVips;
@@ -31,6 +32,23 @@ public class ReportBuilderTests
         var doubled = LinearImage.Of(opaque).Resize(684, 512);
         File.WriteAllBytes(large, ImageFiles.Encode8(doubled, CopyFormat.Png, 100, 4, OutputMetadata.Bare(72)));
         return (small, large);
+    }
+
+    [Fact]
+    public void Sharpness_is_compared_at_a_common_scale_so_a_source_cannot_beat_its_own_upscale()
+    {
+        // A 64² ComfyUI generation and its real esrgan-medium ×4 result (the UpscalerJS golden).
+        var source = Fixtures.PathOf("sr-golden", "comfyui_fox_64.png");
+        var upscale = Fixtures.PathOf("sr-golden", "esrgan-medium_x4_comfyui_fox_64.png");
+        // Per pixel, the source looks sharper: its pixels are four times larger. That is the trap.
+        Assert.True(ImageMetrics.LaplacianVariance(ImageLoader.Load(source, LoadLimits.Default).Image)
+            > ImageMetrics.LaplacianVariance(ImageLoader.Load(upscale, LoadLimits.Default).Image));
+
+        var report = ReportBuilder.Build([new(source), new(upscale)], null, ReportOptions.Default with { Crops = 0 }, LoadLimits.Default);
+
+        var rows = MetricTable.Rows([.. report.Versions.Select(v => v.Metrics)]);
+        Assert.Equal([1], rows.Single(r => r.Name == nameof(MetricSet.Sharpness)).Best);
+        Assert.Equal([1], rows.Single(r => r.Name == nameof(MetricSet.Acutance)).Best);
     }
 
     [Fact]

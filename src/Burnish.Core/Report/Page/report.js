@@ -12,7 +12,8 @@
   const layers = Array.from(canvas.querySelectorAll('img.version'));
   const crops = Array.from(document.querySelectorAll('img.crop-image'));
   const frame = data.frame;
-  const state = { left: 0, right: layers.length - 1, pos: 0.5, zoom: 'fit', interp: 'nearest' };
+  // Smooth by default: a smaller version then looks as it would if enlarged for real; N shows its pixels.
+  const state = { left: 0, right: layers.length - 1, pos: 0.5, zoom: 'fit', interp: 'smooth' };
   const clamp = (v) => Math.min(1, Math.max(0, v));
   const dpr = () => window.devicePixelRatio || 1;
 

@@ -3,7 +3,7 @@ using Burnish.Schema;
 
 namespace Burnish.Stages.Export;
 
-public enum MasterSpace { DisplayP3, AdobeRgb, Prophoto }
+public enum MasterSpace { [AlsoWritten("p3")] DisplayP3, [AlsoWritten("adobergb")] AdobeRgb, [AlsoWritten("prophoto-rgb")] Prophoto }
 
 /// <summary>How an image meets a destination box.</summary>
 public enum Fit
@@ -17,7 +17,7 @@ public enum Fit
 }
 
 /// <summary>Where a cover crop is centred.</summary>
-public enum CropAnchor { Attention, Centre }
+public enum CropAnchor { Attention, [AlsoWritten("center")] Centre }
 
 public enum MetadataPolicy { Keep, Strip }
 
@@ -79,7 +79,7 @@ public sealed record CopyParams : ISelfValidating
     [Doc("keep: carry the generation metadata, EXIF and XMP (GPS is always removed); strip: only the ICC profile.")]
     public MetadataPolicy Metadata { get; init; } = MetadataPolicy.Keep;
 
-    [Doc("File name part for this copy (NAME.<name>.<ext>). Default: the destination id, or a size such as 1200x800.")]
+    [Doc("File name part for this copy (NAME.<name>.<ext>). Default: the destination id, or a size such as 1200x800. Not master or burnish, and unique within the set.")]
     public string? Name { get; init; }
 
     /// <summary>The same copy with every default that depends on other keys written out (quality, fit, ppi).</summary>
@@ -122,13 +122,16 @@ public sealed record CopyParams : ISelfValidating
 /// <summary>The export stage: one master plus copies, and what to do when a file is already there.</summary>
 public sealed record ExportParams : ISelfValidating
 {
+    /// <summary>The name part of the master (NAME.master.png) and of the sidecar (NAME.burnish.json), which no copy may take.</summary>
+    public const string MasterName = "master", SidecarName = "burnish";
+
     [Doc("The 16-bit wide-gamut master. It is never output-sharpened.")]
     public MasterParams Master { get; init; } = new();
 
     [Doc("Copies for destinations, each resized from the master, output-sharpened, converted to sRGB and encoded. The resize is Lanczos3 in linear light (CIE XYZ, premultiplied when there is alpha); a copy larger than the master is enlarged the same way and the sidecar warns that an upscale stage would give real detail.")]
     public IReadOnlyList<CopyParams> Copies { get; init; } = [];
 
-    [Doc("When an output file already exists: rename (write the whole set as NAME-1.*, then -2…), skip the image, or overwrite. An input is never overwritten.")]
+    [Doc("When an output file already exists: rename (write the whole set as NAME-1.*, then -2…, never a name another input of the batch owns), skip the image, or overwrite. A set already made from the same input and recipe (its sidecar says so and every file matches its SHA-256) is skipped and said so, except with overwrite. An input is never overwritten.")]
     public ConflictPolicy OnConflict { get; init; } = ConflictPolicy.Rename;
 
     public IEnumerable<(string? Key, string Message)> Problems()
@@ -136,5 +139,13 @@ public sealed record ExportParams : ISelfValidating
         var files = Copies.Where(c => !c.Problems().Any()).Select(c => Export.CopyName(c) + ImageFiles.Extension(c.Format));
         foreach (var dup in files.GroupBy(n => n).Where(g => g.Count() > 1))
             yield return ("copies", $"two copies would both be written as NAME.{dup.Key}; give one a name");
+        // NAME.master.* is the master's, whatever the extension: a copy there would replace it or pass for it.
+        for (var i = 0; i < Copies.Count; i++)
+        {
+            if (Copies[i].Problems().Any()) continue;
+            var name = Export.CopyName(Copies[i]);
+            if (name is MasterName or SidecarName)
+                yield return ("copies", $"copies[{i}]: name '{name}' is taken by the {(name == MasterName ? "master" : "sidecar")} (NAME.{name}.*); give the copy another name");
+        }
     }
 }

@@ -38,6 +38,7 @@ public sealed class ExportStage : IStage<ExportParams>
             var encoded = Export.Encode(rendered.Image, copy, copyMeta);
             files.Copy(name, copy.Format, encoded.Bytes, rendered.Image, copy.Format == CopyFormat.Png ? null : encoded.Quality, rendered.Destination.Id);
             warnings.AddRange(rendered.Report.Warnings);
+            warnings.AddRange(encoded.Warnings);
             foreach (var (k, v) in rendered.Report.Measurements) measurements[$"{name}.{k}"] = v;
         }
     }

@@ -1,3 +1,4 @@
+using Burnish.Imaging;
 using Burnish.Schema;
 
 namespace Burnish.Stages.Outpaint;
@@ -6,6 +7,7 @@ namespace Burnish.Stages.Outpaint;
 public enum OutpaintAnchor
 {
     /// <summary>In the middle: the canvas grows equally on both sides.</summary>
+    [AlsoWritten("centre")]
     Center,
     Left,
     Right,
@@ -26,10 +28,10 @@ public enum OutpaintAnchor
 public sealed record OutpaintParams : ISelfValidating
 {
     [Doc("Target aspect ratio, W:H: 16:9, 4:5, 1:1, 9:16, 1.91:1… The canvas grows on one axis to the nearest whole pixel of this ratio; it is never cropped. Give aspect or aspects, not both.")]
-    public string? Aspect { get; init; }
+    public AspectRatio? Aspect { get; init; }
 
     [Doc("Several target aspect ratios, such as [1:1, 4:5, 9:16, 16:9]: each becomes its own variant of the image, made from the original (feed, story and banner from one generation).")]
-    public IReadOnlyList<string>? Aspects { get; init; }
+    public IReadOnlyList<AspectRatio>? Aspects { get; init; }
 
     [Doc("Where the original sits on the grown canvas: center, left, right, top, bottom, top-left, top-right, bottom-left, bottom-right. The canvas grows away from it; center grows both sides equally.")]
     public OutpaintAnchor Anchor { get; init; } = OutpaintAnchor.Center;
@@ -54,9 +56,8 @@ public sealed record OutpaintParams : ISelfValidating
     [Range(0, int.MaxValue)]
     public int Seed { get; init; }
 
-    /// <summary>The target ratios, in the order given (<see cref="Aspect"/> alone, or every entry of <see cref="Aspects"/>). Throws for an invalid one.</summary>
-    public IReadOnlyList<AspectRatio> Targets() =>
-        Aspect is not null ? [AspectRatio.Parse(Aspect)] : [.. (Aspects ?? []).Select(AspectRatio.Parse)];
+    /// <summary>The target ratios, in the order given (<see cref="Aspect"/> alone, or every entry of <see cref="Aspects"/>).</summary>
+    public IReadOnlyList<AspectRatio> Targets() => Aspect is { } one ? [one] : [.. Aspects ?? []];
 
     public IEnumerable<(string? Key, string Message)> Problems()
     {
@@ -64,14 +65,11 @@ public sealed record OutpaintParams : ISelfValidating
             yield return ("aspects", "give aspect or aspects, not both");
         else if (Aspect is null && (Aspects is null || Aspects.Count == 0))
             yield return (null, "a target is needed: aspect (such as 16:9) or aspects (such as [1:1, 4:5, 16:9])");
-        if (Aspect is not null && !AspectRatio.TryParse(Aspect, out _, out var problem))
-            yield return ("aspect", $"aspect: {problem}");
         var seen = new Dictionary<double, string>();
         for (var i = 0; i < (Aspects?.Count ?? 0); i++)
         {
-            if (!AspectRatio.TryParse(Aspects![i], out var aspect, out var itemProblem))
-                yield return ("aspects", $"aspects[{i}]: {itemProblem}");
-            else if (!seen.TryAdd(Math.Round(aspect.Ratio, 9), aspect.Text))
+            var aspect = Aspects![i];
+            if (!seen.TryAdd(Math.Round(aspect.Ratio, 9), aspect.Text))
                 yield return ("aspects", $"aspects[{i}]: {aspect.Text} is the same ratio as {seen[Math.Round(aspect.Ratio, 9)]}, listed before it");
         }
     }

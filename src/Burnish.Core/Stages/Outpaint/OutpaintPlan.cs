@@ -1,3 +1,4 @@
+using Burnish.Imaging;
 namespace Burnish.Stages.Outpaint;
 
 /// <summary>The axis an outpaint grows along: horizontal adds columns (left/right), vertical adds rows (top/bottom).</summary>

@@ -45,10 +45,10 @@ public sealed record RepairPass : ISelfValidating
     public TextMaskParams? Text { get; init; }
 
     [Doc("Boxes to repair, each [x, y, width, height] from the top-left corner, in pixels or percentages of the image (such as 10%). A box must lie inside the image.")]
-    public IReadOnlyList<IReadOnlyList<string>>? Boxes { get; init; }
+    public IReadOnlyList<IReadOnlyList<Length>>? Boxes { get; init; }
 
     [Doc("Ellipses to repair, each [centre x, centre y, radius x, radius y], in pixels or percentages of the image. The centre must lie inside the image; the ellipse is clipped at its edge.")]
-    public IReadOnlyList<IReadOnlyList<string>>? Ellipses { get; init; }
+    public IReadOnlyList<IReadOnlyList<Length>>? Ellipses { get; init; }
 
     [Doc("Grow the mask by this many pixels (dilation by a disc, exact Euclidean distance), to take in a flaw's fringe. The mask becomes hard-edged (covered where it was at least half). Give grow or shrink, not both.")]
     [Range(0, 256)]
@@ -75,10 +75,10 @@ public sealed record RepairPass : ISelfValidating
     [Range(0, int.MaxValue)]
     public int Seed { get; init; }
 
-    /// <summary>Every box and ellipse, parsed.</summary>
+    /// <summary>Every box and ellipse as a shape (their lengths were parsed when the pass was bound).</summary>
     public IEnumerable<MaskShape> Shapes() =>
-        (Boxes ?? []).Select(b => MaskShape.Parse(ShapeKind.Box, b))
-            .Concat((Ellipses ?? []).Select(e => MaskShape.Parse(ShapeKind.Ellipse, e)));
+        (Boxes ?? []).Select(b => MaskShape.Of(ShapeKind.Box, b))
+            .Concat((Ellipses ?? []).Select(e => MaskShape.Of(ShapeKind.Ellipse, e)));
 
     public IEnumerable<(string? Key, string Message)> Problems()
     {
@@ -104,7 +104,7 @@ public sealed record RepairPass : ISelfValidating
             foreach (var item in list)
             {
                 string? problem = null;
-                try { MaskShape.Parse(kind, item); }
+                try { MaskShape.Of(kind, item); }
                 catch (BurnishException e) { problem = e.Message; }
                 if (problem is not null) yield return (key, problem);
             }

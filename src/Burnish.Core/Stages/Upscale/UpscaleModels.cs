@@ -70,6 +70,16 @@ public sealed class UpscaleModels(ModelCache cache, Device device, int? threads,
         };
     }
 
+    /// <summary>
+    /// Checks that <paramref name="model"/> names a bundled model (with a did-you-mean when it does not) or an existing
+    /// file, without fetching or loading anything: what validation runs before any image is touched.
+    /// </summary>
+    public static void Check(string model)
+    {
+        if (!IsPath(model)) Parse(model);
+        else if (!File.Exists(model)) throw new BurnishException($"model {model}: file not found");
+    }
+
     private static bool IsPath(string model) => model.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) || model.Contains('/') || model.Contains('\\');
 
     private static (BundledModel Family, int? Scale) Parse(string model)

@@ -1,4 +1,4 @@
-using System.Globalization;
+using Burnish.Imaging;
 using Burnish.Schema;
 
 namespace Burnish.Stages.Upscale;
@@ -73,7 +73,7 @@ public sealed record UpscaleParams : ISelfValidating
     public IReadOnlyList<int>? Passes { get; init; }
 
     [Doc("Tile edge in input pixels, margins included: auto (the largest tile whose inference fits tile_budget_mb) or a number from 32 to 4096. The margin is the model's receptive field either way.")]
-    public string Tile { get; init; } = "auto";
+    public TileSize Tile { get; init; } = TileSize.Auto;
 
     [Doc("Memory for one tile's inference, in MiB, when tile is auto.")]
     [Range(64, 65536)]
@@ -90,7 +90,7 @@ public sealed record UpscaleParams : ISelfValidating
     public int? Threads { get; init; }
 
     /// <summary>The explicit tile edge, or null for auto.</summary>
-    public int? TileEdge => Tile == "auto" ? null : int.Parse(Tile, CultureInfo.InvariantCulture);
+    public int? TileEdge => Tile.Edge;
 
     public IEnumerable<(string? Key, string Message)> Problems()
     {
@@ -98,8 +98,6 @@ public sealed record UpscaleParams : ISelfValidating
             yield return ("model", "model is empty; use auto, a bundled model name or a path to an .onnx file");
         if (Scale is not null && Target is not null)
             yield return ("scale", "give scale or target, not both");
-        if (Tile != "auto" && !(int.TryParse(Tile, NumberStyles.None, CultureInfo.InvariantCulture, out var t) && t is >= 32 and <= 4096))
-            yield return ("tile", $"tile must be auto or a whole number from 32 to 4096, got '{Tile}'");
         if (Passes is { } passes)
         {
             if (passes.Count == 0) yield return ("passes", "passes is empty; leave it out for the default");

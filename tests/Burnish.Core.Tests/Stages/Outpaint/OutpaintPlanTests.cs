@@ -1,3 +1,4 @@
+using Burnish.Imaging;
 using Burnish.Recipes;
 using Burnish.Stages.Outpaint;
 
@@ -172,7 +173,7 @@ public class OutpaintPlanTests
     [InlineData("anchor: left", "a target is needed")]
     [InlineData("aspect: 16:9\naspects: [1:1]", "give aspect or aspects, not both")]
     [InlineData("aspect: 16:9\nanchor: middle", "'middle' is not one of center, left, right, top, bottom, top-left")]
-    [InlineData("aspect: 16:9\nanchor: centre", "did you mean 'center'?")]
+    [InlineData("aspect: 16:9\nanchor: cnter", "did you mean 'center'?")] // centre is accepted too (TypedValueTests)
     [InlineData("aspect: 16:9\nstep: 1.5", "step: 1.5 is out of range 0.05..1")]
     [InlineData("aspect: 16:9\nstep: 0", "step: 0 is out of range 0.05..1")]
     [InlineData("aspect: 16:9\nseam: -1", "seam: -1 is out of range 0..256")]

@@ -10,7 +10,7 @@ using Outpaint = Burnish.Stages.Outpaint.Outpaint;
 
 public class OutpaintTests
 {
-    private static OutpaintParams Params(string aspect, OutpaintAnchor anchor = OutpaintAnchor.Center) => new() { Aspect = aspect, Anchor = anchor };
+    private static OutpaintParams Params(string aspect, OutpaintAnchor anchor = OutpaintAnchor.Center) => new() { Aspect = AspectRatio.Parse(aspect), Anchor = anchor };
 
     // ── geometry ────────────────────────────────────────────────────────────────────────────────────────────
 

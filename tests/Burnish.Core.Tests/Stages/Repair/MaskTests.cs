@@ -194,7 +194,7 @@ public class MaskTests
     public void Sources_combine_as_a_union_and_an_empty_or_full_mask_is_refused()
     {
         var image = RepairImages.Periodic(40, 30);
-        var pass = new RepairPass { Boxes = [["0", "0", "10", "10"]], Ellipses = [["30", "20", "4", "4"]] };
+        var pass = new RepairPass { Boxes = [[0, 0, 10, 10]], Ellipses = [[30, 20, 4, 4]] };
         var m = RepairMasks.Build(pass, image, null);
         Assert.Equal(100 + Count(Mask.FromShapes(40, 30, [Ellipse("30,20,4,4")]), v => v > 0), Count(m, v => v > 0));
 

@@ -1,3 +1,4 @@
+using Burnish.Imaging;
 using Burnish.Recipes;
 using Burnish.Stages.Repair;
 using RepairStage = Burnish.Stages.Repair.Repair;
@@ -12,8 +13,8 @@ public class RepairStageTests
         var image = RepairImages.Kodim15Crop();
         var passes = new[]
         {
-            new RepairPass { Boxes = [["20", "20", "30", "30"]], Seed = 4 },
-            new RepairPass { Ellipses = [["50%", "50%", "10", "4"]], Method = RepairMethod.Telea, Grow = 1 },
+            new RepairPass { Boxes = [[20, 20, 30, 30]], Seed = 4 },
+            new RepairPass { Ellipses = [[Length.Percent(50), Length.Percent(50), 10, 4]], Method = RepairMethod.Telea, Grow = 1 },
         };
         var (result, report) = RepairStage.Apply(image, RepairPlan.Load(passes));
         Assert.Equal(2, report.Passes.Count);
@@ -34,10 +35,10 @@ public class RepairStageTests
     {
         var image = RepairImages.Kodim15Crop();
         // A 4×4 box shrunk by 3 leaves nothing.
-        var plan = RepairPlan.Load([new RepairPass { Boxes = [["10", "10", "4", "4"]], Shrink = 3 }]);
+        var plan = RepairPlan.Load([new RepairPass { Boxes = [[10, 10, 4, 4]], Shrink = 3 }]);
         var e = Assert.Throws<BurnishException>(() => RepairStage.Apply(image, plan));
         Assert.StartsWith("repair pass 1 (1 box): the mask is empty", e.Message);
-        var outside = RepairPlan.Load([new RepairPass { Boxes = [["250", "10", "40", "4"]] }]);
+        var outside = RepairPlan.Load([new RepairPass { Boxes = [[250, 10, 40, 4]] }]);
         Assert.Contains("reaches outside the 256×192 image", Assert.Throws<BurnishException>(() => RepairStage.Apply(image, outside)).Message);
         var noAlpha = RepairPlan.Load([new RepairPass { Alpha = true }]);
         Assert.Contains("no alpha channel", Assert.Throws<BurnishException>(() => RepairStage.Apply(image, noAlpha)).Message);
@@ -63,7 +64,7 @@ public class RepairStageTests
                 method: telea
             """, "r.yaml");
         Assert.Equal(2, recipe.Repair!.Count);
-        Assert.Equal(["10", "20", "30", "40"], recipe.Repair[0].Boxes![0]);
+        Assert.Equal(["10", "20", "30", "40"], recipe.Repair[0].Boxes![0].Select(l => l.ToString()));
         Assert.Equal(2, recipe.Repair[0].Feather);
         Assert.Equal(RepairMethod.Telea, recipe.Repair[1].Method);
         Assert.Contains("\"repair\":[{", RecipeReader.Normalise(recipe).GetRawText());

@@ -125,7 +125,7 @@ public class OwnModelTests(ModelsFixture models)
         var input = ImageLoader.Load(Fixtures.PathOf("upscale", "flux-girl-256.png"), LoadLimits.Default).Image;
         var done = 0;
         var progress = new Burnish.Pipeline.SyncProgress<TileProgress>(p => { done = p.Done; if (p.Done == 2) cancel.Cancel(); });
-        using var upscaled = Burnish.Stages.Upscale.Upscale.Apply(input, new UpscaleParams { Model = "esrgan-slim-x2", Tile = "64" }, models.Engine, progress, cancel.Token);
+        using var upscaled = Burnish.Stages.Upscale.Upscale.Apply(input, new UpscaleParams { Model = "esrgan-slim-x2", Tile = TileSize.Of(64) }, models.Engine, progress, cancel.Token);
         Assert.ThrowsAny<OperationCanceledException>(() => upscaled.Materialise());
         Assert.Equal(2, done);
     }

@@ -34,10 +34,10 @@ public class SeamTests(ModelsFixture models)
     public void Tiled_output_equals_whole_image_output(string model, int scale, int[] tiles)
     {
         var input = Real();
-        var whole = Floats(models.Upscale(input, new UpscaleParams { Model = $"{model}-x{scale}", Tile = "1024" }));
+        var whole = Floats(models.Upscale(input, new UpscaleParams { Model = $"{model}-x{scale}", Tile = TileSize.Of(1024) }));
         foreach (var tile in tiles)
         {
-            var tiled = Floats(models.Upscale(input, new UpscaleParams { Model = $"{model}-x{scale}", Tile = tile.ToString() }));
+            var tiled = Floats(models.Upscale(input, new UpscaleParams { Model = $"{model}-x{scale}", Tile = TileSize.Of(tile) }));
             Assert.Equal(whole.Length, tiled.Length);
             var worst = MaxDiff(whole, tiled);
             Assert.True(worst <= OneLevel, $"{model} ×{scale}, tile {tile}: max difference {worst * 255:F3}/255");
@@ -55,9 +55,9 @@ public class SeamTests(ModelsFixture models)
         var x = ramp[0] / (double)N;
         var y = ramp[1] / (double)N;
         var gradient = new WorkImage((0.2 + 0.6 * x).Bandjoin(0.3 + 0.4 * y, 0.5 + 0.3 * (x - y)).Cast(Enums.BandFormat.Float).Copy(interpretation: Enums.Interpretation.Rgb), ShippedProfiles.Srgb);
-        var p = new UpscaleParams { Model = $"{model}-x{scale}", Tile = Tile.ToString() };
+        var p = new UpscaleParams { Model = $"{model}-x{scale}", Tile = TileSize.Of(Tile) };
         var tiled = models.Upscale(gradient, p);
-        var whole = models.Upscale(gradient, p with { Tile = "1024" });
+        var whole = models.Upscale(gradient, p with { Tile = TileSize.Of(1024) });
         var plan = Burnish.Stages.Upscale.Upscale.Plan(N, N, models.Engine.Get(p.Model, scale), p);
         Assert.True(plan.Columns.Count >= 3, "the test needs several cuts");
         float[] t = Floats(tiled), w = Floats(whole);

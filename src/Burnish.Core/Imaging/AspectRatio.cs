@@ -1,13 +1,17 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
+using Burnish.Schema;
 
-namespace Burnish.Stages.Outpaint;
+namespace Burnish.Imaging;
 
 /// <summary>
 /// A target aspect ratio written W:H (16:9, 4:5, 1:1, 1.91:1). Both sides are positive; ratios beyond 10:1 either way
-/// are refused, since no outpaint that far keeps any of the original composition.
+/// are refused, since no outpaint that far keeps any of the original composition. A typed value: recipes and
+/// <c>--aspect</c> both read it with <see cref="TryParse(string?, out AspectRatio, out string)"/>.
 /// </summary>
-public readonly partial record struct AspectRatio
+[JsonConverter(typeof(TextValueJsonConverter<AspectRatio>))]
+public readonly partial record struct AspectRatio : ITextValue<AspectRatio>
 {
     /// <summary>The widest (or, inverted, tallest) ratio accepted.</summary>
     public const double MaxRatio = 10;
