@@ -128,7 +128,7 @@ public static class CommandLine
         if (hint is not null) return $"{line}; did you mean '{hint}'?";
         // `finish img.png --upscale 4`: a stage is set in the recipe, not by an option of finish.
         if (command.Name == "finish" && RecipeKeys.Of(typeof(Recipe)).ContainsKey(bare))
-            return $"{line}; {bare} is a recipe section: put '{bare}:' in a recipe (-r FILE), or use 'burnish {bare}' on one image";
+            return $"{line}; {bare} is a recipe section: set its keys with --set {bare}.KEY=VALUE or in a recipe (-r FILE), or use 'burnish {bare}' on one image";
         return $"{line}; options: {string.Join(", ", command.Options.Where(o => !o.Hidden).Select(o => o.Name))}";
     }
 

@@ -25,13 +25,22 @@ public static class CommonOptions
     };
 
     /// <summary>The recipe a run uses: the file, else the preset, else the default preset.</summary>
-    public static RecipeSource LoadRecipe(string? file, string? preset)
+    public static RecipeSource LoadRecipe(string? file, string? preset) => LoadRecipe(file, preset, []);
+
+    /// <param name="sets">Recipe keys set on top, as --set KEY=VALUE (dotted keys, YAML values).</param>
+    public static RecipeSource LoadRecipe(string? file, string? preset, IReadOnlyList<string> sets)
     {
         if (file is not null && preset is not null)
             throw new BurnishException("give either --recipe or --preset, not both");
         var (recipe, origin, shown) = file is not null
             ? (RecipeReader.Read(file), Path.GetFullPath(file), file)
             : (RecipePresets.Load(preset ?? RecipePresets.Default), $"preset:{preset ?? RecipePresets.Default}", $"preset {preset ?? RecipePresets.Default}");
+        if (sets.Count > 0)
+        {
+            var based = recipe;
+            recipe = ParseSettings(null, sets, s => $"--set {s}", yaml => RecipeReader.Override(based, yaml, "command line"));
+            origin += " " + string.Join(' ', sets.Select(s => $"--set {s}"));
+        }
         // Everything the recipe names outside itself resolves now, in one line, before any image is touched.
         var problems = RecipeResources.Problems(recipe);
         if (problems.Count > 0) throw new BurnishException($"{shown}: {string.Join("; ", problems)}");
@@ -46,12 +55,16 @@ public static class CommonOptions
     /// like a recipe. A problem is labelled with the setting it came from (<paramref name="source"/> of "key=value":
     /// "option --crops", "setting exposure=9"), never with a line of the YAML text the user did not write.
     /// </summary>
-    public static T ParseSettings<T>(string? preset, IReadOnlyList<string> settings, Func<string, string> source) where T : class
+    public static T ParseSettings<T>(string? preset, IReadOnlyList<string> settings, Func<string, string> source) where T : class =>
+        ParseSettings(preset, settings, source, yaml => RecipeReader.ParseSection<T>(yaml, "command line"));
+
+    /// <summary>As above, with the YAML read by <paramref name="read"/> (recipe overrides, say).</summary>
+    public static T ParseSettings<T>(string? preset, IReadOnlyList<string> settings, Func<string, string> source, Func<string, T> read)
     {
         var document = SettingsDocument(preset, settings);
         try
         {
-            return RecipeReader.ParseSection<T>(document.Yaml, "command line");
+            return read(document.Yaml);
         }
         catch (RecipeException e)
         {

@@ -110,4 +110,22 @@ public sealed class CommandLineTests : IDisposable
         Assert.True(image >= 0, run.ToString());
         Assert.StartsWith("  WARNING export: 2048px: the master (256×192) is enlarged ×8 to 2048×1536", lines[image + 1]);
     }
+
+    [Fact]
+    public void Set_changes_recipe_keys_and_names_itself_in_a_problem()
+    {
+        var input = ws.Copy(Fixtures.A1111, "img.png");
+        var recipe = ws.Write("recipe.yaml", Fixtures.SmallRecipe());
+
+        var bad = ws.Burnish("finish", input, "-r", recipe, "--set", "grade.exposure=9", "--set", "grade.exposur=1", "-o", "bad");
+        var good = ws.Burnish("finish", input, "-r", recipe, "--set", "export.copies=[{long_edge: 64, format: png, name: tiny}]", "-o", "out");
+
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Equal("burnish: --set grade.exposur=1: unknown key 'grade.exposur'; did you mean 'exposure'?; --set grade.exposure=9: 9 is out of range -5..5",
+            Assert.Single(bad.Lines));
+        Assert.False(Directory.Exists(ws.PathOf("bad")));
+        Assert.True(good.ExitCode == 0, good.ToString());
+        Assert.Equal(["img.burnish.json", "img.master.png", "img.tiny.png"], Workspace.FilesUnder(ws.PathOf("out")));
+        Assert.Equal((64, 48), Pixels.Size(ws.PathOf("out", "img.tiny.png")));
+    }
 }

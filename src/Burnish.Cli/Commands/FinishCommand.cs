@@ -17,17 +17,22 @@ public static class FinishCommand
         var resume = new Option<bool>("--resume") { Description = "Skip images whose sidecar records success for the same input and recipe." };
         var keep = new Option<bool>("--keep-intermediates") { Description = "Save each stage's result as a 16-bit PNG under NAME/stages/." };
         var report = new Option<bool>("--report") { Description = "Also write NAME.report.html beside each sidecar: the source, every kept intermediate and the master compared." };
+        var set = new Option<string[]>("--set")
+        {
+            Description = "Set a recipe key on top of the recipe or preset, dotted for nested keys: --set grade.exposure=0.3 --set upscale.scale=4 (repeatable).",
+            HelpName = "KEY=VALUE",
+        };
         var maxPixels = CommonOptions.MaxPixels();
         var followLinks = new Option<bool>("--follow-links") { Description = "Follow symbolic links to folders inside input folders (loops are still walked once)." };
         jobs.Check(j => j < 1 ? $"must be at least 1, got {j}" : null);
 
         var command = new Command("finish", "Finish images with a recipe into a 16-bit wide-gamut master plus destination copies.")
         {
-            inputs, recipe, preset, output, jobs, resume, keep, report, maxPixels, followLinks,
+            inputs, recipe, preset, set, output, jobs, resume, keep, report, maxPixels, followLinks,
         };
         command.SetAction((parse, cancel) => CommonOptions.Guard(parse, async () =>
         {
-            var source = CommonOptions.LoadRecipe(parse.GetValue(recipe), parse.GetValue(preset));
+            var source = CommonOptions.LoadRecipe(parse.GetValue(recipe), parse.GetValue(preset), parse.GetValue(set) ?? []);
             var outDir = parse.GetValue(output)!;
             var items = InputSet.Expand(parse.GetValue(inputs)!, outDir, parse.GetValue(followLinks));
             if (items.Count == 0) throw new BurnishException("no images found in the given inputs");

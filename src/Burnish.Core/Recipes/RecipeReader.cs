@@ -31,10 +31,25 @@ public static class RecipeReader
     public static Recipe Parse(string text, string file)
     {
         var root = Root(text, file) ?? throw new RecipeException([new RecipeProblem(file, 1, 1, $"empty recipe; it needs at least 'version: {Recipe.CurrentVersion}'")]);
-        var recipe = Bind<Recipe>(root, file);
-        // Defaults that depend on other keys are written out, so a recipe hashes alike however it was written.
-        return recipe with { Export = recipe.Export with { Copies = [.. recipe.Export.Copies.Select(c => c.Resolved())] } };
+        return Resolved(Bind<Recipe>(root, file));
     }
+
+    /// <summary>
+    /// <paramref name="recipe"/> with the keys of <paramref name="text"/> (recipe YAML) set on top of it: a section
+    /// is merged key by key (one that is absent starts from its defaults), a list is replaced. Validated like a recipe.
+    /// </summary>
+    public static Recipe Override(Recipe recipe, string text, string file)
+    {
+        if (Root(text, file) is not { } root) return recipe;
+        var binder = new RecipeBinder(file);
+        var bound = (Recipe)binder.Bind(typeof(Recipe), root, "", recipe);
+        if (binder.Problems.Count > 0) throw new RecipeException(binder.Problems);
+        return Resolved(bound);
+    }
+
+    // Defaults that depend on other keys are written out, so a recipe hashes alike however it was written.
+    private static Recipe Resolved(Recipe recipe) =>
+        recipe with { Export = recipe.Export with { Copies = [.. recipe.Export.Copies.Select(c => c.Resolved())] } };
 
     /// <summary>Parses YAML holding the keys of one section (a grade preset file, say) into its record.</summary>
     public static T ParseSection<T>(string text, string file) where T : class => (T)ParseSection(typeof(T), text, file, []);
