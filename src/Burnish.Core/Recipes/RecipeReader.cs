@@ -41,7 +41,7 @@ public static class RecipeReader
     public static Recipe Override(Recipe recipe, string text, string file)
     {
         if (Root(text, file) is not { } root) return recipe;
-        var binder = new RecipeBinder(file);
+        var binder = new RecipeBinder(file, []);
         var bound = (Recipe)binder.Bind(typeof(Recipe), root, "", recipe);
         if (binder.Problems.Count > 0) throw new RecipeException(binder.Problems);
         return Resolved(bound);

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Reflection;
 using Burnish.Stages.Export;
 using Burnish.Stages.Grade;
 using Burnish.Schema;
@@ -195,7 +196,13 @@ public static class RecipeReference
     private static string Values(Type type, RangeAttribute? range)
     {
         if (type == typeof(bool)) return "`true` \\| `false`";
-        if (type.IsEnum) return string.Join(" \\| ", RecipeKey.EnumValues(type).Select(v => $"`{v}`"));
+        if (type.IsEnum)
+            return string.Join(" \\| ", Enum.GetNames(type).Select(n =>
+            {
+                // The canonical spelling, then any other the binder also takes (jpg, centre).
+                var also = type.GetField(n)!.GetCustomAttribute<AlsoWrittenAttribute>()?.Spellings ?? [];
+                return $"`{Names.EnumValue(n)}`" + (also.Count > 0 ? $" (or {string.Join(", ", also.Select(a => $"`{a}`"))})" : "");
+            }));
         if (type == typeof(int))
             return range is null ? "whole number"
                 : range.Max >= int.MaxValue ? $"whole number ≥ {Signed(range.Min)}"
