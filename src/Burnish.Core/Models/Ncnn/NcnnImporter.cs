@@ -51,7 +51,7 @@ public sealed record NcnnImportOptions(ConversionInfo Info, string InputBlob, st
 public static class NcnnImporter
 {
     /// <summary>Bumped whenever the ONNX this importer writes changes, so cached conversions are redone.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     /// <summary>Reads both files and returns the ONNX model.</summary>
     public static ModelProto Convert(string paramPath, string binPath, NcnnImportOptions options)
@@ -70,14 +70,35 @@ public static class NcnnImporter
     }
 
     /// <summary>A blob: its ONNX tensor, channel count, and whether ncnn holds it as an image (c, h, w) or a vector (w).</summary>
-    private sealed record Blob(string Tensor, int Channels, bool IsVector)
+    private sealed record Blob(string Tensor, int Channels, bool IsVector, Grid? Place = null)
     {
         /// <summary>ncnn's dims: 3 for an image, 1 for a vector (a vector is [1, C, 1, 1] in ONNX).</summary>
         public int Dims => IsVector ? 1 : 3;
     }
 
+    /// <summary>
+    /// Where a blob's samples sit on the input image: index j is centred on input pixel coordinate Step·j + Offset
+    /// (the same along both axes). Followed so that a tiled run can tell which samples of an inner tensor belong to which
+    /// tile (see <see cref="GlobalPoolSites"/>); null where a layer makes it unknown.
+    /// </summary>
+    private sealed record Grid(double Step, double Offset)
+    {
+        /// <summary>A window of k taps, stride s, dilation d, starting pad before index 0.</summary>
+        public Grid Window(int k, int s, int d, int pad) => new(Step * s, Offset + Step * (d * (k - 1) / 2.0 - pad));
+
+        /// <summary>The inverse: each input sample spread over s outputs (transposed convolution, pixel shuffle, resize).</summary>
+        public Grid Spread(double s, double shift) => new(Step / s, Offset + Step * shift / s);
+    }
+
+    /// <summary>Metadata key: the global pools of the graph in node order, "step,offset;…" (see <see cref="Grid"/>).</summary>
+    public const string GlobalPoolSites = "burnish.global_pools";
+
+    /// <summary>Metadata key: tile windows must start on multiples of this many input pixels to see the whole image's sampling grid.</summary>
+    public const string TileAlignment = "burnish.tile_alignment";
+
     private sealed class Conversion(NcnnWeights weights, NcnnImportOptions options)
     {
+        private readonly List<Grid?> pools = [];
         private const int Auto = -233; // ncnn's "not set" / SAME_UPPER marker
         private const int SameLower = -234;
 
@@ -117,6 +138,11 @@ public static class NcnnImporter
                 [ModelMetadataKeys.Layout] = "NCHW RGB",
                 [ModelMetadataKeys.Converter] = $"burnish NcnnImporter v{Version}",
             };
+            if (pools.Count > 0)
+            {
+                graph.Metadata(GlobalPoolSites, string.Join(";", pools.Select(g => g is null ? "?" : FormattableString.Invariant($"{g.Step:R},{g.Offset:R}"))));
+                graph.Metadata(TileAlignment, (options.Framing is RealCuganFraming rc ? rc.Alignment : 1).ToString(CultureInfo.InvariantCulture));
+            }
             foreach (var (key, value) in meta)
                 if (value is not null) graph.Metadata(key, value);
             return graph.Build();
@@ -159,14 +185,14 @@ public static class NcnnImporter
                 {
                     Arity(layer, 1, 1);
                     var x = In(layer, 0);
-                    Out(layer, Activation(layer, x.Tensor, layer.Float(0, 0) == 0 ? 1 : 2, [layer.Float(0, 0)]), x.Channels, x.IsVector);
+                    Out(layer, Activation(layer, x.Tensor, layer.Float(0, 0) == 0 ? 1 : 2, [layer.Float(0, 0)]), x.Channels, x.IsVector, x.Place);
                     break;
                 }
                 case "Sigmoid":
                 {
                     Arity(layer, 1, 1);
                     var x = In(layer, 0);
-                    Out(layer, graph.Node("Sigmoid", [x.Tensor]), x.Channels, x.IsVector);
+                    Out(layer, graph.Node("Sigmoid", [x.Tensor]), x.Channels, x.IsVector, x.Place);
                     break;
                 }
                 case "Eltwise": Eltwise(layer); break;
@@ -201,7 +227,7 @@ public static class NcnnImporter
                 var pads = graph.Node("Concat", [Int64("pads_begin", 0, 0, f.Padding, f.Padding, 0, 0), end], null, OnnxAttribute.Int("axis", 0));
                 x = graph.Node("Pad", [input, pads], null, OnnxAttribute.String("mode", "reflect"));
             }
-            blobs[layer.Outputs[0]] = new Blob(x, channels, false);
+            blobs[layer.Outputs[0]] = new Blob(x, channels, false, new Grid(1, options.Framing is RealCuganFraming rf ? -rf.Padding : 0));
         }
 
         private void Convolution(NcnnLayer layer)
@@ -250,7 +276,8 @@ public static class NcnnImporter
             var inputs = new List<string> { source, Weight(layer, w, outC, x.Channels, kh, kw) };
             if (b is not null) inputs.Add(Weight(layer, b, outC));
             var y = graph.Node("Conv", inputs, null, [.. attrs]);
-            Out(layer, Activation(layer, y, layer.Int(9, 0), layer.Floats(10)), outC, false);
+            var square = kw == kh && sw == sh && dw == dh && padL == padT && padL >= 0;
+            Out(layer, Activation(layer, y, layer.Int(9, 0), layer.Floats(10)), outC, false, square ? x.Place?.Window(kw, sw, dw, padL) : null);
         }
 
         private static OnnxAttribute SamePadding(NcnnLayer layer, string mode, float padValue) =>
@@ -297,7 +324,9 @@ public static class NcnnImporter
             var y = graph.Node("ConvTranspose", inputs, null,
                 OnnxAttribute.Ints("kernel_shape", kh, kw), OnnxAttribute.Ints("strides", sh, sw), OnnxAttribute.Ints("dilations", dh, dw),
                 OnnxAttribute.Ints("pads", padT, padL, padB, padR), OnnxAttribute.Ints("output_padding", outPadB, outPadR));
-            Out(layer, Activation(layer, y, layer.Int(9, 0), layer.Floats(10)), outC, false);
+            var square = kw == kh && sw == sh && dw == dh && padL == padT;
+            // Output j = s·i + t − pad: the kernel's centre tap t = d(k−1)/2 puts j on input i = (j + pad − t)/s.
+            Out(layer, Activation(layer, y, layer.Int(9, 0), layer.Floats(10)), outC, false, square ? x.Place?.Spread(sw, padL - dw * (kw - 1) / 2.0) : null);
         }
 
         private void PRelu(NcnnLayer layer)
@@ -308,7 +337,7 @@ public static class NcnnImporter
             if (n != 1 && n != x.Channels) throw layer.Problem($"has {n} slopes for {x.Channels} channels");
             var slopes = weights.Untagged(n, layer);
             var slope = n == 1 ? Weight(layer, slopes, 1) : Weight(layer, slopes, n, 1, 1);
-            Out(layer, graph.Node("PRelu", [x.Tensor, slope]), x.Channels, x.IsVector);
+            Out(layer, graph.Node("PRelu", [x.Tensor, slope]), x.Channels, x.IsVector, x.Place);
         }
 
         private void Eltwise(NcnnLayer layer)
@@ -330,7 +359,7 @@ public static class NcnnImporter
                 case 2: y = graph.Node("Max", [.. xs.Select(b => b.Tensor)]); break;
                 default: throw layer.Problem($"operation {op} is not one of ncnn's (0 product, 1 sum, 2 max)");
             }
-            Out(layer, y, xs[0].Channels, xs[0].IsVector);
+            Out(layer, y, xs[0].Channels, xs[0].IsVector, xs[0].Place);
         }
 
         private void Concat(NcnnLayer layer)
@@ -344,7 +373,7 @@ public static class NcnnImporter
             if (positive < 0 || positive >= dims) throw layer.Problem($"axis {axis} is out of range for {dims}-D blobs");
             var channels = positive == 0 ? xs.Sum(b => b.Channels) : xs[0].Channels;
             if (positive != 0 && xs.Any(b => b.Channels != channels)) throw layer.Problem("inputs differ in channel count");
-            Out(layer, graph.Node("Concat", [.. xs.Select(b => b.Tensor)], null, OnnxAttribute.Int("axis", positive + 1)), channels, xs[0].IsVector);
+            Out(layer, graph.Node("Concat", [.. xs.Select(b => b.Tensor)], null, OnnxAttribute.Int("axis", positive + 1)), channels, xs[0].IsVector, xs[0].Place);
         }
 
         private void BinaryOp(NcnnLayer layer)
@@ -354,7 +383,7 @@ public static class NcnnImporter
             {
                 Arity(layer, 1, 1);
                 var x = In(layer, 0);
-                Out(layer, Binary(layer, op, x.Tensor, Float32(null, layer.Float(2, 0))), x.Channels, x.IsVector);
+                Out(layer, Binary(layer, op, x.Tensor, Float32(null, layer.Float(2, 0))), x.Channels, x.IsVector, x.Place);
                 return;
             }
             Arity(layer, 2, 1);
@@ -368,7 +397,7 @@ public static class NcnnImporter
                 return graph.Node("Reshape", [v.Tensor, Int64(null, 1, 1, 1, v.Channels)]);
             }
             var channels = a.IsVector == b.IsVector ? Math.Max(a.Channels, b.Channels) : (a.IsVector ? b.Channels : a.Channels);
-            Out(layer, Binary(layer, op, Expand(a, b), Expand(b, a)), channels, a.IsVector && b.IsVector);
+            Out(layer, Binary(layer, op, Expand(a, b), Expand(b, a)), channels, a.IsVector && b.IsVector, a.IsVector ? b.Place : a.Place);
         }
 
         private string Binary(NcnnLayer layer, int op, string a, string b) => op switch
@@ -421,7 +450,8 @@ public static class NcnnImporter
                     break;
                 default: throw layer.Problem($"resize type {type} is not one of ncnn's (1 nearest, 2 bilinear, 3 bicubic)");
             }
-            Out(layer, y, x.Channels, false);
+            // Half-pixel centres: output j sits on input (j + 0.5)/s − 0.5.
+            Out(layer, y, x.Channels, false, hs == ws ? x.Place?.Spread(ws, 0.5 - 0.5 * ws) : null);
         }
 
         private static bool IsExactReciprocal(float s) => s >= 1 && s == MathF.Round(s) && (1f / s) * s == 1f && BitIsPowerOfTwo((int)s);
@@ -438,7 +468,7 @@ public static class NcnnImporter
             // mode 0: channel p·r² + i·r + j → (p, y·r + i, x·r + j), PyTorch's order = ONNX CRD; mode 1 = DCR.
             var y = graph.Node("DepthToSpace", [x.Tensor], null, OnnxAttribute.Int("blocksize", r),
                 OnnxAttribute.String("mode", mode switch { 0 => "CRD", 1 => "DCR", _ => throw layer.Problem($"mode {mode} is not 0 or 1") }));
-            Out(layer, y, x.Channels / (r * r), false);
+            Out(layer, y, x.Channels / (r * r), false, x.Place?.Spread(r, 0.5 - 0.5 * r));
         }
 
         private void Crop(NcnnLayer layer)
@@ -451,6 +481,7 @@ public static class NcnnImporter
             var axes = layer.Ints(11);
             var channels = x.Channels;
             string y;
+            Grid? place = x.Place;
             if (starts.Length > 0 && ends.Length > 0)
             {
                 if (starts.Length != ends.Length || (axes.Length != 0 && axes.Length != starts.Length))
@@ -470,6 +501,9 @@ public static class NcnnImporter
                     if (onnxAxes[i] == 1) channels = SliceLength(x.Channels, onnxStarts[i], onnxEnds[i]);
                 }
                 y = graph.Node("Slice", [x.Tensor, Int64(null, onnxStarts), Int64(null, onnxEnds), Int64(null, onnxAxes)]);
+                var spatial = Enumerable.Range(0, onnxAxes.Length).Where(i => onnxAxes[i] >= 2).Select(i => onnxStarts[i]).ToList();
+                if (spatial.Count > 0)
+                    place = spatial.Count == 2 && spatial[0] == spatial[1] && spatial[0] >= 0 ? place?.Window(1, 1, 1, (int)-spatial[0]) : null;
             }
             else
             {
@@ -485,10 +519,11 @@ public static class NcnnImporter
                 y = graph.Node("Slice", [x.Tensor, Int64(null, co, ho, wo), Int64(null, End(co2), End(ho2), End(wo2)), Int64(null, 1, 2, 3)]);
                 y = graph.Node("Slice", [y, Int64(null, 0, 0, 0), Int64(null, Cap(oc), Cap(oh), Cap(ow)), Int64(null, 1, 2, 3)]);
                 channels = x.Channels - co - co2;
+                place = wo == ho ? place?.Window(1, 1, 1, -wo) : null;
                 if (oc != Auto) channels = Math.Min(oc, channels);
             }
             if (channels <= 0) throw layer.Problem("crops every channel away");
-            Out(layer, y, channels, x.IsVector);
+            Out(layer, y, channels, x.IsVector, place);
         }
 
         private static long Cap(int extent) => extent == Auto ? long.MaxValue : extent;
@@ -512,7 +547,8 @@ public static class NcnnImporter
                 1 => graph.Node("GlobalAveragePool", [x.Tensor]),
                 _ => throw layer.Problem($"pooling type {type} is not 0 (max) or 1 (average)"),
             };
-            Out(layer, y, x.Channels, true); // ncnn's global pooling yields a vector of C values
+            pools.Add(x.Place);
+            Out(layer, y, x.Channels, true, null); // ncnn's global pooling yields a vector of C values
         }
 
         private void InnerProduct(NcnnLayer layer)
@@ -530,7 +566,7 @@ public static class NcnnImporter
             var inputs = new List<string> { x.Tensor, Weight(layer, w, outN, x.Channels, 1, 1) };
             if (b is not null) inputs.Add(Weight(layer, b, outN));
             var y = graph.Node("Conv", inputs, null, OnnxAttribute.Ints("kernel_shape", 1, 1));
-            Out(layer, Activation(layer, y, layer.Int(9, 0), layer.Floats(10)), outN, true);
+            Out(layer, Activation(layer, y, layer.Int(9, 0), layer.Floats(10)), outN, true, null);
         }
 
         /// <summary>ncnn's fused activations (fused_activation.h): 1 ReLU, 2 leaky ReLU, 3 clip, 4 sigmoid, 5 mish, 6 hard-swish.</summary>
@@ -567,7 +603,8 @@ public static class NcnnImporter
             return b.IsVector ? throw layer.Problem($"expects an image, but blob '{layer.Inputs[i]}' is a vector") : b;
         }
 
-        private void Out(NcnnLayer layer, string tensor, int channels, bool isVector) => blobs[layer.Outputs[0]] = new Blob(tensor, channels, isVector);
+        private void Out(NcnnLayer layer, string tensor, int channels, bool isVector, Grid? place) =>
+            blobs[layer.Outputs[0]] = new Blob(tensor, channels, isVector, isVector ? null : place);
 
         private string Weight(NcnnLayer layer, float[] values, params long[] dims) =>
             graph.Initializer(graph.Fresh(Sanitise(layer.Name)), values, dims);

@@ -116,6 +116,8 @@ public sealed class NcnnModelCache(string root, string npmExecutable = "npm")
             model.InputBlob, model.OutputBlob, model.Framing(scale));
         var onnx = OnnxPathOf(model, scale);
         Directory.CreateDirectory(OnnxDir);
+        // Optimised copies that the upscale stage keeps beside the model (NAME.ort-DEVICE.onnx) are of the old import.
+        foreach (var stale in Directory.EnumerateFiles(OnnxDir, $"{Key(model, scale)}.ort-*.onnx")) File.Delete(stale);
         var graph = NcnnImporter.ConvertToFile(Path.Combine(dir, model.ParamPath(scale)), Path.Combine(dir, model.BinPath(scale)), options, onnx);
         var entry = new CachedModel(model.Name, scale, Sha256Of(onnx), new FileInfo(onnx).Length, graph.Parameters,
             graph.FlopsPerOutputPixel ?? 0, graph.ReceptiveRadiusPixels ?? 0, NcnnImporter.Version, integrity);
