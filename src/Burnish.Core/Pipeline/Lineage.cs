@@ -54,7 +54,8 @@ public sealed record StageRecord(
     string Stage, string Status, JsonElement? Params, double Ms,
     IReadOnlyList<string> Warnings, IReadOnlyDictionary<string, double> Measurements);
 
-public sealed record ModelRecord(string Name, string Sha256);
+/// <summary>A model a stage ran: catalogue name, SHA-256 of its file, and the weights' licence when the model records one.</summary>
+public sealed record ModelRecord(string Name, string Sha256, string? Licence = null);
 
 /// <summary>A written file. <see cref="Path"/> is relative to the sidecar's folder.</summary>
 public sealed record OutputRecord(

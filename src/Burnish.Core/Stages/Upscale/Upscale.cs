@@ -105,7 +105,7 @@ public static class Upscale
         for (var i = 0; i < passes.Count; i++)
         {
             var model = models.Get(p.Model, passes[i]);
-            used.Add(new ModelRecord(model.Name, model.Sha256));
+            used.Add(new ModelRecord(model.Name, model.Sha256, model.Metadata.GetValueOrDefault(Burnish.Models.ModelMetadataKeys.Licence)));
             var plan = Plan(buffer.Width, buffer.Height, model, p);
             measurements[$"pass{i + 1}.scale"] = model.Scale;
             measurements[$"pass{i + 1}.tile"] = plan.Columns[0].Window;
