@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Builds ncnn (BSD-3-Clause) from source for the CPU, fp32 only, plus the reference runner.
-# Usage: build.sh NCNN_SOURCE_DIR [BUILD_DIR]
+# Usage: build.sh NCNN_SOURCE_DIR [BUILD_DIR]   (default .build/ncnn-reference, ignored by git)
 # A test instrument for the equivalence goldens, never a dependency of Burnish.
 # Only the layers the upscaler graphs use (and those ncnn creates inside them) are
 # compiled, which cuts the build from ~15 to a few minutes; the kernels are unchanged.
 set -euo pipefail
 src=$(realpath "$1")
-out=$(realpath -m "${2:-$(dirname "$0")/build}")
+out=$(realpath -m "${2:-$(dirname "$0")/../../.build/ncnn-reference}")
 here=$(cd "$(dirname "$0")" && pwd)
 jobs=${JOBS:-2}
 

@@ -39,6 +39,25 @@ public static class GlobalPoolTiling
         var plan = AlignedPlan(padded.Width, padded.Height, tile, model.ReceptiveRadius + align - 1, align);
         var s = model.Scale;
 
+        int outW = input.Width * s, outH = input.Height * s;
+        if (plan.Count == 1)
+        {
+            // One window is the whole image: the graph's own pools already average over all of it.
+            var (h1, w1) = (padded.Height, padded.Width);
+            var whole = new float[3 * h1 * w1];
+            Window(padded, plan.Columns[0], plan.Rows[0], whole);
+            var result = new float[3 * h1 * w1 * s * s];
+            model.Run(whole, h1, w1, result, cancel);
+            var band1 = new float[outH * outW * 3];
+            for (var y = 0; y < outH; y++)
+                for (var x = 0; x < outW; x++)
+                    for (var c = 0; c < 3; c++)
+                        band1[(y * outW + x) * 3 + c] = Math.Clamp(result[(c * h1 * s + y) * w1 * s + x], colourRange.Lo, colourRange.Hi);
+            tileDone?.Invoke(1, 1);
+            yield return new OutputBand(0, outH, outW, 3, band1);
+            yield break;
+        }
+
         using var graph = new StatisticsGraph(model, sites.Count, threads);
         var means = new float[sites.Count][];
         var total = plan.Count * (sites.Count + 1);
@@ -71,7 +90,6 @@ public static class GlobalPoolTiling
             means[k] = [.. sums.Select(v => (float)(v / count))];
         }
 
-        int outW = input.Width * s, outH = input.Height * s;
         foreach (var row in plan.Rows)
         {
             int y0 = row.CoreStart * s, y1 = Math.Min(row.CoreEnd * s, outH);
