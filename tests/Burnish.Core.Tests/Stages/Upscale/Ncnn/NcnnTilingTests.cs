@@ -18,25 +18,6 @@ public class NcnnTilingTests(ModelsFixture models, ITestOutputHelper output)
     private static WorkImage Real() => ImageLoader.Load(Fixtures.PathOf("upscale", "flux-girl-256.png"), LoadLimits.Default).Image;
 
     /// <summary>
-    /// The RRDBNets reach further than any practical tile (x4plus: 349 px in theory), so their tiles are cross-faded
-    /// over a feather band, as esrgan-thick's are; on a 160 px crop with two cuts per axis the result must still stay
-    /// within one level of the whole-image run.
-    /// </summary>
-    [Theory]
-    [InlineData("realesrgan-x4plus-anime-x4", 96)]
-    [InlineData("realesrgan-x4plus-x4", 96)]
-    public void Feathered_rrdb_tiles_stay_within_one_level(string model, int tile)
-    {
-        var real = Real();
-        var input = new WorkImage(real.Pixels.Crop(48, 40, 160, 160), real.Profile);
-        var whole = SeamTests.Floats(models.Upscale(input, new UpscaleParams { Model = model, Tile = "1024" }));
-        var tiled = SeamTests.Floats(models.Upscale(input, new UpscaleParams { Model = model, Tile = tile.ToString() }));
-        var worst = SeamTests.MaxDiff(whole, tiled);
-        output.WriteLine($"{model} on 160², tile {tile}: max |tiled − whole| {worst * 255:F4}/255");
-        Assert.True(worst <= OneLevel, $"max difference {worst * 255:F3}/255");
-    }
-
-    /// <summary>
     /// A size that is no multiple of Real-CUGAN's alignment (2 or 4): the image is reflect-padded to one before tiling.
     /// </summary>
     [Theory]
