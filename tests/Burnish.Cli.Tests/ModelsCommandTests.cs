@@ -13,6 +13,9 @@ public sealed class ModelsCommandTests : IDisposable
     /// <summary>13 = esrgan-slim, -medium and -thick at ×2, ×3, ×4, ×8, plus default-model ×2.</summary>
     private const int CatalogueEntries = 13;
 
+    /// <summary>30 = those 13 plus the 17 ncnn entries (NcnnModels: the Real-ESRGAN families at 6 scales, Real-CUGAN's five denoise levels at 11).</summary>
+    private const int AllEntries = CatalogueEntries + 17;
+
     [Fact]
     public void ListOnAnEmptyCacheShowsTheCatalogueNotFetched()
     {
@@ -23,7 +26,7 @@ public sealed class ModelsCommandTests : IDisposable
         Assert.Equal(CatalogueEntries, rows.Count);
         Assert.All(rows, r => Assert.EndsWith(" no", r, StringComparison.Ordinal));
         Assert.Contains(rows, r => r.StartsWith("esrgan-thick", StringComparison.Ordinal) && r.Contains("RRDN") && r.Contains("npm @upscalerjs/esrgan-thick@1.0.0") && r.Contains("MIT"));
-        Assert.Contains($"{CatalogueEntries} not fetched yet", run.Stdout);
+        Assert.Contains($"{AllEntries} not fetched yet", run.Stdout);
         Assert.False(File.Exists(ws.PathOf("cache", "manifest.json"))); // listing writes nothing
     }
 
@@ -34,13 +37,13 @@ public sealed class ModelsCommandTests : IDisposable
         var root = CliProcess.ModelsDir;
         var fetch = CliProcess.Run(ws.Root, TimeSpan.FromMinutes(10), "models", "fetch", "--models-dir", root);
         Assert.True(fetch.ExitCode == 0, fetch.ToString());
-        Assert.Contains($"{CatalogueEntries} of {CatalogueEntries} models ready", fetch.Stdout);
+        Assert.Contains($"{AllEntries} of {AllEntries} models ready", fetch.Stdout);
 
         var list = ws.Burnish("models", "list", "--json", "--models-dir", root);
         Assert.True(list.ExitCode == 0, list.ToString());
         using var doc = JsonDocument.Parse(list.Stdout);
         var models = doc.RootElement.GetProperty("models").EnumerateArray().ToList();
-        Assert.Equal(CatalogueEntries, models.Count);
+        Assert.Equal(AllEntries, models.Count);
         Assert.All(models, m => Assert.True(m.GetProperty("cached").GetBoolean()));
         Assert.All(models, m => Assert.Equal(64, m.GetProperty("sha256").GetString()!.Length));
         var medium4 = models.Single(m => m.GetProperty("name").GetString() == "esrgan-medium" && m.GetProperty("scale").GetInt32() == 4);

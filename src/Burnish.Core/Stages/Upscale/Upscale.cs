@@ -104,7 +104,7 @@ public static class Upscale
         for (var i = 0; i < passes.Count; i++)
         {
             var model = models.Get(p.Model, passes[i]);
-            used.Add(new ModelRecord(model.Name, model.Sha256));
+            used.Add(new ModelRecord(model.Name, model.Sha256, model.Metadata.GetValueOrDefault(Burnish.Models.ModelMetadataKeys.Licence)));
             var plan = Plan(buffer.Width, buffer.Height, model, p);
             measurements[$"pass{i + 1}.scale"] = model.Scale;
             measurements[$"pass{i + 1}.tile"] = plan.Columns[0].Window;
@@ -116,8 +116,13 @@ public static class Upscale
                 warnings.Add($"pass {i + 1}: the tile margin ({plan.Margin} px) is smaller than {model.Name}'s receptive field ({model.ReceptiveRadius} px); tiles are cross-faded over {plan.Feather} px");
             totalTiles += plan.Count;
             var pass = i;
-            var bands = TiledInference.Run(model, buffer, plan, throughModel, range,
-                done => progress?.Report(new TileProgress(pass + 1, passes.Count, done, plan.Count)), cancel);
+            if (GlobalPoolTiling.Applies(model) && throughModel)
+                throw new BurnishException($"{model.Name} averages over the whole image and cannot take alpha through the model; use alpha: classical");
+            var bands = GlobalPoolTiling.Applies(model)
+                ? GlobalPoolTiling.Run(model, buffer, Math.Max(plan.Columns[0].Window, plan.Rows[0].Window), range, null,
+                    (done, total) => progress?.Report(new TileProgress(pass + 1, passes.Count, done, total)), cancel)
+                : TiledInference.Run(model, buffer, plan, throughModel, range,
+                    done => progress?.Report(new TileProgress(pass + 1, passes.Count, done, plan.Count)), cancel);
             if (i < passes.Count - 1)
             {
                 buffer = Collect(bands, buffer.Width * model.Scale, buffer.Height * model.Scale, throughModel ? 4 : 3);

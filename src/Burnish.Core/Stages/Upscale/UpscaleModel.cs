@@ -44,6 +44,7 @@ public sealed class UpscaleModel : IDisposable
             (inputName, outputName) = Signature(session, path);
             var sidecar = Sidecar.Read(path);
             var meta = session.ModelMetadata.CustomMetadataMap;
+            Metadata = new Dictionary<string, string>(meta, StringComparer.Ordinal);
             Pixels = pixels ?? sidecar?.Pixels ?? new ModelPixels(meta.TryGetValue(ModelMetadataKeys.InputRange, out var r) ? float.Parse(r, CultureInfo.InvariantCulture) : 1);
             FixedSize = FixedInput(session.InputMetadata[inputName], Pixels.ChannelsLast);
             Scale = Probe(sidecar?.Scale ?? (meta.TryGetValue(ModelMetadataKeys.Scale, out var s) ? int.Parse(s, CultureInfo.InvariantCulture) : null));
@@ -115,6 +116,9 @@ public sealed class UpscaleModel : IDisposable
 
     /// <summary>The only input size a model with static spatial dimensions accepts, or null.</summary>
     public (int Height, int Width)? FixedSize { get; }
+
+    /// <summary>The model's metadata_props (burnish.* keys for converted models).</summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; } = new Dictionary<string, string>();
 
     /// <summary>
     /// Runs the model on one RGB tile, planar (3 × h × w, values 0–1, RGB), writing planar RGB 0–1 output

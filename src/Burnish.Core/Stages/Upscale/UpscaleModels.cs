@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Burnish.Models;
+using Burnish.Models.Ncnn;
 using Burnish.Schema;
 
 namespace Burnish.Stages.Upscale;
@@ -82,7 +83,14 @@ public sealed class UpscaleModels(ModelCache cache, Device device, int? threads,
 
     private static bool IsPath(string model) => model.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) || model.Contains('/') || model.Contains('\\');
 
-    private static (BundledModel Family, int? Scale) Parse(string model)
+    /// <summary>A bundled (TF.js) or ncnn family: the two catalogues share the model names' namespace.</summary>
+    private sealed record Family(string Name, IReadOnlyList<int> Scales);
+
+    private static Family? FindFamily(string name) =>
+        BundledModels.Find(name) is { } b ? new Family(b.Name, b.Scales)
+        : NcnnModels.Find(name) is { } n ? new Family(n.Name, n.Scales) : null;
+
+    private static (Family Family, int? Scale) Parse(string model)
     {
         var name = model == "auto" ? UpscaleParams.DefaultFamily : model;
         int? scale = null;
@@ -92,10 +100,10 @@ public sealed class UpscaleModels(ModelCache cache, Device device, int? threads,
             scale = s;
             name = name[..dash];
         }
-        var family = BundledModels.Find(name);
+        var family = FindFamily(name);
         if (family is null)
         {
-            var names = BundledModels.All.Select(m => m.Name).ToList();
+            var names = BundledModels.All.Select(m => m.Name).Concat(NcnnModels.All.Select(m => m.Name)).ToList();
             var hint = Names.Closest(name, names);
             throw new BurnishException($"unknown model '{model}'" + (hint is null ? $"; bundled models: {string.Join(", ", names)}, or a path to an .onnx file" : $"; did you mean '{hint}'?"));
         }

