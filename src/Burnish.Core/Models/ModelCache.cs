@@ -47,7 +47,6 @@ public sealed class ModelCache
 {
     private const int ManifestFormat = 1;
     private const string PackagesMarker = ".burnish-packages";
-    private static readonly TimeSpan LockPatience = TimeSpan.FromMinutes(30);
 
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -72,7 +71,6 @@ public sealed class ModelCache
     private string NpmDir => Path.Combine(Root, "npm");
     private string OnnxDir => Path.Combine(Root, "onnx");
     private string ManifestPath => Path.Combine(Root, "manifest.json");
-    private string LockPath => Path.Combine(Root, ".lock");
 
     /// <summary><c>$BURNISH_MODELS</c>, else <c>$XDG_CACHE_HOME/burnish/models</c>, else <c>~/.cache/burnish/models</c>.</summary>
     public static string DefaultRoot() =>
@@ -166,7 +164,7 @@ public sealed class ModelCache
         var entry = ReadManifest()?.Models.GetValueOrDefault(Key(model, scale));
         var path = OnnxPathOf(model, scale);
         if (entry is null || !IsCurrent(entry) || !File.Exists(path)) return null;
-        if (Sha256Of(path) != entry.Sha256)
+        if (CacheLock.Sha256Of(path) != entry.Sha256)
         {
             progress?.Report($"{model.Name} ×{scale}: {path} does not match its recorded SHA-256; converting it again");
             return null;
@@ -202,7 +200,7 @@ public sealed class ModelCache
         Directory.CreateDirectory(OnnxDir);
         var info = new ConversionInfo(model.InputRange, model.Name, model.Architecture, model.Source, model.Licence);
         var graph = TfjsLayersConverter.ConvertToFile(modelJson, info, onnx);
-        var entry = new CachedModel(model.Name, scale, Path.GetRelativePath(Root, onnx), Sha256Of(onnx), new FileInfo(onnx).Length,
+        var entry = new CachedModel(model.Name, scale, Path.GetRelativePath(Root, onnx), CacheLock.Sha256Of(onnx), new FileInfo(onnx).Length,
             graph.Parameters, graph.FlopsPerOutputPixel ?? 0, graph.ReceptiveRadiusPixels ?? 0, model.InputRange,
             TfjsLayersConverter.Version, PackagesSha256, sources);
 
@@ -224,7 +222,7 @@ public sealed class ModelCache
                     foreach (var p in group.GetProperty("paths").EnumerateArray())
                         files.Add(Path.Combine(Path.GetDirectoryName(modelJson)!, p.GetString()!));
         }
-        return [.. files.Select(f => new CachedFile(Path.GetRelativePath(Root, f), File.Exists(f) ? Sha256Of(f) : "missing"))];
+        return [.. files.Select(f => new CachedFile(Path.GetRelativePath(Root, f), File.Exists(f) ? CacheLock.Sha256Of(f) : "missing"))];
     }
 
     private bool PackagesInstalled()
@@ -306,42 +304,7 @@ public sealed class ModelCache
         }
     }
 
-    private FileStream AcquireLock(IProgress<string>? progress, CancellationToken cancel)
-    {
-        try
-        {
-            Directory.CreateDirectory(Root);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new BurnishException($"{Root}: cannot create the model cache ({e.Message})", e);
-        }
-        var waiting = Stopwatch.StartNew();
-        var told = false;
-        while (true)
-        {
-            cancel.ThrowIfCancellationRequested();
-            try
-            {
-                // FileShare.None takes an exclusive advisory lock (flock) on Unix: other processes and other handles wait here.
-                return new FileStream(LockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (UnauthorizedAccessException e)
-            {
-                throw new BurnishException($"{Root}: the model cache is not writable ({e.Message})", e);
-            }
-            catch (IOException) when (waiting.Elapsed < LockPatience)
-            {
-                if (!told) progress?.Report($"waiting for another process that is filling the model cache at {Root}");
-                told = true;
-                cancel.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(250));
-            }
-            catch (IOException e)
-            {
-                throw new BurnishException($"{LockPath}: still locked by another process after {LockPatience.TotalMinutes:0} minutes", e);
-            }
-        }
-    }
+    private FileStream AcquireLock(IProgress<string>? progress, CancellationToken cancel) => CacheLock.Acquire(Root, progress, cancel);
 
     private CacheManifest? ReadManifest()
     {
@@ -359,12 +322,6 @@ public sealed class ModelCache
     private string OnnxPathOf(BundledModel model, int scale) => Path.Combine(OnnxDir, $"{Key(model, scale)}.onnx");
 
     private static string Key(BundledModel model, int scale) => $"{model.Name}-x{scale}";
-
-    private static string Sha256Of(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return System.Convert.ToHexStringLower(SHA256.HashData(stream));
-    }
 
     private static readonly (string Resource, string File)[] NpmFiles =
     [

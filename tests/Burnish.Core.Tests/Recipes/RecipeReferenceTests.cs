@@ -56,7 +56,8 @@ public class RecipeReferenceTests
     public void Reference_shows_enum_values_as_the_binder_spells_them()
     {
         var markdown = RecipeReference.WriteMarkdown();
-        Assert.Contains("| `export.master.space` | `display-p3` \\| `adobe-rgb` \\| `prophoto` | `display-p3` |", markdown);
+        // The other spellings the binder takes follow the canonical one.
+        Assert.Contains("| `export.master.space` | `display-p3` (or `p3`) \\| `adobe-rgb` (or `adobergb`) \\| `prophoto` (or `prophoto-rgb`) | `display-p3` |", markdown);
         Assert.Contains("| `repair[].seed` | whole number ≥ 0 | `0` |", markdown);
         Assert.Contains("| `grade.exposure` | −5–5 | `0` |", markdown);
         Assert.Contains("`warm-golden`", markdown);

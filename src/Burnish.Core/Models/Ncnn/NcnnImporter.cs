@@ -234,28 +234,13 @@ public static class NcnnImporter
         {
             Arity(layer, 1, 1);
             var x = Image(layer, 0);
-            var outC = layer.Int(0, 0);
-            var kw = layer.Int(1, 0);
-            var kh = layer.Int(11, kw);
-            var dw = layer.Int(2, 1);
-            var dh = layer.Int(12, dw);
-            var sw = layer.Int(3, 1);
-            var sh = layer.Int(13, sw);
-            var padL = layer.Int(4, 0);
-            var padR = layer.Int(15, padL);
-            var padT = layer.Int(14, padL);
-            var padB = layer.Int(16, padT);
+            var (outC, kw, kh, dw, dh, sw, sh) = KernelOf(layer);
+            var (padL, padR, padT, padB) = PaddingOf(layer);
             var padValue = layer.Float(18, 0);
             var size = layer.Int(6, 0);
             if (layer.Int(8, 0) != 0) throw layer.Problem("int8 convolutions are not supported");
             if (layer.Int(19, 0) != 0) throw layer.Problem("dynamic weights are not supported");
-            if (outC <= 0 || kw <= 0 || kh <= 0 || dw <= 0 || dh <= 0 || sw <= 0 || sh <= 0)
-                throw layer.Problem("num_output, kernel, dilation and stride must be positive");
-            if ((long)outC * x.Channels * kh * kw != size)
-                throw layer.Problem($"weight_data_size {size} ≠ {outC} outputs × {x.Channels} inputs × {kh}×{kw}");
-
-            var w = weights.Tagged(size, layer);
-            float[]? b = layer.Int(5, 0) != 0 ? weights.Untagged(outC, layer) : null;
+            var (w, b) = KernelWeights(layer, outC, x.Channels, kh, kw, size);
             var attrs = new List<OnnxAttribute>
             {
                 OnnxAttribute.Ints("kernel_shape", kh, kw), OnnxAttribute.Ints("strides", sh, sw), OnnxAttribute.Ints("dilations", dh, dw),
@@ -280,6 +265,33 @@ public static class NcnnImporter
             Out(layer, Activation(layer, y, layer.Int(9, 0), layer.Floats(10)), outC, false, square ? x.Place?.Window(kw, sw, dw, padL) : null);
         }
 
+        // ncnn's param ids shared by Convolution and Deconvolution: 0 outputs, 1/11 kernel, 2/12 dilation, 3/13 stride
+        // (the second of each defaults to the first), 4/15/14/16 padding left, right, top, bottom.
+        private static (int OutC, int Kw, int Kh, int Dw, int Dh, int Sw, int Sh) KernelOf(NcnnLayer layer)
+        {
+            var (outC, kw, dw, sw) = (layer.Int(0, 0), layer.Int(1, 0), layer.Int(2, 1), layer.Int(3, 1));
+            var (kh, dh, sh) = (layer.Int(11, kw), layer.Int(12, dw), layer.Int(13, sw));
+            if (outC <= 0 || kw <= 0 || kh <= 0 || dw <= 0 || dh <= 0 || sw <= 0 || sh <= 0)
+                throw layer.Problem("num_output, kernel, dilation and stride must be positive");
+            return (outC, kw, kh, dw, dh, sw, sh);
+        }
+
+        private static (int Left, int Right, int Top, int Bottom) PaddingOf(NcnnLayer layer)
+        {
+            var left = layer.Int(4, 0);
+            var top = layer.Int(14, left);
+            return (left, layer.Int(15, left), top, layer.Int(16, top));
+        }
+
+        /// <summary>The kernel (tagged, fp16 or fp32) and the bias when the layer has one (5=1), checked against 6=.</summary>
+        private (float[] Weights, float[]? Bias) KernelWeights(NcnnLayer layer, int outC, int inC, int kh, int kw, int size)
+        {
+            if ((long)outC * inC * kh * kw != size)
+                throw layer.Problem($"weight_data_size {size} ≠ {outC} outputs × {inC} inputs × {kh}×{kw}");
+            var w = weights.Tagged(size, layer);
+            return (w, layer.Int(5, 0) != 0 ? weights.Untagged(outC, layer) : null);
+        }
+
         private static OnnxAttribute SamePadding(NcnnLayer layer, string mode, float padValue) =>
             padValue == 0 ? OnnxAttribute.String("auto_pad", mode) : throw layer.Problem("automatic padding with a nonzero pad value is not supported");
 
@@ -287,17 +299,8 @@ public static class NcnnImporter
         {
             Arity(layer, 1, 1);
             var x = Image(layer, 0);
-            var outC = layer.Int(0, 0);
-            var kw = layer.Int(1, 0);
-            var kh = layer.Int(11, kw);
-            var dw = layer.Int(2, 1);
-            var dh = layer.Int(12, dw);
-            var sw = layer.Int(3, 1);
-            var sh = layer.Int(13, sw);
-            var padL = layer.Int(4, 0);
-            var padR = layer.Int(15, padL);
-            var padT = layer.Int(14, padL);
-            var padB = layer.Int(16, padT);
+            var (outC, kw, kh, dw, dh, sw, sh) = KernelOf(layer);
+            var (padL, padR, padT, padB) = PaddingOf(layer);
             var outPadR = layer.Int(18, 0);
             var outPadB = layer.Int(19, outPadR);
             var size = layer.Int(6, 0);
@@ -305,13 +308,7 @@ public static class NcnnImporter
             if (layer.Int(28, 0) != 0) throw layer.Problem("dynamic weights are not supported");
             if (Math.Min(Math.Min(padL, padR), Math.Min(padT, padB)) < 0 || outPadR < 0 || outPadB < 0)
                 throw layer.Problem("negative or automatic padding is not supported");
-            if (outC <= 0 || kw <= 0 || kh <= 0 || dw <= 0 || dh <= 0 || sw <= 0 || sh <= 0)
-                throw layer.Problem("num_output, kernel, dilation and stride must be positive");
-            if ((long)outC * x.Channels * kh * kw != size)
-                throw layer.Problem($"weight_data_size {size} ≠ {outC} outputs × {x.Channels} inputs × {kh}×{kw}");
-
-            var w = weights.Tagged(size, layer);
-            float[]? b = layer.Int(5, 0) != 0 ? weights.Untagged(outC, layer) : null;
+            var (w, b) = KernelWeights(layer, outC, x.Channels, kh, kw, size);
             // ncnn scatters input pixel × w[out][in][ky][kx] to output (y·s + ky·d, x·s + kx·d): ONNX ConvTranspose
             // does the same with the kernel stored [in][out][ky][kx], so only the two channel axes swap.
             var k = kh * kw;

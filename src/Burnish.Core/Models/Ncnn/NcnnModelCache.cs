@@ -20,7 +20,6 @@ public sealed class NcnnModelCache(string root, string npmExecutable = "npm")
 {
     private const int ManifestFormat = 1;
     private const string IntegrityMarker = ".burnish-integrity";
-    private static readonly TimeSpan LockPatience = TimeSpan.FromMinutes(30);
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
 
     public string Root { get; } = Path.GetFullPath(root);
@@ -93,7 +92,7 @@ public sealed class NcnnModelCache(string root, string npmExecutable = "npm")
     {
         var entry = ReadManifest()?.Models.GetValueOrDefault(Key(model, scale));
         var path = OnnxPathOf(model, scale);
-        if (entry is null || !IsCurrent(model, entry) || !File.Exists(path) || Sha256Of(path) != entry.Sha256) return null;
+        if (entry is null || !IsCurrent(model, entry) || !File.Exists(path) || CacheLock.Sha256Of(path) != entry.Sha256) return null;
         return Info(model, entry);
     }
 
@@ -119,7 +118,7 @@ public sealed class NcnnModelCache(string root, string npmExecutable = "npm")
         // Optimised copies that the upscale stage keeps beside the model (NAME.ort-DEVICE.onnx) are of the old import.
         foreach (var stale in Directory.EnumerateFiles(OnnxDir, $"{Key(model, scale)}.ort-*.onnx")) File.Delete(stale);
         var graph = NcnnImporter.ConvertToFile(Path.Combine(dir, model.ParamPath(scale)), Path.Combine(dir, model.BinPath(scale)), options, onnx);
-        var entry = new CachedModel(model.Name, scale, Sha256Of(onnx), new FileInfo(onnx).Length, graph.Parameters,
+        var entry = new CachedModel(model.Name, scale, CacheLock.Sha256Of(onnx), new FileInfo(onnx).Length, graph.Parameters,
             graph.FlopsPerOutputPixel ?? 0, graph.ReceptiveRadiusPixels ?? 0, NcnnImporter.Version, integrity);
         var manifest = ReadManifest() ?? new CacheManifest(ManifestFormat, []);
         manifest.Models[Key(model, scale)] = entry;
@@ -230,42 +229,7 @@ public sealed class NcnnModelCache(string root, string npmExecutable = "npm")
         }
     }
 
-    private FileStream AcquireLock(IProgress<string>? progress, CancellationToken cancel)
-    {
-        try
-        {
-            Directory.CreateDirectory(Dir);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new BurnishException($"{Dir}: cannot create the model cache ({e.Message})", e);
-        }
-        var waiting = Stopwatch.StartNew();
-        var told = false;
-        while (true)
-        {
-            cancel.ThrowIfCancellationRequested();
-            try
-            {
-                // FileShare.None is an exclusive advisory lock (flock) on Unix: other processes wait here.
-                return new FileStream(Path.Combine(Dir, ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (UnauthorizedAccessException e)
-            {
-                throw new BurnishException($"{Dir}: the model cache is not writable ({e.Message})", e);
-            }
-            catch (IOException) when (waiting.Elapsed < LockPatience)
-            {
-                if (!told) progress?.Report($"waiting for another process that is filling the model cache at {Dir}");
-                told = true;
-                cancel.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(250));
-            }
-            catch (IOException e)
-            {
-                throw new BurnishException($"{Dir}/.lock: still locked by another process after {LockPatience.TotalMinutes:0} minutes", e);
-            }
-        }
-    }
+    private FileStream AcquireLock(IProgress<string>? progress, CancellationToken cancel) => CacheLock.Acquire(Dir, progress, cancel);
 
     private CacheManifest? ReadManifest()
     {
@@ -283,12 +247,6 @@ public sealed class NcnnModelCache(string root, string npmExecutable = "npm")
     private string OnnxPathOf(NcnnModel model, int scale) => Path.Combine(OnnxDir, $"{Key(model, scale)}.onnx");
 
     private static string Key(NcnnModel model, int scale) => $"{model.Name}-x{scale}";
-
-    private static string Sha256Of(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
-    }
 
     private sealed record CacheManifest(int Format, Dictionary<string, CachedModel> Models);
 
