@@ -14,6 +14,8 @@ ldconfig -p 2>/dev/null | grep -q 'liblcms2\.so\.2' || missing+=(liblcms2-2)
 fc-list 2>/dev/null | grep -qi "DejaVu Sans" || missing+=(fonts-dejavu-core fontconfig)
 command -v npm >/dev/null || missing+=(nodejs npm)
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
+# The service's scale-out test starts a throwaway PostgreSQL cluster with Debian's initdb and pg_ctl.
+compgen -G '/usr/lib/postgresql/*/bin/pg_ctl' >/dev/null || missing+=(postgresql)
 if [[ ${#missing[@]} -gt 0 ]]; then
     echo "burnish: installing ${missing[*]} with apt-get" >&2
     sudo_cmd=()

@@ -69,7 +69,7 @@ public static class BurnishService
             api = "/v1",
             openapi = "/openapi/v1.json",
             dashboard = "/hangfire",
-            submit = "POST /v1/jobs (multipart: images, preset or recipe, look, aspects)",
+            submit = "POST /v1/jobs (multipart: images, preset or recipe, look, aspects, queue)",
         })).ExcludeFromDescription();
         app.MapGet("/healthz", () => Results.Text("ok\n")).ExcludeFromDescription();
         app.MapGet("/readyz", (IJobQueue queue, JobBook book) => Ready(queue, book)).ExcludeFromDescription();
@@ -83,6 +83,9 @@ public static class BurnishService
     public static IHost BuildWorker(ServiceOptions options, Action<ILoggingBuilder>? logging = null)
     {
         if (options.Workers < 1) throw new BurnishException("--workers must be at least 1 for a worker");
+        if (options.Database is null) throw new BurnishException("a worker needs --db postgres://… (the queue it shares with the server)");
+        if (options.StorePath is null) throw new BurnishException("a worker needs --store PATH (the folder it shares with the server)");
+        options.Check();
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Logging.AddConsole().AddFilter("Microsoft", LogLevel.Warning).AddFilter("Hangfire", LogLevel.Warning);
         logging?.Invoke(builder.Logging);
@@ -108,7 +111,7 @@ public static class BurnishService
         });
         services.AddTransient<ImageJob>();
 
-        var storage = new SQLiteStorage(Path.Combine(options.DataDirectory, "queue.db"), new SQLiteStorageOptions
+        JobStorage storage = options.Database is { } database ? PostgresQueue.Storage(database) : new SQLiteStorage(Path.Combine(options.DataDirectory, "queue.db"), new SQLiteStorageOptions
         {
             QueuePollInterval = TimeSpan.FromMilliseconds(200),
             // A job fetched by a process that died is handed out again after this; longer than any one image takes.
@@ -120,7 +123,7 @@ public static class BurnishService
         services.AddSingleton<IJobQueue, HangfireJobQueue>();
         if (options.Workers > 0)
             services.AddHostedService(sp => new QueueWorkers(storage, filters,
-                new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()), options.Workers, [QueueNames.Default]));
+                new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()), options.Workers, options.Queues));
         services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(45));
         return storage;
     }

@@ -30,6 +30,15 @@ public sealed record ServiceOptions
 
     public string Store => Path.GetFullPath(StorePath ?? Path.Combine(DataDirectory, "store"));
 
+    /// <summary>postgres://USER:PASSWORD@HOST:PORT/DATABASE: the queue every worker shares. Null: SQLite under the data folder (one process).</summary>
+    public string? Database { get; init; }
+
+    /// <summary>This process has a GPU: its workers also take the <c>gpu</c> queue.</summary>
+    public bool Gpu { get; init; }
+
+    /// <summary>The queues this process's workers take, in order of preference.</summary>
+    public IReadOnlyList<string> Queues => Gpu ? [Queue.QueueNames.Gpu, Queue.QueueNames.Default] : [Queue.QueueNames.Default];
+
     /// <summary>$XDG_DATA_HOME/burnish, else ~/.local/share/burnish.</summary>
     public static string DefaultDataDirectory()
     {
@@ -57,5 +66,6 @@ public sealed record ServiceOptions
             throw new BurnishException($"listening on {endpoint} exposes the service beyond this machine; give --token (or set BURNISH_TOKEN)");
         if (Workers < 0) throw new BurnishException("--workers must be 0 or more");
         if (Limits.MaxUploadBytes <= 0) throw new BurnishException("--max-upload-mb must be at least 1");
+        if (Database is not null) _ = Queue.PostgresQueue.ConnectionString(Database);
     }
 }

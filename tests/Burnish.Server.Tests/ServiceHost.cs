@@ -39,7 +39,8 @@ public sealed class ServiceHost : IAsyncDisposable
 
     public static string NewDataFolder() => Directory.CreateTempSubdirectory("burnish-server-test-").FullName;
 
-    public static async Task<ServiceHost> StartAsync(string? data = null, int workers = 1, ServiceLimits? limits = null, string? token = null)
+    public static async Task<ServiceHost> StartAsync(string? data = null, int workers = 1, ServiceLimits? limits = null, string? token = null,
+        string? database = null, string? store = null)
     {
         data ??= NewDataFolder();
         var app = BurnishService.Build(new ServiceOptions
@@ -49,6 +50,8 @@ public sealed class ServiceHost : IAsyncDisposable
             Workers = workers,
             Token = token,
             Limits = limits ?? ServiceLimits.Default,
+            Database = database,
+            StorePath = store,
         });
         await app.StartAsync();
         var client = new HttpClient { BaseAddress = BurnishService.Address(app), Timeout = TimeSpan.FromSeconds(60) };

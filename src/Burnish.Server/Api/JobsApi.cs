@@ -63,6 +63,11 @@ public static class JobsApi
             return Problems.BadRequest(e.Message);
         }
 
+        // Work that needs a GPU goes to the queue only workers started with --gpu take.
+        var queueName = Field(form, "queue") ?? QueueNames.Default;
+        if (queueName is not (QueueNames.Default or QueueNames.Gpu))
+            return Problems.BadRequest($"queue '{queueName}' is not one of: {QueueNames.Default}, {QueueNames.Gpu}");
+
         var client = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         if (book.Unfinished(client) >= limits.MaxUnfinishedPerClient)
             return Problems.Status(StatusCodes.Status429TooManyRequests,
@@ -92,7 +97,6 @@ public static class JobsApi
             throw;
         }
 
-        var queueName = QueueNames.Default;
         var job = new JobRecord(id, DateTimeOffset.UtcNow, client, recipe.Origin, recipe.Text, RecipeReader.Hash(recipe.Recipe), queueName, entries);
         book.Create(job);
         foreach (var entry in entries)

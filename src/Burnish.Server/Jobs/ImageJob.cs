@@ -46,7 +46,9 @@ public sealed class ImageJob(JobBook book, StageResources resources, ServiceLimi
         {
             var source = new RecipeSource(RecipeReader.Parse(job.RecipeText, job.RecipeOrigin), job.RecipeOrigin);
             var input = Path.Combine(book.Store.LocalFolder(Path.GetDirectoryName(entry.InputKey)!), Path.GetFileName(entry.InputKey));
-            var names = new OutputNames(Path.Combine(book.Store.LocalFolder(JobBook.OutputFolder(jobId)), entry.OutputBase));
+            var outFolder = book.Store.LocalFolder(JobBook.OutputFolder(jobId));
+            var names = new OutputNames(Path.Combine(outFolder, entry.OutputBase));
+            SweepTemps(outFolder, entry.OutputBase);
             var result = await Task.Run(() =>
             {
                 using var prepared = PreparedRecipe.Prepare(source, resources);
@@ -95,6 +97,16 @@ public sealed class ImageJob(JobBook book, StageResources resources, ServiceLimi
     {
         book.Log(job.Id, image, new JobEvent(type, DateTimeOffset.UtcNow, image, Message: message));
         book.SetState(job.Id, image, state with { Updated = DateTimeOffset.UtcNow });
+    }
+
+    /// <summary>
+    /// Removes the temp files a killed run of this image left (the core names them .BASE.….burnish-tmp…). Only this
+    /// image's: other images of the job may be writing theirs in the same folder on other workers right now.
+    /// </summary>
+    private static void SweepTemps(string folder, string outputBase)
+    {
+        foreach (var file in Directory.EnumerateFiles(folder, $".{outputBase}.*{Burnish.IO.AtomicFile.TempMarker}*"))
+            File.Delete(file);
     }
 
     /// <summary>The core names the input by its path in the store; the client knows it by its label.</summary>
