@@ -175,7 +175,8 @@ public static class JobsApi
     private static async Task<IResult> Validate(HttpRequest request, ServiceLimits limits, CancellationToken cancel)
     {
         string text;
-        if (request.HasFormContentType)
+        // curl --data-binary sends a urlencoded content type; only multipart is read as a form.
+        if (request.HasFormContentType && request.ContentType!.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase))
         {
             var (form, refusal) = await ReadForm(request, limits, cancel);
             if (refusal is not null) return refusal;
@@ -258,7 +259,7 @@ public static class JobsApi
     {
         var problems = e.Problems.Select(p => $"{p.Line}:{p.Column}: {p.Message}").ToList();
         return Problems.Status(StatusCodes.Status400BadRequest,
-            problems.Count == 1 ? $"recipe: {problems[0]}" : $"{problems.Count} problems in the recipe", problems);
+            problems.Count == 1 ? e.Problems[0].ToString() : $"{problems.Count} problems in the recipe", problems);
     }
 
     private static object View(JobRecord job, IReadOnlyList<ImageState> states) => new
