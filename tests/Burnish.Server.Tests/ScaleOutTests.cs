@@ -24,20 +24,33 @@ public sealed class ScaleOutTests
                 workers.Add(StartWorker(postgres.Url, store));
 
             var id = await api.SubmitAsync(ServiceHost.Form(ServiceHost.LightRecipe, images: [.. Enumerable.Repeat(ServiceHost.Fixture("a1111-parameters.png"), Images)]));
-            // Part-way through, one worker dies without a chance to clean up.
+            // Part-way through (one image done), the worker running another image dies without a chance to clean up.
             var deadline = DateTime.UtcNow + ServiceHost.JobTimeout;
-            while ((await api.JobAsync(id)).GetProperty("images").EnumerateArray().Count(i => i.GetProperty("status").GetString() == "done") < 1)
+            Worker? victim = null;
+            int interrupted = -1;
+            while (victim is null)
             {
-                Assert.True(DateTime.UtcNow < deadline, "no image finished");
+                Assert.True(DateTime.UtcNow < deadline, "no image finished while another ran");
                 if (workers.FirstOrDefault(w => w.Process.HasExited) is { } exited)
                     Assert.Fail($"a worker exited early ({exited.Process.ExitCode}): {exited.Errors}");
-                await Task.Delay(200);
+                var images = (await api.JobAsync(id)).GetProperty("images").EnumerateArray().ToList();
+                var running = images.FirstOrDefault(i => i.GetProperty("status").GetString() == "running");
+                if (images.Any(i => i.GetProperty("status").GetString() == "done") && running.ValueKind == System.Text.Json.JsonValueKind.Object)
+                {
+                    var pid = running.GetProperty("worker").GetString()!.Split(':')[^1];
+                    victim = workers.FirstOrDefault(w => w.Process.Id.ToString() == pid);
+                    interrupted = running.GetProperty("index").GetInt32();
+                }
+                else await Task.Delay(100);
             }
-            workers[0].Process.Kill();
-            Assert.False(workers[1].Process.HasExited, $"the second worker exited: {workers[1].Errors}");
+            victim.Process.Kill();
+            Assert.False(workers.Single(w => w != victim).Process.HasExited, "the other worker exited");
 
             var job = await api.WaitDoneAsync(id);
             Assert.True(job.GetProperty("status").GetString() == "done", job.ToString());
+            // The killed worker's image was handed out again (after the invisibility timeout) and run a second time.
+            var again = job.GetProperty("images")[interrupted];
+            Assert.True(again.GetProperty("attempts").GetInt32() >= 2, again.ToString());
             var outFolder = Path.Combine(store, "jobs", id, "out");
             foreach (var image in job.GetProperty("images").EnumerateArray())
             {

@@ -280,6 +280,7 @@ public static class JobsApi
             stage = state.Stage,
             fraction = state.Fraction,
             attempts = state.Attempts,
+            worker = state.Worker,
             warnings = state.Warnings,
             error = state.Error,
             outputs = state.Outputs.Select(o => new { name = o.Name, role = o.Role, bytes = o.Bytes, sha256 = o.Sha256, url = $"/v1/jobs/{job.Id}/files/{Uri.EscapeDataString(o.Name)}" }),

@@ -34,7 +34,7 @@ public sealed class ImageJob(JobBook book, StageResources resources, ServiceLimi
             return;
         }
 
-        state = state with { Status = JobStatus.Running, Attempts = attempt, Updated = DateTimeOffset.UtcNow };
+        state = state with { Status = JobStatus.Running, Attempts = attempt, Updated = DateTimeOffset.UtcNow, Worker = $"{Environment.MachineName}:{Environment.ProcessId}" };
         book.Log(jobId, image, new JobEvent("started", DateTimeOffset.UtcNow, image, Message: attempt > 1 ? $"attempt {attempt}" : null));
         book.SetState(jobId, image, state);
 

@@ -26,6 +26,9 @@ public sealed record ImageState(
     /// <summary>Milliseconds each stage took, from the sidecar, once the image is done.</summary>
     public IReadOnlyDictionary<string, double>? StageMs { get; init; }
 
+    /// <summary>The process that ran (or runs) the image, HOST:PID, for operators following a job across machines.</summary>
+    public string? Worker { get; init; }
+
     public static ImageState Queued(DateTimeOffset at) => new(JobStatus.Queued, null, 0, [], null, [], 0, at);
 
     [JsonIgnore]
