@@ -36,6 +36,12 @@ public sealed class RequestErrorTests
         var jobs = await host.Client.GetFromJsonAsync<JsonElement>("/v1/jobs");
         Assert.Equal(0, jobs.GetProperty("jobs").GetArrayLength());
 
+        // A recipe may not make the server read its own files (a LUT, a mask, a look file).
+        const string probing = "version: 1\ngrade:\n  lut:\n    file: /etc/passwd.cube\n";
+        var files = await Problem(await host.Client.PostAsync("/v1/jobs",
+            ServiceHost.Form(probing, images: ServiceHost.Fixture("a1111-parameters.png"))), HttpStatusCode.BadRequest);
+        Assert.Contains(files.GetProperty("problems").EnumerateArray(), p => p.GetString()!.StartsWith("4:11: grade.lut.file:", StringComparison.Ordinal));
+
         // The same rule through /v1/recipes/validate, and a valid recipe's normal form and hash.
         await Problem(await host.Client.PostAsync("/v1/recipes/validate", new StringContent(recipe)), HttpStatusCode.BadRequest);
         var valid = await host.Client.PostAsync("/v1/recipes/validate", new StringContent(ServiceHost.LightRecipe));

@@ -196,7 +196,7 @@ public static class JobsApi
         }
         try
         {
-            var recipe = RecipeReader.Parse(text, RecipeRequest.UploadedOrigin);
+            var (_, _, recipe) = RecipeRequest.Resolve(null, text, null, []);
             return Results.Json(new { valid = true, sha256 = RecipeReader.Hash(recipe), normalised = RecipeReader.Normalise(recipe) }, ServiceJson.Options);
         }
         catch (RecipeException e)

@@ -21,7 +21,9 @@ public static class RecipeRequest
             throw new BurnishException("give either 'preset' or 'recipe', not both");
         var origin = recipeText is not null ? UploadedOrigin : $"preset:{preset ?? RecipePresets.Default}";
         var text = recipeText ?? RecipePresets.Text(preset ?? RecipePresets.Default);
-        // The text is validated as sent first, so line:col point into what the client wrote.
+        // Before anything reads the recipe: nothing it names is looked up on the server's disk.
+        if (recipeText is not null && ServerFiles(recipeText) is { Count: > 0 } named) throw new RecipeException(named);
+        // The text is validated as sent, so line:col point into what the client wrote.
         var recipe = RecipeReader.Parse(text, origin);
         if (look is null && aspects.Count == 0) return (text, origin, recipe);
 
@@ -41,6 +43,47 @@ public static class RecipeRequest
         var overlaid = Overlay(text, look, aspects);
         var suffix = (look is null ? "" : $"+look:{look}") + (aspects.Count == 0 ? "" : $"+aspects:{string.Join(",", aspects)}");
         return (overlaid, origin + suffix, RecipeReader.Parse(overlaid, origin + suffix));
+    }
+
+    private static readonly string[] FileExtensions =
+        [".yaml", ".yml", ".cube", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".avif", ".gif", ".onnx", ".param", ".bin", ".json"];
+
+    /// <summary>
+    /// Values in uploaded text that name a file (a LUT, a mask, a model, a look file): the service would read them from
+    /// its own disk, so a client could probe the server's files. They are refused; shipped names still work.
+    /// </summary>
+    private static List<RecipeProblem> ServerFiles(string text)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlDotNet.Core.YamlException)
+        {
+            return []; // The recipe reader reports where the text stops being YAML.
+        }
+        var problems = new List<RecipeProblem>();
+        void Walk(YamlNode node, string path)
+        {
+            switch (node)
+            {
+                case YamlMappingNode map:
+                    foreach (var (key, value) in map.Children) Walk(value, path.Length == 0 ? $"{key}" : $"{path}.{key}");
+                    break;
+                case YamlSequenceNode list:
+                    var i = 0;
+                    foreach (var item in list.Children) Walk(item, $"{path}[{i++}]");
+                    break;
+                case YamlScalarNode { Value: { } value } scalar when value.Contains('/') || value.Contains('\\')
+                    || FileExtensions.Any(e => value.EndsWith(e, StringComparison.OrdinalIgnoreCase)):
+                    problems.Add(new RecipeProblem(UploadedOrigin, (int)scalar.Start.Line, (int)scalar.Start.Column,
+                        $"{path}: '{value}' names a file on the server; a recipe sent to the service may use only shipped looks, models and presets"));
+                    break;
+            }
+        }
+        foreach (var document in stream.Documents) Walk(document.RootNode, "");
+        return problems;
     }
 
     /// <summary>Sets grade.preset and outpaint.aspects in the recipe's YAML, so the binder applies them as if written there.</summary>
