@@ -69,11 +69,10 @@ public static class JobsApi
             return Problems.BadRequest($"queue '{queueName}' is not one of: {QueueNames.Default}, {QueueNames.Gpu}");
 
         var client = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        if (book.Unfinished(client) >= limits.MaxUnfinishedPerClient)
+        var id = JobBook.NewId();
+        if (!book.TryAdmit(id, client, limits.MaxUnfinishedPerClient))
             return Problems.Status(StatusCodes.Status429TooManyRequests,
                 $"this client has {limits.MaxUnfinishedPerClient} unfinished jobs, the limit; submit again when one finishes");
-
-        var id = JobBook.NewId();
         var entries = new List<ImageEntry>();
         try
         {

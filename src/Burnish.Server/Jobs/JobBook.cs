@@ -15,6 +15,9 @@ public sealed class JobBook(IBlobStore store)
     // Unfinished jobs by client, for the per-client queue limit; filled from the store on first use.
     private readonly ConcurrentDictionary<string, string> active = new();
     private int indexed;
+    // Jobs admitted under the per-client limit whose uploads are still being stored; they count against it.
+    private readonly ConcurrentDictionary<string, string> admitted = new();
+    private readonly Lock admission = new();
 
     public IBlobStore Store { get; } = store;
 
@@ -41,6 +44,18 @@ public sealed class JobBook(IBlobStore store)
         Log(job.Id, null, new JobEvent("queued", now, Message: $"{job.Images.Count} image(s)"));
         EnsureIndexed();
         active[job.Id] = job.Client;
+        admitted.TryRemove(job.Id, out _);
+    }
+
+    /// <summary>Admits job <paramref name="id"/> when <paramref name="client"/> has fewer than <paramref name="limit"/> unfinished ones, atomically.</summary>
+    public bool TryAdmit(string id, string client, int limit)
+    {
+        lock (admission)
+        {
+            if (Unfinished(client) + admitted.Values.Count(c => c == client) >= limit) return false;
+            admitted[id] = client;
+            return true;
+        }
     }
 
     public JobRecord? Find(string id) =>
@@ -74,7 +89,11 @@ public sealed class JobBook(IBlobStore store)
     public bool CancelRequested(string id) => Store.Exists(CancelKey(id));
 
     /// <summary>Removes what a refused submission had already stored.</summary>
-    public void Discard(string id) => Store.Delete($"jobs/{id}");
+    public void Discard(string id)
+    {
+        admitted.TryRemove(id, out _);
+        Store.Delete($"jobs/{id}");
+    }
 
     /// <summary>The parent's status from its children: finished only when every image is.</summary>
     public static JobStatus StatusOf(IReadOnlyList<ImageState> images)
