@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Net;
+using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Burnish.Server.Jobs;
@@ -115,6 +116,29 @@ public sealed class JobFlowTests
         finally
         {
             Directory.Delete(work, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Finish_with_server_submits_follows_the_events_and_downloads_the_services_files()
+    {
+        await using var host = await ServiceHost.StartAsync();
+        var recipeFile = Path.Combine(host.Data, "light.yaml");
+        await File.WriteAllTextAsync(recipeFile, ServiceHost.LightRecipe);
+        var outDir = Path.Combine(host.Data, "remote");
+        var run = await CliRun.FinishAsync(host.Data, "finish", "--server", host.Client.BaseAddress!.ToString(), "--recipe", recipeFile, "-o", outDir,
+            ServiceHost.Fixture("a1111-parameters.png"));
+        Assert.True(run.ExitCode == 0, run.Output);
+        Assert.Contains("a1111-parameters.png: grade", run.Output); // the progress lines come from the event stream
+        Assert.Contains("1 finished, 0 failed", run.Output);
+
+        var id = (await host.Client.GetFromJsonAsync<JsonElement>("/v1/jobs")).GetProperty("jobs")[0].GetProperty("id").GetString()!;
+        var outputs = (await host.JobAsync(id)).GetProperty("images")[0].GetProperty("outputs").EnumerateArray().ToList();
+        Assert.Equal(["a1111-parameters.burnish.json", "a1111-parameters.master.png", "a1111-parameters.web-2048.jpg"], Directory.GetFiles(outDir).Select(Path.GetFileName).Order());
+        foreach (var output in outputs)
+        {
+            var local = Path.Combine(outDir, output.GetProperty("name").GetString()!["00-".Length..]);
+            Assert.Equal(output.GetProperty("sha256").GetString(), Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(local))));
         }
     }
 

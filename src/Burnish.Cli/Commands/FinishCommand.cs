@@ -18,14 +18,17 @@ public static class FinishCommand
         var keep = new Option<bool>("--keep-intermediates") { Description = "Save each stage's result as a 16-bit PNG under NAME/stages/." };
         var report = new Option<bool>("--report") { Description = "Also write NAME.report.html beside each sidecar: the source, every kept intermediate and the master compared." };
         var maxPixels = CommonOptions.MaxPixels();
+        var server = new Option<string?>("--server") { Description = "Finish on a running 'burnish serve' at this URL instead, and download the outputs into -o (token: $BURNISH_TOKEN)." };
         jobs.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--jobs must be at least 1"); });
 
         var command = new Command("finish", "Finish images with a recipe into a 16-bit wide-gamut master plus destination copies.")
         {
-            inputs, recipe, preset, output, jobs, resume, keep, report, maxPixels,
+            inputs, recipe, preset, output, jobs, resume, keep, report, maxPixels, server,
         };
         command.SetAction((parse, cancel) => CommonOptions.Guard(parse, async () =>
         {
+            if (parse.GetValue(server) is { } url)
+                return await RemoteFinish.RunAsync(url, parse.GetValue(inputs)!, parse.GetValue(recipe), parse.GetValue(preset), parse.GetValue(output)!, cancel);
             var source = CommonOptions.LoadRecipe(parse.GetValue(recipe), parse.GetValue(preset));
             var outDir = parse.GetValue(output)!;
             var items = InputSet.Expand(parse.GetValue(inputs)!, outDir);
