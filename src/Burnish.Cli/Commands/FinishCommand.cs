@@ -24,14 +24,21 @@ public static class FinishCommand
         };
         var maxPixels = CommonOptions.MaxPixels();
         var followLinks = new Option<bool>("--follow-links") { Description = "Follow symbolic links to folders inside input folders (loops are still walked once)." };
+        var server = new Option<string?>("--server") { Description = "Finish on a running 'burnish serve' at this URL instead, and download the outputs into -o (token: $BURNISH_TOKEN)." };
         jobs.Check(j => j < 1 ? $"must be at least 1, got {j}" : null);
 
         var command = new Command("finish", "Finish images with a recipe into a 16-bit wide-gamut master plus destination copies.")
         {
-            inputs, recipe, preset, set, output, jobs, resume, keep, report, maxPixels, followLinks,
+            inputs, recipe, preset, set, output, jobs, resume, keep, report, maxPixels, followLinks, server,
         };
         command.SetAction((parse, cancel) => CommonOptions.Guard(parse, async () =>
         {
+            if (parse.GetValue(server) is { } url)
+            {
+                // The server reads the recipe it is sent; keys set here would be silently lost.
+                if (parse.GetValue(set) is { Length: > 0 }) throw new BurnishException("--set cannot be used with --server; put the keys in the recipe");
+                return await RemoteFinish.RunAsync(url, parse.GetValue(inputs)!, parse.GetValue(recipe), parse.GetValue(preset), parse.GetValue(output)!, cancel);
+            }
             var source = CommonOptions.LoadRecipe(parse.GetValue(recipe), parse.GetValue(preset), parse.GetValue(set) ?? []);
             var outDir = parse.GetValue(output)!;
             var items = InputSet.Expand(parse.GetValue(inputs)!, outDir, parse.GetValue(followLinks));

@@ -1,0 +1,344 @@
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text;
+using Burnish.Imaging;
+using Burnish.Pipeline;
+using Burnish.Recipes;
+using Burnish.Server.Jobs;
+using Burnish.Server.Queue;
+using Burnish.Stages;
+using Burnish.Stages.Grade;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.StaticFiles;
+
+namespace Burnish.Server.Api;
+
+/// <summary>The HTTP API under /v1: jobs, their events and files, and what a client needs to write a request.</summary>
+public static class JobsApi
+{
+    private static readonly FileExtensionContentTypeProvider ContentTypes = new();
+
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        var v1 = app.MapGroup("/v1");
+        v1.MapPost("/jobs", Submit).DisableAntiforgery().WithSummary("Submit images with a preset or recipe; one job per image.");
+        v1.MapGet("/jobs", List).WithSummary("Jobs, newest first.");
+        v1.MapGet("/jobs/{id}", Get).WithSummary("A job's status, per image: stage, fraction, warnings, error and outputs.");
+        v1.MapGet("/jobs/{id}/events", EventStream.Serve).WithSummary("Server-Sent Events of a job; reconnect with Last-Event-ID to resume.");
+        v1.MapGet("/jobs/{id}/files/{name}", Download).WithSummary("One output or sidecar of a job.");
+        v1.MapGet("/jobs/{id}/archive", Archive).WithSummary("A zip of every output and sidecar of a job, streamed.");
+        v1.MapDelete("/jobs/{id}", Cancel).WithSummary("Cancels a job: queued images never start, running ones stop at their next cancellation point.");
+        v1.MapPost("/jobs/{id}/cancel", Cancel).WithSummary("Cancels a job, as DELETE does.");
+        v1.MapGet("/presets", Presets).WithSummary("The shipped recipes.");
+        v1.MapGet("/looks", Looks).WithSummary("The shipped grade looks.");
+        v1.MapGet("/models", Models).WithSummary("The bundled super-resolution models and whether this machine has them.");
+        v1.MapPost("/recipes/validate", Validate).DisableAntiforgery().WithSummary("Validates recipe text (the body, or a 'recipe' form field).");
+        v1.MapPost("/info", Info).DisableAntiforgery().WithSummary("burnish info of an uploaded image (form field 'image').");
+    }
+
+    private static async Task<IResult> Submit(HttpContext http, JobBook book, IJobQueue queue, ServiceLimits limits, CancellationToken cancel)
+    {
+        var (form, refusal) = await ReadForm(http.Request, limits, cancel);
+        if (refusal is not null) return refusal;
+        var files = form!.Files.GetFiles("images");
+        if (files.Count == 0) return Problems.BadRequest("no images: send one or more files in the multipart field 'images'");
+        if (files.Count > limits.MaxImagesPerJob)
+            return Problems.TooLarge($"{files.Count} images in one job; the limit is {limits.MaxImagesPerJob}");
+
+        (string Text, string Origin, Recipe Recipe) recipe;
+        try
+        {
+            var aspects = form["aspects"].SelectMany(a => (a ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+            recipe = RecipeRequest.Resolve(Field(form, "preset"), Field(form, "recipe"), Field(form, "look"), aspects);
+        }
+        catch (RecipeException e)
+        {
+            return RecipeProblems(e);
+        }
+        catch (BurnishException e)
+        {
+            return Problems.BadRequest(e.Message);
+        }
+
+        // Work that needs a GPU goes to the queue only workers started with --gpu take.
+        var queueName = Field(form, "queue") ?? QueueNames.Default;
+        if (queueName is not (QueueNames.Default or QueueNames.Gpu))
+            return Problems.BadRequest($"queue '{queueName}' is not one of: {QueueNames.Default}, {QueueNames.Gpu}");
+
+        var client = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        var id = JobBook.NewId();
+        if (!book.TryAdmit(id, client, limits.MaxUnfinishedPerClient))
+            return Problems.Status(StatusCodes.Status429TooManyRequests,
+                $"this client has {limits.MaxUnfinishedPerClient} unfinished jobs, the limit; submit again when one finishes");
+        var entries = new List<ImageEntry>();
+        try
+        {
+            for (var i = 0; i < files.Count; i++)
+            {
+                var key = JobBook.InputKey(id, i);
+                await using (var upload = files[i].OpenReadStream())
+                    await book.Store.PutAsync(key, upload, cancel);
+                var (sha, bytes) = Hash(book, key);
+                if (Pixels(book, key) is { } pixels && pixels > limits.MaxPixels)
+                {
+                    book.Discard(id);
+                    return Problems.TooLarge($"{Label(files[i].FileName, i)}: {pixels:N0} pixels, over the limit of {limits.MaxPixels:N0}");
+                }
+                entries.Add(new ImageEntry(i, Label(files[i].FileName, i), key, $"{i:00}-{Stem(files[i].FileName)}", bytes, sha));
+            }
+        }
+        catch
+        {
+            book.Discard(id);
+            throw;
+        }
+
+        var job = new JobRecord(id, DateTimeOffset.UtcNow, client, recipe.Origin, recipe.Text, RecipeReader.Hash(recipe.Recipe), queueName, entries);
+        book.Create(job);
+        foreach (var entry in entries)
+            book.SetTicket(id, entry.Index, queue.Enqueue(new ImageWork(id, entry.Index, queueName)));
+        return Results.Json(View(job, book.States(job)), ServiceJson.Options, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    private static IResult List(JobBook book) =>
+        Results.Json(new { jobs = book.All().Take(200).Select(j => Summary(j, book.States(j))) }, ServiceJson.Options);
+
+    private static IResult Get(string id, JobBook book) =>
+        book.Find(id) is { } job ? Results.Json(View(job, book.States(job)), ServiceJson.Options) : Problems.NotFound($"job {id}");
+
+    private static IResult Download(string id, string name, JobBook book)
+    {
+        if (book.Find(id) is not { } job) return Problems.NotFound($"job {id}");
+        // Only names the job's sidecars list are served, so no client text ever becomes a path.
+        var output = book.States(job).SelectMany(s => s.Outputs).FirstOrDefault(o => o.Name == name);
+        if (output is null || book.Store.OpenRead($"{JobBook.OutputFolder(id)}/{output.Name}") is not { } stream)
+            return Problems.NotFound($"file {name} of job {id}");
+        return Results.Stream(stream, ContentType(name), name, enableRangeProcessing: true);
+    }
+
+    private static async Task Archive(string id, HttpContext http, JobBook book)
+    {
+        if (book.Find(id) is not { } job)
+        {
+            await Problems.NotFound($"job {id}").ExecuteAsync(http);
+            return;
+        }
+        var outputs = book.States(job).SelectMany(s => s.Outputs).ToList();
+        http.Response.ContentType = "application/zip";
+        http.Response.Headers.ContentDisposition = $"attachment; filename=\"{id}.zip\"";
+        // ZipArchive writes synchronously; this response streams straight to the client without buffering the zip.
+        http.Features.Get<IHttpBodyControlFeature>()!.AllowSynchronousIO = true;
+        using var zip = new ZipArchive(http.Response.Body, ZipArchiveMode.Create, leaveOpen: true);
+        foreach (var output in outputs)
+        {
+            await using var source = book.Store.OpenRead($"{JobBook.OutputFolder(id)}/{output.Name}");
+            if (source is null) continue;
+            // Images are already compressed; only the sidecars shrink.
+            var entry = zip.CreateEntry(output.Name, output.Role == "sidecar" ? CompressionLevel.Optimal : CompressionLevel.NoCompression);
+            await using var target = entry.Open();
+            await source.CopyToAsync(target, http.RequestAborted);
+        }
+    }
+
+    private static IResult Cancel(string id, JobBook book, IJobQueue queue)
+    {
+        if (book.Find(id) is not { } job) return Problems.NotFound($"job {id}");
+        book.RequestCancel(id);
+        foreach (var image in job.Images)
+        {
+            if (book.State(id, image.Index).Status != JobStatus.Queued) continue;
+            if (book.Ticket(id, image.Index) is { } ticket && queue.Withdraw(ticket))
+            {
+                var at = DateTimeOffset.UtcNow;
+                book.Log(id, image.Index, new JobEvent("image-cancelled", at, image.Index, Message: "cancelled before it started"));
+                book.SetState(id, image.Index, ImageState.Queued(at) with { Status = JobStatus.Cancelled });
+            }
+        }
+        return Results.Json(View(job, book.States(job)), ServiceJson.Options, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    private static IResult Presets() =>
+        Results.Json(new { presets = RecipePresets.Names.Select(n => new { name = n, description = Description(RecipePresets.Text(n), 2), @default = n == RecipePresets.Default }) },
+            ServiceJson.Options);
+
+    private static IResult Looks() =>
+        Results.Json(new { looks = SectionPresets.Names<GradeParams>().Select(n => new { name = n, description = Description(SectionPresets.Text<GradeParams>(n), 1) }) },
+            ServiceJson.Options);
+
+    private static IResult Models(StageResources resources) =>
+        Results.Json(new { root = resources.Models.Root, models = resources.Models.List() }, Lineage.Json);
+
+    private static async Task<IResult> Validate(HttpRequest request, ServiceLimits limits, CancellationToken cancel)
+    {
+        string text;
+        // curl --data-binary sends a urlencoded content type; only multipart is read as a form.
+        if (request.HasFormContentType && request.ContentType!.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase))
+        {
+            var (form, refusal) = await ReadForm(request, limits, cancel);
+            if (refusal is not null) return refusal;
+            text = Field(form!, "recipe") ?? "";
+        }
+        else
+        {
+            using var reader = new StreamReader(request.Body, Encoding.UTF8);
+            try
+            {
+                text = await reader.ReadToEndAsync(cancel);
+            }
+            catch (BadHttpRequestException e)
+            {
+                return Problems.Status(e.StatusCode, e.Message);
+            }
+        }
+        try
+        {
+            var (_, _, recipe) = RecipeRequest.Resolve(null, text, null, []);
+            return Results.Json(new { valid = true, sha256 = RecipeReader.Hash(recipe), normalised = RecipeReader.Normalise(recipe) }, ServiceJson.Options);
+        }
+        catch (RecipeException e)
+        {
+            return RecipeProblems(e);
+        }
+    }
+
+    private static async Task<IResult> Info(HttpRequest request, JobBook book, ServiceLimits limits, CancellationToken cancel)
+    {
+        var (form, refusal) = await ReadForm(request, limits, cancel);
+        if (refusal is not null) return refusal;
+        if (form!.Files.GetFile("image") is not { } file) return Problems.BadRequest("no image: send one file in the multipart field 'image'");
+        var key = $"scratch/{JobBook.NewId()}.upload";
+        try
+        {
+            await using (var upload = file.OpenReadStream())
+                await book.Store.PutAsync(key, upload, cancel);
+            var path = LocalPath(book, key);
+            var (facts, metadata) = ImageLoader.Inspect(path, new LoadLimits(limits.MaxPixels));
+            return Results.Json(new { file = Label(file.FileName, 0), info = facts, generation = metadata.Generation,
+                text_chunks = metadata.TextChunks.Select(c => c.Key), exif = metadata.Exif is not null, xmp = metadata.Xmp is not null }, Lineage.Json);
+        }
+        catch (ImageInputException e)
+        {
+            return Problems.Status(StatusCodes.Status422UnprocessableEntity, $"{Label(file.FileName, 0)}: {e.Problem}");
+        }
+        finally
+        {
+            book.Store.Delete(key);
+        }
+    }
+
+    /// <summary>Reads a multipart form, turning every way it can be wrong into a 4xx rather than an exception.</summary>
+    private static async Task<(IFormCollection?, IResult?)> ReadForm(HttpRequest request, ServiceLimits limits, CancellationToken cancel)
+    {
+        if (request.ContentLength > limits.MaxUploadBytes)
+            return (null, Problems.TooLarge($"the request is {request.ContentLength:N0} bytes; the limit is {limits.MaxUploadBytes:N0} (--max-upload-mb)"));
+        if (!request.HasFormContentType)
+            return (null, Problems.Status(StatusCodes.Status415UnsupportedMediaType, "send multipart/form-data"));
+        try
+        {
+            return (await request.ReadFormAsync(cancel), null);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (null, Problems.TooLarge($"the request is over the limit of {limits.MaxUploadBytes:N0} bytes (--max-upload-mb)"));
+        }
+        catch (InvalidDataException e) when (e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase))
+        {
+            return (null, Problems.TooLarge($"the upload is over a limit: {e.Message}"));
+        }
+        catch (Exception e) when (e is InvalidDataException or BadHttpRequestException or IOException)
+        {
+            return (null, Problems.BadRequest($"malformed multipart request: {e.Message}"));
+        }
+    }
+
+    private static IResult RecipeProblems(RecipeException e)
+    {
+        var problems = e.Problems.Select(p => $"{p.Line}:{p.Column}: {p.Message}").ToList();
+        return Problems.Status(StatusCodes.Status400BadRequest,
+            problems.Count == 1 ? e.Problems[0].ToString() : $"{problems.Count} problems in the recipe", problems);
+    }
+
+    private static object View(JobRecord job, IReadOnlyList<ImageState> states) => new
+    {
+        id = job.Id,
+        status = JobBook.StatusOf(states),
+        created = job.Created,
+        recipe = new { origin = job.RecipeOrigin, sha256 = job.RecipeSha256 },
+        queue = job.Queue,
+        events = $"/v1/jobs/{job.Id}/events",
+        archive = $"/v1/jobs/{job.Id}/archive",
+        images = job.Images.Zip(states, (image, state) => new
+        {
+            index = image.Index,
+            label = image.Label,
+            input = new { bytes = image.Bytes, sha256 = image.Sha256 },
+            status = state.Status,
+            stage = state.Stage,
+            fraction = state.Fraction,
+            attempts = state.Attempts,
+            worker = state.Worker,
+            warnings = state.Warnings,
+            error = state.Error,
+            outputs = state.Outputs.Select(o => new { name = o.Name, role = o.Role, bytes = o.Bytes, sha256 = o.Sha256, url = $"/v1/jobs/{job.Id}/files/{Uri.EscapeDataString(o.Name)}" }),
+        }),
+    };
+
+    private static object Summary(JobRecord job, IReadOnlyList<ImageState> states) => new
+    {
+        id = job.Id,
+        status = JobBook.StatusOf(states),
+        created = job.Created,
+        images = job.Images.Count,
+        done = states.Count(s => s.Status == JobStatus.Done),
+        url = $"/v1/jobs/{job.Id}",
+    };
+
+    private static string? Field(IFormCollection form, string name) => form.TryGetValue(name, out var v) && !string.IsNullOrEmpty(v.ToString()) ? v.ToString() : null;
+
+    /// <summary>A client's file name, kept only as a label: its last segment, printable, at most 200 characters.</summary>
+    private static string Label(string? fileName, int index)
+    {
+        var name = Path.GetFileName((fileName ?? "").Replace('\\', '/'));
+        name = new string([.. name.Where(c => !char.IsControl(c))]);
+        return name.Length == 0 ? $"image-{index}" : name[..Math.Min(name.Length, 200)];
+    }
+
+    /// <summary>The part of an output name taken from the label: ASCII letters, digits, '-' and '_' only.</summary>
+    private static string Stem(string? fileName)
+    {
+        var stem = Path.GetFileNameWithoutExtension(Path.GetFileName((fileName ?? "").Replace('\\', '/')));
+        var safe = new string([.. stem.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_')]).Trim('_');
+        return safe.Length == 0 ? "image" : safe[..Math.Min(safe.Length, 48)];
+    }
+
+    private static string Description(string yaml, int line) =>
+        yaml.Split('\n').Take(line).LastOrDefault()?.TrimStart('#', ' ').Trim() ?? "";
+
+    private static string ContentType(string name) => ContentTypes.TryGetContentType(name, out var type) ? type : "application/octet-stream";
+
+    private static string LocalPath(JobBook book, string key) =>
+        Path.Combine(book.Store.LocalFolder(Path.GetDirectoryName(key)!), Path.GetFileName(key));
+
+    private static (string Sha256, long Bytes) Hash(JobBook book, string key)
+    {
+        using var stream = book.Store.OpenRead(key)!;
+        return (Convert.ToHexStringLower(SHA256.HashData(stream)), stream.Length);
+    }
+
+    /// <summary>The upload's pixel count from its header; null when it is no readable image (its job then fails with the loader's reason).</summary>
+    private static long? Pixels(JobBook book, string key)
+    {
+        try
+        {
+            var (facts, _) = ImageLoader.Inspect(LocalPath(book, key), new LoadLimits(long.MaxValue));
+            return (long)facts.Width * facts.Height;
+        }
+        catch (BurnishException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,43 @@
+using System.Globalization;
+using System.Text;
+using Burnish.Server.Jobs;
+using Burnish.Server.Queue;
+
+namespace Burnish.Server.Api;
+
+/// <summary>Prometheus' plain text format: queue depth, jobs by state, workers, and stage durations of finished images.</summary>
+public static class ServiceMetrics
+{
+    public static string Render(JobBook book, IJobQueue queue)
+    {
+        var text = new StringBuilder();
+        void Line(string name, string labels, double value) =>
+            text.Append(name).Append(labels.Length > 0 ? "{" + labels + "}" : "").Append(' ').AppendLine(value.ToString(CultureInfo.InvariantCulture));
+
+        var figures = queue.Figures();
+        text.AppendLine("# HELP burnish_queue_depth Image jobs waiting in each queue.\n# TYPE burnish_queue_depth gauge");
+        foreach (var (name, depth) in figures.Enqueued) Line("burnish_queue_depth", $"queue=\"{name}\"", depth);
+        text.AppendLine("# HELP burnish_workers Workers of every server taking jobs.\n# TYPE burnish_workers gauge");
+        Line("burnish_workers", "", figures.Workers);
+        text.AppendLine("# HELP burnish_servers Processes taking jobs.\n# TYPE burnish_servers gauge");
+        Line("burnish_servers", "", figures.Servers);
+
+        var jobs = book.All();
+        var images = jobs.SelectMany(book.States).ToList();
+        text.AppendLine("# HELP burnish_jobs Jobs by status.\n# TYPE burnish_jobs gauge");
+        foreach (var group in jobs.GroupBy(j => JobBook.StatusOf(book.States(j))))
+            Line("burnish_jobs", $"status=\"{Name(group.Key)}\"", group.Count());
+        text.AppendLine("# HELP burnish_images Image jobs by status.\n# TYPE burnish_images gauge");
+        foreach (var group in images.GroupBy(s => s.Status))
+            Line("burnish_images", $"status=\"{Name(group.Key)}\"", group.Count());
+        text.AppendLine("# HELP burnish_stage_seconds Time spent in each stage by finished images.\n# TYPE burnish_stage_seconds summary");
+        foreach (var stage in images.SelectMany(s => s.StageMs ?? new Dictionary<string, double>()).GroupBy(kv => kv.Key))
+        {
+            Line("burnish_stage_seconds_sum", $"stage=\"{stage.Key}\"", Math.Round(stage.Sum(kv => kv.Value) / 1000, 3));
+            Line("burnish_stage_seconds_count", $"stage=\"{stage.Key}\"", stage.Count());
+        }
+        return text.ToString();
+    }
+
+    private static string Name(JobStatus status) => status.ToString().ToLowerInvariant();
+}

@@ -1,0 +1,150 @@
+using Burnish.Imaging;
+using Burnish.Pipeline;
+using Burnish.Server.Api;
+using Burnish.Server.Jobs;
+using Burnish.Server.Queue;
+using Burnish.Server.Store;
+using Burnish.Stages;
+using Hangfire;
+using Hangfire.AspNetCore;
+using Hangfire.Dashboard;
+using Hangfire.Storage.SQLite;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Burnish.Server;
+
+/// <summary>
+/// The service: the HTTP API, the queue (Hangfire on SQLite under the data folder by default) and in-process workers.
+/// Every image job calls the core's <see cref="Finisher"/> with a <see cref="PreparedRecipe"/>, never a stage.
+/// </summary>
+public static class BurnishService
+{
+    /// <summary>Builds the service; start it with <c>StartAsync</c> or <c>RunAsync</c>. Throws <see cref="BurnishException"/> for unsafe options.</summary>
+    public static WebApplication Build(ServiceOptions options, Action<ILoggingBuilder>? logging = null)
+    {
+        options.Check();
+        var endpoint = options.Endpoint();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning).AddFilter("Hangfire", LogLevel.Warning);
+        logging?.Invoke(builder.Logging);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            // Multipart framing adds a little to the files themselves.
+            kestrel.Limits.MaxRequestBodySize = options.Limits.MaxUploadBytes + (1 << 20);
+            kestrel.Listen(endpoint);
+        });
+        builder.Services.Configure<FormOptions>(form =>
+        {
+            form.MultipartBodyLengthLimit = options.Limits.MaxUploadBytes;
+            form.ValueLengthLimit = 1 << 20;
+        });
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
+        var storage = AddQueue(builder.Services, options);
+        // The dashboard looks these up as AddHangfire would register them; they are Hangfire's own defaults, left unchanged
+        // (AddHangfire itself would set the process-wide JobStorage.Current, which two services in one process must not share).
+        builder.Services.AddSingleton<IGlobalConfiguration>(GlobalConfiguration.Configuration);
+        builder.Services.AddSingleton(DashboardRoutes.Routes);
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        if (!string.IsNullOrEmpty(options.Token)) app.Use(new BearerToken(options.Token).Guard);
+        app.MapOpenApi();
+        // The dashboard is behind the same bearer rule as the API (the middleware above), and loopback-only without one.
+        app.UseHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [new DashboardAccess()], AppPath = "/", DisplayStorageConnectionString = false }, storage);
+        app.MapGet("/", () => Results.Json(new
+        {
+            service = "burnish",
+            version = Finisher.ToolVersion,
+            api = "/v1",
+            openapi = "/openapi/v1.json",
+            dashboard = "/hangfire",
+            submit = "POST /v1/jobs (multipart: images, preset or recipe, look, aspects, queue)",
+        })).ExcludeFromDescription();
+        app.MapGet("/healthz", () => Results.Text("ok\n")).ExcludeFromDescription();
+        app.MapGet("/readyz", (IJobQueue queue, JobBook book) => Ready(queue, book)).ExcludeFromDescription();
+        app.MapGet("/metrics", (JobBook book, IJobQueue queue) => Results.Text(ServiceMetrics.Render(book, queue), "text/plain; version=0.0.4")).ExcludeFromDescription();
+        JobsApi.Map(app);
+        app.MapFallback((HttpRequest request) => Problems.NotFound($"{request.Method} {request.Path}: no such endpoint")).ExcludeFromDescription();
+        return app;
+    }
+
+    /// <summary>A worker without the API (<c>burnish worker</c>): it takes image jobs from the shared queue and store.</summary>
+    public static IHost BuildWorker(ServiceOptions options, Action<ILoggingBuilder>? logging = null)
+    {
+        if (options.Workers < 1) throw new BurnishException("--workers must be at least 1 for a worker");
+        if (options.Database is null) throw new BurnishException("a worker needs --db postgres://… (the queue it shares with the server)");
+        if (options.StorePath is null) throw new BurnishException("a worker needs --store PATH (the folder it shares with the server)");
+        options.Check();
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Logging.AddConsole().AddFilter("Microsoft", LogLevel.Warning).AddFilter("Hangfire", LogLevel.Warning);
+        logging?.Invoke(builder.Logging);
+        AddQueue(builder.Services, options);
+        return builder.Build();
+    }
+
+    /// <summary>The address a started service listens on (the free port it was given for port 0).</summary>
+    public static Uri Address(WebApplication app) =>
+        new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+
+    private static JobStorage AddQueue(IServiceCollection services, ServiceOptions options)
+    {
+        Directory.CreateDirectory(options.DataDirectory);
+        var limits = options.Limits;
+        services.AddSingleton(limits);
+        services.AddSingleton<IBlobStore>(new DirectoryBlobStore(options.Store));
+        services.AddSingleton<JobBook>();
+        services.AddSingleton(sp =>
+        {
+            var log = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Burnish.Server.Stages");
+            return StageResources.ForProcess(new LoadLimits(limits.MaxPixels), new SyncProgress<string>(m => log.LogInformation("{Notice}", m)));
+        });
+        services.AddTransient<ImageJob>();
+
+        JobStorage storage = options.Database is { } database ? PostgresQueue.Storage(database) : new SQLiteStorage(Path.Combine(options.DataDirectory, "queue.db"), new SQLiteStorageOptions
+        {
+            QueuePollInterval = TimeSpan.FromMilliseconds(200),
+            // A job fetched by a process that died is handed out again after this; longer than any one image takes.
+            InvisibilityTimeout = TimeSpan.FromMinutes(15),
+        });
+        var filters = QueueWorkers.Filters();
+        services.AddSingleton<JobStorage>(storage);
+        services.AddSingleton<IBackgroundJobClient>(new BackgroundJobClient(storage, filters));
+        services.AddSingleton<IJobQueue, HangfireJobQueue>();
+        if (options.Workers > 0)
+            services.AddHostedService(sp => new QueueWorkers(storage, filters,
+                new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()), options.Workers, options.Queues));
+        services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(45));
+        return storage;
+    }
+
+    private static IResult Ready(IJobQueue queue, JobBook book)
+    {
+        try
+        {
+            var figures = queue.Figures();
+            book.Store.Put("ready-probe", "ok"u8);
+            return Results.Json(new { ready = true, workers = figures.Workers, queued = figures.Enqueued.Values.Sum() });
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return Problems.Status(StatusCodes.Status503ServiceUnavailable, $"not ready: {e.Message.Split('\n')[0]}");
+        }
+    }
+
+    /// <summary>Lets every request through that reached the dashboard: the bearer middleware has already ruled on it.</summary>
+    private sealed class DashboardAccess : IDashboardAuthorizationFilter
+    {
+        public bool Authorize(DashboardContext context) => true;
+    }
+}

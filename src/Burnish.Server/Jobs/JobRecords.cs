@@ -1,0 +1,61 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Burnish.Server.Jobs;
+
+/// <summary>Where a job or one of its images stands.</summary>
+public enum JobStatus { Queued, Running, Done, Failed, Cancelled }
+
+/// <summary>A submitted job: the parent of one image job per input, written once at submission.</summary>
+/// <param name="Client">Who submitted it (the remote address), for the per-client queue limit.</param>
+/// <param name="RecipeOrigin">preset:NAME, or "recipe" for uploaded text; the sidecar records it.</param>
+/// <param name="RecipeText">The recipe as it runs (with look and aspects applied), read again by each image job.</param>
+/// <param name="Queue">The queue its image jobs go to: "default", or "gpu" for work only GPU workers take.</param>
+public sealed record JobRecord(
+    string Id, DateTimeOffset Created, string Client, string RecipeOrigin, string RecipeText, string RecipeSha256,
+    string Queue, IReadOnlyList<ImageEntry> Images);
+
+/// <summary>One input of a job. <see cref="Label"/> is the client's file name, kept only for people; files are named by the server.</summary>
+public sealed record ImageEntry(int Index, string Label, string InputKey, string OutputBase, long Bytes, string Sha256);
+
+/// <summary>One image job's state, rewritten whole by the worker that runs it.</summary>
+public sealed record ImageState(
+    JobStatus Status, string? Stage, double Fraction, IReadOnlyList<string> Warnings, string? Error,
+    IReadOnlyList<OutputFile> Outputs, int Attempts, DateTimeOffset Updated)
+{
+    /// <summary>Milliseconds each stage took, from the sidecar, once the image is done.</summary>
+    public IReadOnlyDictionary<string, double>? StageMs { get; init; }
+
+    /// <summary>The process that ran (or runs) the image, HOST:PID, for operators following a job across machines.</summary>
+    public string? Worker { get; init; }
+
+    public static ImageState Queued(DateTimeOffset at) => new(JobStatus.Queued, null, 0, [], null, [], 0, at);
+
+    [JsonIgnore]
+    public bool Finished => Status is JobStatus.Done or JobStatus.Failed or JobStatus.Cancelled;
+}
+
+/// <summary>A finished file of a job: <see cref="Name"/> is unique within the job and is how it is downloaded.</summary>
+public sealed record OutputFile(string Name, string Role, long Bytes, string Sha256);
+
+/// <summary>One line of a job's or an image's event log, as the event stream sends it.</summary>
+public sealed record JobEvent(string Type, DateTimeOffset Time, int? Image = null, string? Stage = null, double? Fraction = null,
+    string? Step = null, string? Message = null);
+
+/// <summary>The JSON form of everything the service stores and answers.</summary>
+public static class ServiceJson
+{
+    public static JsonSerializerOptions Options { get; } = Create();
+
+    private static JsonSerializerOptions Create()
+    {
+        var options = new JsonSerializerOptions
+        {
+            PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+            Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+        };
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
+}

@@ -1,0 +1,71 @@
+using System.Net;
+using Burnish.Server.Jobs;
+
+namespace Burnish.Server;
+
+/// <summary>How <c>burnish serve</c> and <c>burnish worker</c> run. The defaults are the whole set-up of one machine.</summary>
+public sealed record ServiceOptions
+{
+    /// <summary>Threads one image job keeps busy: libvips' two by default, ONNX Runtime's two in an upscale.</summary>
+    public const int ThreadsPerJob = 2;
+
+    public const string DefaultListen = "127.0.0.1:8787";
+
+    /// <summary>ADDRESS:PORT the API listens on; port 0 picks a free one.</summary>
+    public string Listen { get; init; } = DefaultListen;
+
+    /// <summary>The queue database (SQLite) and, unless <see cref="StorePath"/> says otherwise, the store.</summary>
+    public string DataDirectory { get; init; } = DefaultDataDirectory();
+
+    /// <summary>Image jobs this process runs at once; 0 runs none (an API in front of separate workers).</summary>
+    public int Workers { get; init; } = DefaultWorkers();
+
+    /// <summary>The bearer token every request must carry; required to listen beyond loopback.</summary>
+    public string? Token { get; init; }
+
+    public ServiceLimits Limits { get; init; } = ServiceLimits.Default;
+
+    /// <summary>Where inputs, outputs and job state live: a folder every worker shares. Default DATA/store.</summary>
+    public string? StorePath { get; init; }
+
+    public string Store => Path.GetFullPath(StorePath ?? Path.Combine(DataDirectory, "store"));
+
+    /// <summary>postgres://USER:PASSWORD@HOST:PORT/DATABASE: the queue every worker shares. Null: SQLite under the data folder (one process).</summary>
+    public string? Database { get; init; }
+
+    /// <summary>This process has a GPU: its workers also take the <c>gpu</c> queue.</summary>
+    public bool Gpu { get; init; }
+
+    /// <summary>The queues this process's workers take, in order of preference.</summary>
+    public IReadOnlyList<string> Queues => Gpu ? [Queue.QueueNames.Gpu, Queue.QueueNames.Default] : [Queue.QueueNames.Default];
+
+    /// <summary>$XDG_DATA_HOME/burnish, else ~/.local/share/burnish.</summary>
+    public static string DefaultDataDirectory()
+    {
+        var xdg = Environment.GetEnvironmentVariable("XDG_DATA_HOME");
+        var root = string.IsNullOrEmpty(xdg) ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share") : xdg;
+        return Path.Combine(root, "burnish");
+    }
+
+    public static int DefaultWorkers() => Math.Max(1, Environment.ProcessorCount / ThreadsPerJob);
+
+    /// <summary>The address to bind; throws <see cref="BurnishException"/> when it is not ADDRESS:PORT.</summary>
+    public IPEndPoint Endpoint()
+    {
+        var text = Listen.StartsWith("localhost:", StringComparison.OrdinalIgnoreCase) ? "127.0.0.1" + Listen["localhost".Length..] : Listen;
+        if (!IPEndPoint.TryParse(text, out var endpoint) || !text.Contains(':'))
+            throw new BurnishException($"--listen '{Listen}' is not ADDRESS:PORT (such as {DefaultListen})");
+        return endpoint;
+    }
+
+    /// <summary>Refuses what would be unsafe or cannot work, with one line each.</summary>
+    public void Check()
+    {
+        var endpoint = Endpoint();
+        if (!IPAddress.IsLoopback(endpoint.Address) && string.IsNullOrEmpty(Token))
+            throw new BurnishException($"listening on {endpoint} exposes the service beyond this machine; give --token (or set BURNISH_TOKEN)");
+        if (Workers < 0) throw new BurnishException("--workers must be 0 or more");
+        if (Limits.MaxUploadBytes <= 0) throw new BurnishException("--max-upload-mb must be at least 1");
+        if (Database is not null) _ = Queue.PostgresQueue.ConnectionString(Database);
+    }
+}
