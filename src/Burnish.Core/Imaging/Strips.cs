@@ -6,9 +6,16 @@ namespace Burnish.Imaging;
 
 /// <summary>
 /// Computes rows [<paramref name="y"/>, <paramref name="y"/> + <paramref name="rows"/>) of an image into
-/// <paramref name="output"/>: interleaved float samples, rows × width × bands, densely packed.
+/// <paramref name="output"/>: interleaved float samples, rows × width × bands, densely packed from index 0 (the
+/// array may be longer). It may split the work over threads itself.
 /// </summary>
-public delegate void BandKernel(int y, int rows, Span<float> output);
+public delegate void BandKernel(int y, int rows, float[] output);
+
+/// <summary>
+/// A point operation over <paramref name="pixels"/> pixels: reads <paramref name="input"/> (its own band count) and
+/// writes <paramref name="output"/>, which may be the same memory when the band counts agree.
+/// </summary>
+public delegate void PointKernel(ReadOnlySpan<float> input, Span<float> output, int pixels);
 
 /// <summary>
 /// The strip (band) engine: managed kernels run over an image in horizontal bands, on demand, the way libvips computes
@@ -49,23 +56,34 @@ public static class Strips
         return image.Copy(interpretation: bands < 3 ? Enums.Interpretation.Bw : Enums.Interpretation.Rgb);
     }
 
-    /// <summary>A lazy image whose every band is <paramref name="point"/> applied to the same rows of <paramref name="source"/> (no halo).</summary>
-    public static Image Map(Image source, int outBands, Action<Span<float>, Span<float>> point, int bandRows = DefaultBandRows)
+    /// <summary>
+    /// A lazy image whose every band is <paramref name="point"/> applied to the same rows of <paramref name="source"/>
+    /// (no halo), split over the cores in chunks of rows.
+    /// </summary>
+    public static Image Map(Image source, int outBands, PointKernel point, int bandRows = DefaultBandRows)
     {
-        var float32 = source.Format == Enums.BandFormat.Float ? source : source.Cast(Enums.BandFormat.Float);
         int w = source.Width, inBands = source.Bands;
+        var inPlace = inBands == outBands;
         return Lazy(w, source.Height, outBands, (y, rows, output) =>
         {
-            if (inBands == outBands)
-            {
-                ReadRows(float32, y, rows, output);
-                point(output, output);
-                return;
-            }
-            var input = new float[(long)rows * w * inBands];
-            ReadRows(float32, y, rows, input);
-            point(input, output);
+            var input = inPlace ? output : new float[(long)rows * w * inBands];
+            ReadRows(source, y, rows, input);
+            ForChunks(rows, (r0, r1) =>
+                point(input.AsSpan(r0 * w * inBands, (r1 - r0) * w * inBands), output.AsSpan(r0 * w * outBands, (r1 - r0) * w * outBands), (r1 - r0) * w));
         }, bandRows);
+    }
+
+    /// <summary>Runs <paramref name="body"/> over row ranges [r0, r1) of a band, in parallel chunks of about 8 rows.</summary>
+    public static void ForChunks(int rows, Action<int, int> body)
+    {
+        const int ChunkRows = 8;
+        var chunks = (rows + ChunkRows - 1) / ChunkRows;
+        if (chunks <= 1)
+        {
+            body(0, rows);
+            return;
+        }
+        Parallel.For(0, chunks, c => body(c * ChunkRows, Math.Min(rows, (c + 1) * ChunkRows)));
     }
 
     /// <summary>Reads rows [<paramref name="y"/>, <paramref name="y"/> + <paramref name="rows"/>) of <paramref name="image"/> as float samples.</summary>
@@ -236,7 +254,7 @@ public static class Strips
             {
                 data = GC.AllocateUninitializedArray<float>(bandRows * width * bands);
             }
-            kernel(y, rows, data.AsSpan(0, rows * width * bands));
+            kernel(y, rows, data);
             cache.AddFirst((band, data));
             return data;
         }

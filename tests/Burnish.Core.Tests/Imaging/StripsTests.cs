@@ -19,7 +19,7 @@ public class StripsTests
     public void Identity_map_reads_back_bit_for_bit(int w, int h, int bands, int bandRows)
     {
         var source = Ramp(w, h, bands);
-        var lazy = Strips.Map(source, bands, (input, output) => input.CopyTo(output), bandRows);
+        var lazy = Strips.Map(source, bands, (input, output, _) => input.CopyTo(output), bandRows);
         Assert.Equal((w, h, bands, Enums.BandFormat.Float), (lazy.Width, lazy.Height, lazy.Bands, lazy.Format));
         Assert.Equal(Fixtures.Pixels(source), Fixtures.Pixels(lazy));
         // Again, and a region from the bottom first: random access, re-readable.
@@ -45,7 +45,7 @@ public class StripsTests
     public void A_lazy_image_feeds_libvips_operations_and_encoders()
     {
         var source = Ramp(300, 200, 3);
-        var lazy = Strips.Map(source, 3, (input, output) => { for (var i = 0; i < input.Length; i++) output[i] = input[i] * 0.5f; });
+        var lazy = Strips.Map(source, 3, (input, output, _) => { for (var i = 0; i < input.Length; i++) output[i] = input[i] * 0.5f; });
         var expected = Fixtures.Pixels(source * 0.5);
         Assert.Equal(expected, Fixtures.Pixels(lazy));
         var png = (lazy * 65535).Cast(Enums.BandFormat.Ushort).PngsaveBuffer();

@@ -41,7 +41,7 @@ public static class Grade
         var after = ColourKernels.Clipping(buffer);
         if (p.Halation is { Amount: > 0 } halation) Film.Halation.Apply(buffer, halation, cancel);
         if (p.Grain is { Amount: > 0 } grain) Film.Grain.Apply(buffer, grain, cancel);
-        var result = new WorkImage(ColourSpaces.WithAlpha(buffer.ToImage(NetVips.Enums.Interpretation.Rgb), linear.Alpha), ShippedProfiles.LinearRec2020);
+        var result = new WorkImage(ColourSpaces.WithAlpha(buffer.AsImage(NetVips.Enums.Interpretation.Rgb), linear.Alpha), ShippedProfiles.LinearRec2020);
         return (result, Report(before, after));
     }
 

@@ -40,7 +40,22 @@ public static class Sharpen
         var settings = UnsharpSettings.For(sigma, p);
         int w = image.Width, h = image.Height;
 
-        var lab = ColourSpaces.ToLab(image).WriteToMemory<float>();
+        // RGB reads its pixels once into one managed array; Lab comes from them through the matrix/TRC shortcut's XYZ
+        // and the CIE formula (exactly what ColourSpaces.ToLab computes), and the result wraps that array without a copy.
+        var rgb = !image.IsGrey;
+        var colour = rgb ? PixelBuffer.From(image.Colour).Data : null;
+        float[] lab;
+        if (colour is not null)
+        {
+            lab = GC.AllocateUninitializedArray<float>(colour.Length);
+            using var toXyz = LittleCms.Create(image.Profile.Icc, LittleCms.PixelFormat.RgbFloat, null, LittleCms.PixelFormat.XyzFloat);
+            ParallelChunks(colour.Length / 3, (p0, p1) => toXyz.Transform(colour.AsSpan(p0 * 3, (p1 - p0) * 3), lab.AsSpan(p0 * 3, (p1 - p0) * 3), p1 - p0));
+            CieLab.FromXyz(lab, cancel);
+        }
+        else
+        {
+            lab = ColourSpaces.ToLab(image).WriteToMemory<float>();
+        }
         var lightness = new float[(long)w * h];
         for (long i = 0; i < lightness.LongLength; i++) lightness[i] = lab[i * 3];
         var alpha = image.Alpha is { } a ? a.Cast(Enums.BandFormat.Float).WriteToMemory<float>() : null;
@@ -56,16 +71,35 @@ public static class Sharpen
 
         // Only the pixels whose L* moved go back through LittleCMS; every other pixel keeps its exact input value.
         for (var j = 0; j < changed.Length; j++) lab[changed[j] * 3L] = sharpened[changed[j]];
-        var colour = image.Colour.Cast(Enums.BandFormat.Float).WriteToMemory<float>();
-        var converted = ColourSpaces.FromLabSamples(Gather(lab, changed), image);
         var bands = image.ColourBands;
+        if (colour is not null)
+        {
+            // The changed pixels' Lab, packed and brought back in place (as ColourSpaces.FromLabSamples does for RGB).
+            var packed = GC.AllocateUninitializedArray<float>(changed.Length * 3);
+            for (var j = 0; j < changed.Length; j++) lab.AsSpan(changed[j] * 3, 3).CopyTo(packed.AsSpan(j * 3, 3));
+            CieLab.ToXyz(packed, cancel);
+            using var toRgb = LittleCms.Create(null, LittleCms.PixelFormat.XyzFloat, image.Profile.Icc, LittleCms.PixelFormat.RgbFloat);
+            ParallelChunks(changed.Length, (p0, p1) => toRgb.Transform(packed.AsSpan(p0 * 3, (p1 - p0) * 3), packed.AsSpan(p0 * 3, (p1 - p0) * 3), p1 - p0));
+            for (var j = 0; j < changed.Length; j++) packed.AsSpan(j * 3, 3).CopyTo(colour.AsSpan(changed[j] * 3, 3));
+            var wrapped = new PixelBuffer(w, h, 3, colour).AsImage(image.Colour.Interpretation);
+            return (image.WithPixels(ColourSpaces.WithAlpha(wrapped, image.Alpha)), report);
+        }
+        var greyColour = image.Colour.Cast(Enums.BandFormat.Float).WriteToMemory<float>();
+        var converted = ColourSpaces.FromLabSamples(Gather(lab, changed), image);
         for (var j = 0; j < changed.Length; j++)
             for (var c = 0; c < bands; c++)
-                colour[changed[j] * (long)bands + c] = converted[j * bands + c];
+                greyColour[changed[j] * (long)bands + c] = converted[j * bands + c];
 
-        var pixels = Image.NewFromMemoryCopy<float>(colour, w, h, bands, Enums.BandFormat.Float)
+        var pixels = Image.NewFromMemoryCopy<float>(greyColour, w, h, bands, Enums.BandFormat.Float)
             .Copy(interpretation: image.Colour.Interpretation);
         return (image.WithPixels(ColourSpaces.WithAlpha(pixels, image.Alpha)), report);
+    }
+
+    private static void ParallelChunks(int pixels, Action<int, int> body)
+    {
+        const int Chunk = 65536;
+        var chunks = (pixels + Chunk - 1) / Chunk;
+        Parallel.For(0, chunks, c => body(c * Chunk, Math.Min(pixels, (c + 1) * Chunk)));
     }
 
     /// <summary>The sidecar text of the halo warning: "over-sharpened: halo N % above local max".</summary>
