@@ -144,7 +144,7 @@ public static class Strips
     /// </summary>
     private sealed class TiledSource
     {
-        private const int CacheBands = 4;
+        private const int CacheBands = 2;
         private readonly int width, height, bands, bandRows, tileWidth, columns, bandCount;
         private readonly long tileRowBytes, tileBytes, dataAt, total;
         private readonly byte[] header;
@@ -166,7 +166,15 @@ public static class Strips
             Source = new SourceCustom();
             Source.OnRead += Read;
             Source.OnSeek += Seek;
+            // What this image holds while it lives: its band cache and libvips' tile cache behind it (two rows of
+            // tiles). Telling the GC lets it collect finished lazy images (and free that native memory) promptly.
+            pressure = tileBytes * columns * (CacheBands + 2);
+            GC.AddMemoryPressure(pressure);
         }
+
+        private readonly long pressure;
+
+        ~TiledSource() => GC.RemoveMemoryPressure(pressure);
 
         public SourceCustom Source { get; }
 
