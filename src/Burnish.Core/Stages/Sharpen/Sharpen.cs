@@ -114,7 +114,8 @@ public static class Sharpen
         {
             int j0 = s * ChunkPixels, count = Math.Min(ChunkPixels, changed.Length - j0);
             var slice = new float[(count + 7) / 8 * 8 * 3]; // padded to whole vector groups: every real pixel takes the vector path
-            for (var j = 0; j < count; j++) toXyz.Transform(colour.AsSpan(changed[j0 + j] * 3, 3), slice.AsSpan(j * 3, 3), 1);
+            for (var j = 0; j < count; j++) colour.AsSpan(changed[j0 + j] * 3, 3).CopyTo(slice.AsSpan(j * 3, 3));
+            toXyz.Transform(slice.AsSpan(0, count * 3), slice, count); // per pixel: the same bits wherever a pixel sits
             CieLab.FromXyzRange(slice, 0, slice.Length);
             for (var j = 0; j < count; j++)
             {
