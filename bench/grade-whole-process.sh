@@ -12,8 +12,21 @@ trap 'rm -rf "$work"' EXIT
 results="$root/bench/results"
 mkdir -p "$results"
 im=/usr/bin/convert-im6.q16
+command -v /usr/bin/time >/dev/null || { echo "needs GNU time (apt-get install time)" >&2; exit 1; }
 for tool in hyperfine vips "$im"; do command -v "$tool" >/dev/null || { echo "needs $tool (apt-get install hyperfine libvips-tools imagemagick)" >&2; exit 1; }; done
 "$root/burnish" --help >/dev/null
+# Peak memory, page faults and kernel time of one run of each command (GNU time), appended to the results file.
+peak() { # name command
+    /usr/bin/time -v bash -c "$2" 2> "$work/time.txt" >/dev/null
+    awk -F': ' -v name="$1" '
+        /Maximum resident set size/ {rss = $2}
+        /Minor \(reclaiming a frame\) page faults/ {faults = $2}
+        /System time/ {sys = $2}
+        /User time/ {user = $2}
+        /Elapsed \(wall clock\)/ {wall = $2}
+        END {printf "| %s | %d MB | %s | %s s | %s s | %s |\n", name, rss / 1024, wall, user, sys, faults}' "$work/time.txt"
+}
+
 
 input="$work/gen-4096.png"
 vips resize "$root/src/Burnish.Cli/samples/comfyui-sdxl-turbo.png" "$input" 8 --kernel lanczos3
@@ -50,3 +63,13 @@ hyperfine --warmup 1 --runs 3 --export-markdown "$results/grade-whole-process.md
     -n "burnish finish (full grade, P3 16-bit master, 2 sharpened copies, sidecar)" "$burnish_cmd" \
     -n "vips CLI (linear, sharpen, 16-bit PNG, half-size JPEG)" "$vips_cmd" \
     -n "ImageMagick 6 (sigmoidal-contrast, modulate, unsharp, PNG48, 2048 JPEG)" "$im_cmd"
+
+{
+    echo
+    echo "| command | peak RSS | wall | user | sys | minor page faults |"
+    echo "|---|---:|---:|---:|---:|---:|"
+    peak "burnish finish" "$burnish_cmd"
+    peak "vips CLI" "$vips_cmd"
+    peak "ImageMagick 6" "$im_cmd"
+} >> "$results/grade-whole-process.md"
+cat "$results/grade-whole-process.md"

@@ -1,15 +1,29 @@
 #!/usr/bin/env bash
 # Whole-process comparison, one hyperfine run: `burnish finish` on a 4096² image (identity grade) against the
 # libvips CLI doing load → (colour) → resize → save of the same outputs. Writes bench/results/whole-process.md.
-# Needs: hyperfine, libvips-tools (vips), the profiles in src/Burnish.Core/Imaging/Profiles.
+# Needs: hyperfine, GNU time, libvips-tools (vips), the profiles in src/Burnish.Core/Imaging/Profiles.
+# After the timing, one run of each under GNU time adds peak RSS, user/sys time and minor page faults.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 results="$root/bench/results"
 mkdir -p "$results"
+command -v /usr/bin/time >/dev/null || { echo "needs GNU time (apt-get install time)" >&2; exit 1; }
 for tool in hyperfine vips; do command -v "$tool" >/dev/null || { echo "needs $tool (apt-get install hyperfine libvips-tools)" >&2; exit 1; }; done
-"$root/burnish" --help >/dev/null # build once, outside the timing
+"$root/burnish" --help >/dev/null
+# Peak memory, page faults and kernel time of one run of each command (GNU time), appended to the results file.
+peak() { # name command
+    /usr/bin/time -v bash -c "$2" 2> "$work/time.txt" >/dev/null
+    awk -F': ' -v name="$1" '
+        /Maximum resident set size/ {rss = $2}
+        /Minor \(reclaiming a frame\) page faults/ {faults = $2}
+        /System time/ {sys = $2}
+        /User time/ {user = $2}
+        /Elapsed \(wall clock\)/ {wall = $2}
+        END {printf "| %s | %d MB | %s | %s s | %s s | %s |\n", name, rss / 1024, wall, user, sys, faults}' "$work/time.txt"
+}
+ # build once, outside the timing
 
 profiles="$root/src/Burnish.Core/Imaging/Profiles"
 input="$work/gen-4096.png"
@@ -37,3 +51,12 @@ hyperfine --warmup 1 --runs 5 --export-markdown "$results/whole-process.md" \
 echo
 echo "input: $(vipsheader "$input")"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+
+{
+    echo
+    echo "| command | peak RSS | wall | user | sys | minor page faults |"
+    echo "|---|---:|---:|---:|---:|---:|"
+    peak "burnish finish" "$burnish_cmd"
+    peak "vips CLI" "$vips_cmd"
+} >> "$results/whole-process.md"
+cat "$results/whole-process.md"

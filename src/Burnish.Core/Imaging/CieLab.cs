@@ -30,6 +30,41 @@ internal static class CieLab
         }
     });
 
+    /// <summary>Samples per parallel chunk of <see cref="FromXyz"/> and <see cref="ToXyz"/>: whole triples and whole vector groups.</summary>
+    public const int ChunkSamples = Chunk;
+
+    /// <summary>
+    /// <see cref="FromXyz"/> over samples [<paramref name="start"/>, <paramref name="end"/>) on this thread. Vector
+    /// groups count from <paramref name="start"/> and a scalar tail ends the range, so a range that starts where one
+    /// of <see cref="FromXyz"/>'s chunks starts gives the same bits.
+    /// </summary>
+    public static void FromXyzRange(float[] samples, int start, int end)
+    {
+        ForwardCurve(samples, start, end);
+        for (var i = start; i < end; i += 3)
+        {
+            float fx = samples[i], fy = samples[i + 1], fz = samples[i + 2];
+            samples[i] = 116 * fy - 16;
+            samples[i + 1] = 500 * (fx - fy);
+            samples[i + 2] = 200 * (fy - fz);
+        }
+    }
+
+    /// <summary><see cref="ToXyz"/> over samples [<paramref name="start"/>, <paramref name="end"/>) on this thread (see <see cref="FromXyzRange"/>).</summary>
+    public static void ToXyzRange(float[] samples, int start, int end)
+    {
+        for (var i = start; i < end; i += 3)
+        {
+            var fy = (samples[i] + 16) / 116;
+            var fx = fy + samples[i + 1] / 500;
+            var fz = fy - samples[i + 2] / 200;
+            samples[i] = fx;
+            samples[i + 1] = fy;
+            samples[i + 2] = fz;
+        }
+        InverseCurve(samples, start, end);
+    }
+
     /// <summary>L*a*b* → XYZ (white Y = 1), in place.</summary>
     public static void ToXyz(float[] samples, CancellationToken cancel = default) => Chunks(samples, cancel, (start, end) =>
     {

@@ -32,7 +32,8 @@ public static class ColourSpaces
         using var transform = Create(image.Profile.Icc, format, null, PixelFormat.XyzFloat);
         var samples = transform.ApplySamples(colour);
         CieLab.FromXyz(samples);
-        return Tag(Image.NewFromMemoryCopy<float>(samples, image.Width, image.Height, 3, Enums.BandFormat.Float), Enums.Interpretation.Lab);
+        // The image wraps the array (pinned, not copied): nothing else holds it.
+        return new PixelBuffer(image.Width, image.Height, 3, samples).AsImage(Enums.Interpretation.Lab);
     }
 
     /// <summary>Back from <see cref="ToLab"/> into <paramref name="target"/>'s encoding (through PCS XYZ, as <see cref="ToLab"/>).</summary>
@@ -73,6 +74,45 @@ public static class ColourSpaces
         var grey = new float[rgb.Length / 3];
         for (var i = 0; i < grey.Length; i++) grey[i] = (rgb[i * 3] + rgb[i * 3 + 1] + rgb[i * 3 + 2]) / 3;
         return grey;
+    }
+
+    /// <summary>
+    /// <see cref="FromLabSamples"/> for three L*, a*, b* planes (row-major, <paramref name="like"/>'s size), without
+    /// building a libvips image of them first: the same samples, the same conversion, bit for bit, and for RGB no
+    /// copy beyond the one array returned (interleaved, <paramref name="like"/>'s colour bands).
+    /// </summary>
+    public static float[] FromLabPlanes(float[] l, float[] a, float[] b, WorkImage like)
+    {
+        var n = like.Width * like.Height;
+        if (l.Length != n || a.Length != n || b.Length != n) throw new ArgumentException($"planes must hold {like.Width}×{like.Height} samples");
+        if (like.IsGrey)
+        {
+            var lab = Image.NewFromMemoryCopy<float>(l, like.Width, like.Height, 1, Enums.BandFormat.Float)
+                .Bandjoin(Image.NewFromMemoryCopy<float>(a, like.Width, like.Height, 1, Enums.BandFormat.Float),
+                    Image.NewFromMemoryCopy<float>(b, like.Width, like.Height, 1, Enums.BandFormat.Float))
+                .Copy(interpretation: Enums.Interpretation.Lab);
+            return FromLabSamples(lab, like);
+        }
+        var samples = GC.AllocateUninitializedArray<float>(n * 3);
+        Parallel.For(0, (n + 65535) / 65536, c =>
+        {
+            for (int i = c * 65536, end = Math.Min(n, i + 65536); i < end; i++)
+            {
+                samples[i * 3] = l[i];
+                samples[i * 3 + 1] = a[i];
+                samples[i * 3 + 2] = b[i];
+            }
+        });
+        CieLab.ToXyz(samples);
+        using var toRgb = Create(null, PixelFormat.XyzFloat, like.Profile.Icc, PixelFormat.RgbFloat);
+        const int Chunk = 32768;
+        Parallel.For(0, (n + Chunk - 1) / Chunk, c =>
+        {
+            int p0 = c * Chunk, count = Math.Min(Chunk, n - p0);
+            var span = samples.AsSpan(p0 * 3, count * 3);
+            toRgb.Transform(span, span, count);
+        });
+        return samples;
     }
 
     public static Image WithAlpha(Image colour, Image? alpha) => alpha is null ? colour : colour.Bandjoin(alpha);

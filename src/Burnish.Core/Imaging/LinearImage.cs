@@ -3,8 +3,8 @@ using NetVips;
 namespace Burnish.Imaging;
 
 /// <summary>
-/// An image in linear light (CIE XYZ, alpha premultiplied), made once from the master and shared by every copy:
-/// the colour transform is the expensive part of a resize.
+/// An image in linear light (CIE XYZ, alpha premultiplied), described once from the master and shared by every copy.
+/// It is computed on demand, band by band (<see cref="Strips"/>), so it costs no memory of its own.
 /// </summary>
 public sealed record LinearImage(Image Light, bool HasAlpha, ColourProfile Profile)
 {
@@ -15,7 +15,8 @@ public sealed record LinearImage(Image Light, bool HasAlpha, ColourProfile Profi
     {
         var light = ColourSpaces.ToLinear(image);
         if (image.Alpha is { } alpha) light = light.Bandjoin(alpha).Premultiply(maxAlpha: 1.0);
-        return new LinearImage(light.CopyMemory(), image.HasAlpha, image.Profile);
+        // Lazy: each copy's resize pulls the bands it needs through the strip engine; no full-size XYZ copy is held.
+        return new LinearImage(light, image.HasAlpha, image.Profile);
     }
 
     /// <summary>Lanczos3 resize to exactly <paramref name="w"/>×<paramref name="h"/>, averaging light, not code values.</summary>

@@ -40,6 +40,16 @@ public sealed class LittleCms : IDisposable
     /// <summary>A transform between two profiles; <c>null</c> for a PCS side means XYZ or Lab (D50), per the format.</summary>
     public static LittleCms Create(byte[]? from, PixelFormat inFormat, byte[]? to, PixelFormat outFormat)
     {
+        var made = Build(from, inFormat, to, outFormat);
+        made.recipe = (from, inFormat, to, outFormat);
+        return made;
+    }
+
+    // What the transform was made from, so a lazy image can own a transform of its own (see Apply).
+    private (byte[]? From, PixelFormat In, byte[]? To, PixelFormat Out) recipe;
+
+    private static LittleCms Build(byte[]? from, PixelFormat inFormat, byte[]? to, PixelFormat outFormat)
+    {
         if (Shortcut(from, inFormat, to, outFormat) is { } fast) return fast;
         var input = Open(from, inFormat);
         var output = Open(to, outFormat);
@@ -92,10 +102,30 @@ public sealed class LittleCms : IDisposable
         }
     }
 
-    /// <summary>Runs the transform over a float image, a strip of rows at a time, in parallel.</summary>
-    public Image Apply(Image image) =>
-        // libvips takes a copy: an image over a pinned managed array keeps the array alive past the image's use.
-        Image.NewFromMemoryCopy<float>(ApplySamples(image), image.Width, image.Height, outBands, Enums.BandFormat.Float);
+    /// <summary>
+    /// The transform of a float image, lazily: a <see cref="Strips"/> image that converts each band of rows when
+    /// libvips asks for it, so no full-size copy is made. The image owns a transform of its own (released by the
+    /// finalizer once the image is gone), so this one may be disposed at once.
+    /// </summary>
+    public Image Apply(Image image)
+    {
+        if (image.Bands != inBands) throw new ArgumentException($"expected {inBands} bands, got {image.Bands}", nameof(image));
+        var owned = Create(recipe.From, recipe.In, recipe.To, recipe.Out);
+        return Strips.Map(image, outBands, owned.Transform);
+    }
+
+    /// <summary>Converts <paramref name="pixels"/> pixels from <paramref name="input"/> into <paramref name="output"/> (which may be the same memory).</summary>
+    public unsafe void Transform(ReadOnlySpan<float> input, Span<float> output, int pixels)
+    {
+        if (matrix is not null)
+        {
+            Shortcut(input[..(pixels * 3)], output);
+            return;
+        }
+        fixed (float* src = input)
+        fixed (float* dst = output)
+            cmsDoTransform(transform, src, dst, (uint)pixels);
+    }
 
     /// <summary>The same, into interleaved float samples in managed memory (no libvips copy).</summary>
     public unsafe float[] ApplySamples(Image image)
@@ -159,6 +189,17 @@ public sealed class LittleCms : IDisposable
 
     public void Dispose()
     {
+        Release();
+        GC.SuppressFinalize(this);
+    }
+
+    ~LittleCms() => Release();
+
+    private int released;
+
+    private void Release()
+    {
+        if (Interlocked.Exchange(ref released, 1) != 0) return;
         if (transform != 0) cmsDeleteTransform(transform);
         decoder?.Dispose();
         encoder?.Dispose();

@@ -31,9 +31,28 @@ public sealed class PixelBuffer
 
     public Span<float> Row(int y) => Data.AsSpan(y * Stride, Stride);
 
-    /// <summary>Reads a libvips image (any format) as float samples.</summary>
-    public static PixelBuffer From(Image image) =>
-        new(image.Width, image.Height, image.Bands, image.Cast(Enums.BandFormat.Float).WriteToMemory<float>());
+    /// <summary>
+    /// Reads a libvips image (any format) as float samples, a band of rows at a time straight into the managed array,
+    /// so no second full-size copy exists in native memory on the way.
+    /// </summary>
+    public static PixelBuffer From(Image image)
+    {
+        var buffer = new PixelBuffer(image.Width, image.Height, image.Bands, GC.AllocateUninitializedArray<float>(checked((int)((long)image.Width * image.Height * image.Bands))));
+        const int Rows = 256;
+        for (var y = 0; y < image.Height; y += Rows)
+        {
+            var rows = Math.Min(Rows, image.Height - y);
+            Strips.ReadRows(image, y, rows, buffer.Data.AsSpan(y * buffer.Stride, rows * buffer.Stride));
+        }
+        return buffer;
+    }
+
+    /// <summary>
+    /// A libvips image over these very samples (pinned, not copied): for a buffer that is finished and will not be
+    /// written again. It stays in memory as long as the image does.
+    /// </summary>
+    public Image AsImage(Enums.Interpretation interpretation) =>
+        Image.NewFromMemory(Data, Width, Height, Bands, Enums.BandFormat.Float).Copy(interpretation: interpretation);
 
     /// <summary>A libvips image over a copy of the samples.</summary>
     public Image ToImage(Enums.Interpretation interpretation) =>

@@ -53,9 +53,9 @@ public static class Cleanup
         var lab = aiLab;
         if (p.Detail < 1) lab = DetailBands.Blend(lab, classicalLab, p.Detail, scale).CopyMemory();
         cancel.ThrowIfCancellationRequested();
-        if (p.Colour) lab = ColourMatch.Apply(lab, classicalLab, p.ColourRadius * scale, p.ColourLightness).CopyMemory();
+        if (p.Colour) lab = ColourMatch.Apply(lab, classicalLab, p.ColourRadius * scale, p.ColourLightness);
         cancel.ThrowIfCancellationRequested();
-        var planes = new[] { lab[0].WriteToMemory<float>(), lab[1].WriteToMemory<float>(), lab[2].WriteToMemory<float>() };
+        var planes = Planes(lab); // read once, band by band, straight into the three planes
         if (p.Halo > 0)
         {
             var clamped = new float[planes[0].Length];
@@ -69,15 +69,33 @@ public static class Cleanup
             softened += Soften(planes, RegionMask(p.Soften[i], i, masks[i], w, h), p.Soften[i], w, h, cancel);
         }
 
-        var labOut = Image.NewFromMemoryCopy<float>(planes[0], w, h, 1, Enums.BandFormat.Float)
-            .Bandjoin(Image.NewFromMemoryCopy<float>(planes[1], w, h, 1, Enums.BandFormat.Float), Image.NewFromMemoryCopy<float>(planes[2], w, h, 1, Enums.BandFormat.Float))
-            .Copy(interpretation: Enums.Interpretation.Lab);
-        var colour = Image.NewFromMemoryCopy<float>(ColourSpaces.FromLabSamples(labOut, upscaled), w, h, upscaled.ColourBands, Enums.BandFormat.Float)
-            .Copy(interpretation: upscaled.Colour.Interpretation);
+        var converted = ColourSpaces.FromLabPlanes(planes[0], planes[1], planes[2], upscaled);
+        var colour = upscaled.IsGrey
+            ? Image.NewFromMemoryCopy<float>(converted, w, h, upscaled.ColourBands, Enums.BandFormat.Float).Copy(interpretation: upscaled.Colour.Interpretation)
+            : new PixelBuffer(w, h, 3, converted).AsImage(upscaled.Colour.Interpretation);
         var result = upscaled.WithPixels(ColourSpaces.WithAlpha(colour, upscaled.Alpha));
 
         cancel.ThrowIfCancellationRequested();
         return (result, Report(upscaled, result, source, aiL, planes[0], classicalL, alpha, w, h, window, scale, softened, cancel));
+    }
+
+    private static float[][] Planes(Image lab)
+    {
+        int w = lab.Width, h = lab.Height;
+        float[][] planes = [new float[w * h], new float[w * h], new float[w * h]];
+        var band = new float[Strips.DefaultBandRows * w * 3];
+        for (var y = 0; y < h; y += Strips.DefaultBandRows)
+        {
+            var rows = Math.Min(Strips.DefaultBandRows, h - y);
+            Strips.ReadRows(lab, y, rows, band);
+            for (int i = 0, o = y * w; i < rows * w; i++, o++)
+            {
+                planes[0][o] = band[i * 3];
+                planes[1][o] = band[i * 3 + 1];
+                planes[2][o] = band[i * 3 + 2];
+            }
+        }
+        return planes;
     }
 
     private static void CheckShapes(WorkImage upscaled, WorkImage source)

@@ -41,8 +41,11 @@ public static class Export
     public static WorkImage Master(WorkImage finished, MasterParams master)
     {
         var converted = ColourSpaces.Convert(finished, MasterProfile(master.Space));
-        // Round to the 16-bit values the file will hold, so copies are made from exactly what the master stores.
-        return converted.WithPixels(ColourSpaces.Quantise16(converted.Pixels).Cast(Enums.BandFormat.Float) * (1.0 / 65535));
+        // Round to the 16-bit values the file will hold, so copies are made from exactly what the master stores. Those
+        // values are computed once and held as 16-bit (a third of a float copy): the master file, the linear light of
+        // every copy and the attention crop all read them, and the stages before are streamed, not stored.
+        var stored = ColourSpaces.Quantise16(converted.Pixels).CopyMemory();
+        return converted.WithPixels(stored.Cast(Enums.BandFormat.Float) * (1.0 / 65535));
     }
 
     /// <summary>

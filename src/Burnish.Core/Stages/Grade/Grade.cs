@@ -19,6 +19,11 @@ public static class Grade
     /// Grades <paramref name="image"/> in linear BT.2020 (the result stays there, unbounded, so nothing the grade
     /// pushes out of sRGB is lost before the master). Alpha is carried unchanged. <paramref name="lut"/> is the file
     /// named by <c>p.Lut</c>, loaded by the caller (a stage reads no files).
+    /// <para>
+    /// Streamed: a first pass over the bands of the image measures clipping and gathers the halation's energy map
+    /// (both need the whole image); the graded pixels are then a lazy <see cref="Strips"/> image that repeats the
+    /// point operations band by band and adds glow and grain, so no full-size float copy is ever held.
+    /// </para>
     /// </summary>
     public static (WorkImage Image, StageReport Report) Apply(WorkImage image, GradeParams p, CubeLut? lut = null, CancellationToken cancel = default)
     {
@@ -26,34 +31,85 @@ public static class Grade
             throw new ArgumentException("the grade names a LUT but none was loaded", nameof(lut));
         if (IsIdentity(p)) return (image, StageReport.Empty);
         var linear = ColourSpaces.Convert(image, ShippedProfiles.LinearRec2020);
-        var buffer = PixelBuffer.From(linear.Colour);
-        var before = ColourKernels.Clipping(buffer);
+        var colour = linear.Colour;
+        int w = image.Width, h = image.Height;
+        var points = new PointOperations(p, lut);
+        var glow = p.Halation is { Amount: > 0 } halation ? Film.Halation.Plan(w, h, halation) : null;
 
-        var matrix = WhiteBalance.Matrix(p.WhiteBalance) * Math.Pow(2, p.Exposure);
-        if (matrix != Matrix3.Identity) ColourKernels.Transform(buffer, matrix, cancel);
-        if (!ToneCurve.IsIdentity(p.Tone)) ToneCurve.Build(p.Tone).Apply(buffer, cancel);
-        if (p.SplitTone.Shadows.Amount != 0 || p.SplitTone.Highlights.Amount != 0 || p.Saturation != 0 || p.Vibrance != 0)
-            ColourKernels.SplitToneAndSaturation(buffer, p.SplitTone, p.Saturation, p.Vibrance, cancel);
-        if (p.Lut is { Strength: > 0 } look)
-            buffer = ThroughSrgb(buffer, b => Lut3D.Apply(b, lut!, look.Strength, cancel));
+        // First pass: clipping before and after the point operations, and the glow's energy (in whole cells of rows).
+        long shadowsBefore = 0, highlightsBefore = 0, shadowsAfter = 0, highlightsAfter = 0;
+        var scanRows = glow is null ? Strips.DefaultBandRows : glow.CellRows * Math.Max(1, Strips.DefaultBandRows / glow.CellRows);
+        float[]? reuse = null;
+        for (var y = 0; y < h; y += scanRows)
+        {
+            cancel.ThrowIfCancellationRequested();
+            var rows = Math.Min(scanRows, h - y);
+            var data = rows == scanRows ? reuse ??= new float[(long)scanRows * w * 3] : new float[(long)rows * w * 3];
+            Strips.ReadRows(colour, y, rows, data);
+            var band = new PixelBuffer(w, rows, 3, data);
+            double n = (double)w * rows;
+            var before = ColourKernels.Clipping(band);
+            shadowsBefore += (long)Math.Round(before.Shadows * n);
+            highlightsBefore += (long)Math.Round(before.Highlights * n);
+            points.Apply(band, cancel);
+            // Measured before the film effects: halation pushing highlights past 1 is the look, not a clipping grade.
+            var after = ColourKernels.Clipping(band);
+            shadowsAfter += (long)Math.Round(after.Shadows * n);
+            highlightsAfter += (long)Math.Round(after.Highlights * n);
+            glow?.Accumulate(band, y);
+        }
+        glow?.Finish(cancel);
+        double total = (double)w * h;
 
-        // Measured before the film effects: halation pushing highlights past 1 is the look, not a clipping grade.
-        var after = ColourKernels.Clipping(buffer);
-        if (p.Halation is { Amount: > 0 } halation) Film.Halation.Apply(buffer, halation, cancel);
-        if (p.Grain is { Amount: > 0 } grain) Film.Grain.Apply(buffer, grain, cancel);
-        var result = new WorkImage(ColourSpaces.WithAlpha(buffer.ToImage(NetVips.Enums.Interpretation.Rgb), linear.Alpha), ShippedProfiles.LinearRec2020);
-        return (result, Report(before, after));
+        var grain = p.Grain is { Amount: > 0 } g ? g : null;
+        var pixels = Strips.Lazy(w, h, 3, (y, rows, output) =>
+        {
+            var exact = output.LongLength == (long)rows * w * 3 ? output : new float[(long)rows * w * 3];
+            Strips.ReadRows(colour, y, rows, exact);
+            var band = new PixelBuffer(w, rows, 3, exact);
+            points.Apply(band, default);
+            glow?.AddTo(band, y);
+            if (grain is not null) Film.Grain.ApplyBand(band, y, grain);
+            if (!ReferenceEquals(exact, output)) exact.CopyTo(output, 0);
+        });
+        var result = new WorkImage(ColourSpaces.WithAlpha(pixels, linear.Alpha), ShippedProfiles.LinearRec2020);
+        return (result, Report((shadowsBefore / total, highlightsBefore / total), (shadowsAfter / total, highlightsAfter / total)));
     }
 
-    // Creative LUTs expect display-referred sRGB; the detour is float and unbounded, so nothing clips on the way.
-    private static PixelBuffer ThroughSrgb(PixelBuffer linear, Action<PixelBuffer> apply)
+    /// <summary>White balance and exposure, tone curve, split toning and saturation, and the LUT: the per-pixel part of the grade.</summary>
+    private sealed class PointOperations
     {
-        using (var encode = LittleCms.Create(ShippedProfiles.LinearRec2020.Icc, LittleCms.PixelFormat.RgbFloat, ShippedProfiles.Srgb.Icc, LittleCms.PixelFormat.RgbFloat))
-            encode.ApplyInPlace(linear);
-        apply(linear);
-        using (var decode = LittleCms.Create(ShippedProfiles.Srgb.Icc, LittleCms.PixelFormat.RgbFloat, ShippedProfiles.LinearRec2020.Icc, LittleCms.PixelFormat.RgbFloat))
-            decode.ApplyInPlace(linear);
-        return linear;
+        private readonly GradeParams p;
+        private readonly CubeLut? lut;
+        private readonly Matrix3 matrix;
+        private readonly ToneCurve? curve;
+        private readonly LittleCms? encode, decode;
+
+        public PointOperations(GradeParams p, CubeLut? lut)
+        {
+            this.p = p;
+            this.lut = lut;
+            matrix = WhiteBalance.Matrix(p.WhiteBalance) * Math.Pow(2, p.Exposure);
+            curve = ToneCurve.IsIdentity(p.Tone) ? null : ToneCurve.Build(p.Tone);
+            if (p.Lut is not { Strength: > 0 }) return;
+            // Creative LUTs expect display-referred sRGB; the detour is float and unbounded, so nothing clips on the way.
+            encode = LittleCms.Create(ShippedProfiles.LinearRec2020.Icc, LittleCms.PixelFormat.RgbFloat, ShippedProfiles.Srgb.Icc, LittleCms.PixelFormat.RgbFloat);
+            decode = LittleCms.Create(ShippedProfiles.Srgb.Icc, LittleCms.PixelFormat.RgbFloat, ShippedProfiles.LinearRec2020.Icc, LittleCms.PixelFormat.RgbFloat);
+        }
+
+        public void Apply(PixelBuffer buffer, CancellationToken cancel)
+        {
+            if (matrix != Matrix3.Identity) ColourKernels.Transform(buffer, matrix, cancel);
+            curve?.Apply(buffer, cancel);
+            if (p.SplitTone.Shadows.Amount != 0 || p.SplitTone.Highlights.Amount != 0 || p.Saturation != 0 || p.Vibrance != 0)
+                ColourKernels.SplitToneAndSaturation(buffer, p.SplitTone, p.Saturation, p.Vibrance, cancel);
+            if (p.Lut is { Strength: > 0 } look)
+            {
+                encode!.ApplyInPlace(buffer, cancel);
+                Lut3D.Apply(buffer, lut!, look.Strength, cancel);
+                decode!.ApplyInPlace(buffer, cancel);
+            }
+        }
     }
 
     private static StageReport Report((double Shadows, double Highlights) before, (double Shadows, double Highlights) after)

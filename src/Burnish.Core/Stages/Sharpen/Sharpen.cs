@@ -40,6 +40,8 @@ public static class Sharpen
         var settings = UnsharpSettings.For(sigma, p);
         int w = image.Width, h = image.Height;
 
+        if (!image.IsGrey) return ForRgb(image, p, target, sigma, settings, cancel);
+
         var lab = ColourSpaces.ToLab(image).WriteToMemory<float>();
         var lightness = new float[(long)w * h];
         for (long i = 0; i < lightness.LongLength; i++) lightness[i] = lab[i * 3];
@@ -56,16 +58,83 @@ public static class Sharpen
 
         // Only the pixels whose L* moved go back through LittleCMS; every other pixel keeps its exact input value.
         for (var j = 0; j < changed.Length; j++) lab[changed[j] * 3L] = sharpened[changed[j]];
-        var colour = image.Colour.Cast(Enums.BandFormat.Float).WriteToMemory<float>();
-        var converted = ColourSpaces.FromLabSamples(Gather(lab, changed), image);
         var bands = image.ColourBands;
+        var greyColour = image.Colour.Cast(Enums.BandFormat.Float).WriteToMemory<float>();
+        var converted = ColourSpaces.FromLabSamples(Gather(lab, changed), image);
         for (var j = 0; j < changed.Length; j++)
             for (var c = 0; c < bands; c++)
-                colour[changed[j] * (long)bands + c] = converted[j * bands + c];
+                greyColour[changed[j] * (long)bands + c] = converted[j * bands + c];
 
-        var pixels = Image.NewFromMemoryCopy<float>(colour, w, h, bands, Enums.BandFormat.Float)
+        var pixels = Image.NewFromMemoryCopy<float>(greyColour, w, h, bands, Enums.BandFormat.Float)
             .Copy(interpretation: image.Colour.Interpretation);
         return (image.WithPixels(ColourSpaces.WithAlpha(pixels, image.Alpha)), report);
+    }
+
+    /// <summary>
+    /// RGB without a full Lab copy: the pixels are read once into one managed array; L* is computed from them chunk by
+    /// chunk (the matrix/TRC shortcut's XYZ, then the CIE formula, in the very chunks <see cref="ColourSpaces.ToLab"/>
+    /// uses, so every value is the same to the bit); a* and b* are recomputed only for the pixels whose L* moved, and
+    /// those go back in slices laid out as <see cref="ColourSpaces.FromLabSamples"/> lays them out. The result wraps the
+    /// array without a copy.
+    /// </summary>
+    private static (WorkImage Image, StageReport Report) ForRgb(WorkImage image, SharpenParams p, SharpenTarget target, double sigma,
+        UnsharpSettings settings, CancellationToken cancel)
+    {
+        int w = image.Width, h = image.Height;
+        var n = w * h;
+        var colour = PixelBuffer.From(image.Colour).Data;
+        var lightness = new float[n];
+        using var toXyz = LittleCms.Create(image.Profile.Icc, LittleCms.PixelFormat.RgbFloat, null, LittleCms.PixelFormat.XyzFloat);
+        const int ChunkPixels = CieLab.ChunkSamples / 3;
+        var chunks = (n + ChunkPixels - 1) / ChunkPixels;
+        Parallel.For(0, chunks, new ParallelOptions { CancellationToken = cancel }, () => new float[CieLab.ChunkSamples], (c, _, scratch) =>
+        {
+            int p0 = c * ChunkPixels, count = Math.Min(ChunkPixels, n - p0);
+            toXyz.Transform(colour.AsSpan(p0 * 3, count * 3), scratch, count);
+            CieLab.FromXyzRange(scratch, 0, count * 3);
+            for (var i = 0; i < count; i++) lightness[p0 + i] = scratch[i * 3];
+            return scratch;
+        }, _ => { });
+        var alpha = image.Alpha is { } a ? PixelBuffer.From(a).Data : null;
+        cancel.ThrowIfCancellationRequested();
+
+        var sharpened = new float[n];
+        UnsharpMask.Apply(lightness, alpha, sharpened, w, h, settings, cancel);
+        var halo = HaloMeter.Measure(lightness, sharpened, alpha, w, h, settings.Window, HaloMeter.DefaultEdgeFloor, cancel);
+
+        var changed = Changed(lightness, sharpened);
+        var report = Report(p, target, sigma, halo, changed.Length, n);
+        if (changed.Length == 0) return (image, report);
+
+        // Pixels in ToLab's scalar tail (the last n mod 8) got their Lab from the scalar curve; the rest from the vector one.
+        var scalarFrom = n - n % 8;
+        using var toRgb = LittleCms.Create(null, LittleCms.PixelFormat.XyzFloat, image.Profile.Icc, LittleCms.PixelFormat.RgbFloat);
+        var slices = (changed.Length + ChunkPixels - 1) / ChunkPixels;
+        Parallel.For(0, slices, new ParallelOptions { CancellationToken = cancel }, s =>
+        {
+            int j0 = s * ChunkPixels, count = Math.Min(ChunkPixels, changed.Length - j0);
+            var slice = new float[(count + 7) / 8 * 8 * 3]; // padded to whole vector groups: every real pixel takes the vector path
+            for (var j = 0; j < count; j++) colour.AsSpan(changed[j0 + j] * 3, 3).CopyTo(slice.AsSpan(j * 3, 3));
+            toXyz.Transform(slice.AsSpan(0, count * 3), slice, count); // per pixel: the same bits wherever a pixel sits
+            CieLab.FromXyzRange(slice, 0, slice.Length);
+            for (var j = 0; j < count; j++)
+            {
+                var pixel = changed[j0 + j];
+                if (pixel < scalarFrom) continue;
+                var tail = new float[3];
+                toXyz.Transform(colour.AsSpan(pixel * 3, 3), tail, 1);
+                CieLab.FromXyzRange(tail, 0, 3);
+                tail.CopyTo(slice, j * 3);
+            }
+            for (var j = 0; j < count; j++) slice[j * 3] = sharpened[changed[j0 + j]];
+            // FromLabSamples brings all changed pixels back as one array in chunks of ChunkSamples: these slices are those
+            // chunks. That array is padded to rows of 4096 pixels (no scalar tail) unless fewer than 4096 pixels changed.
+            CieLab.ToXyzRange(slice, 0, changed.Length >= 4096 ? slice.Length : count * 3);
+            toRgb.Transform(slice.AsSpan(0, count * 3), slice, count);
+            for (var j = 0; j < count; j++) slice.AsSpan(j * 3, 3).CopyTo(colour.AsSpan(changed[j0 + j] * 3, 3));
+        });
+        var wrapped = new PixelBuffer(w, h, 3, colour).AsImage(image.Colour.Interpretation);
+        return (image.WithPixels(ColourSpaces.WithAlpha(wrapped, image.Alpha)), report);
     }
 
     /// <summary>The sidecar text of the halo warning: "over-sharpened: halo N % above local max".</summary>

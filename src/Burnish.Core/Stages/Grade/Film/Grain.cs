@@ -65,7 +65,22 @@ public static class Grain
             throw new ArgumentException($"grain needs an RGB or RGBA buffer, got {buffer.Bands} bands", nameof(buffer));
         if (!(p.Amount > 0)) return;
         var field = new GrainField(p);
-        buffer.ForEachRowBlock((y0, y1) => Block(buffer, p, field, y0, y1), cancel);
+        buffer.ForEachRowBlock((y0, y1) => Block(buffer, p, field, y0, y1, 0), cancel);
+    }
+
+    /// <summary>
+    /// Applies grain in place to a band of rows whose first row is row <paramref name="firstRow"/> of the image: the
+    /// noise is a function of the image position, so banded grain is the same as grain over the whole buffer.
+    /// </summary>
+    public static void ApplyBand(PixelBuffer band, int firstRow, GrainParams p, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(band);
+        ArgumentNullException.ThrowIfNull(p);
+        if (band.Bands is not (3 or 4))
+            throw new ArgumentException($"grain needs an RGB or RGBA buffer, got {band.Bands} bands", nameof(band));
+        if (!(p.Amount > 0)) return;
+        var field = new GrainField(p);
+        band.ForEachRowBlock((y0, y1) => Block(band, p, field, y0, y1, firstRow), cancel);
     }
 
     /// <summary>
@@ -84,7 +99,7 @@ public static class Grain
     // The hot loops skip tiered compilation: a CLI run often grains a single image, and tier-0 code would make
     // that first call several times slower than the rest.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Block(PixelBuffer buffer, GrainParams p, GrainField field, int y0, int y1)
+    private static void Block(PixelBuffer buffer, GrainParams p, GrainField field, int y0, int y1, int firstRow)
     {
         var rows = y1 - y0;
         var width = buffer.Width;
@@ -102,7 +117,7 @@ public static class Grain
             var rgb = scratch[^rgbLength..];
             rgb.Clear(); // the padding lanes stay 0: black, which the kernels leave alone
             for (var plane = 0; plane < planes; plane++)
-                field.Fill(plane, y0, rows, padded, noise.Slice(plane * rows * padded, rows * padded), fieldScratch);
+                field.Fill(plane, firstRow + y0, rows, padded, noise.Slice(plane * rows * padded, rows * padded), fieldScratch);
 
             var amount4 = Vector256.Create((float)(4 * p.Amount));
             var r = rgb[..padded];

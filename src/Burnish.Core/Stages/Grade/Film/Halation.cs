@@ -75,13 +75,80 @@ public static class Halation
             (float)(p.Amount * p.Tint.B / tintLuminance),
         };
         var upsample = new Upsample(buffer.Width, small.Width, cell);
-        buffer.ForEachRowBlock((y0, y1) => AddGlow(buffer, small, upsample, gain, y0, y1), cancel);
+        buffer.ForEachRowBlock((y0, y1) => AddGlow(buffer, small, upsample, gain, y0, y1, 0), cancel);
+    }
+
+    /// <summary>
+    /// Halation over a stream of bands, in two passes: <see cref="Glow.Accumulate"/> every band in order (whole
+    /// cells of <see cref="Glow.CellRows"/> rows each), <see cref="Glow.Finish"/>, then <see cref="Glow.AddTo"/> any band.
+    /// The result is the same as <see cref="Apply"/> on the whole buffer. Null when the amount is 0.
+    /// </summary>
+    public static Glow? Plan(int width, int height, HalationParams p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        if (!(p.Amount > 0)) return null;
+        var tintLuminance = Luminance(p.Tint.R, p.Tint.G, p.Tint.B);
+        if (!(tintLuminance > 1e-6))
+            throw new ArgumentException("a halation tint needs some light: r, g and b cannot all be 0", nameof(p));
+        return new Glow(width, height, p, tintLuminance);
+    }
+
+    /// <summary>The glow of one image, built from its bands (see <see cref="Plan"/>).</summary>
+    public sealed class Glow
+    {
+        private readonly int width, height, cell;
+        private readonly double sigma;
+        private readonly float threshold;
+        private readonly float[] gain;
+        private readonly EnergyMap small;
+        private Upsample? upsample;
+
+        internal Glow(int width, int height, HalationParams p, double tintLuminance)
+        {
+            (this.width, this.height) = (width, height);
+            sigma = Sigma(width, height, p);
+            cell = Math.Max(1, (int)(sigma / 3));
+            threshold = (float)p.Threshold;
+            small = new EnergyMap(width, height, cell);
+            gain = [(float)(p.Amount * p.Tint.R / tintLuminance), (float)(p.Amount * p.Tint.G / tintLuminance), (float)(p.Amount * p.Tint.B / tintLuminance)];
+        }
+
+        /// <summary>A band given to <see cref="Accumulate"/> starts on a multiple of this and holds whole cells (the last band excepted).</summary>
+        public int CellRows => cell;
+
+        /// <summary>False once <see cref="Finish"/> found nothing above the threshold: the image is left bit for bit.</summary>
+        public bool Glows { get; private set; } = true;
+
+        public void Accumulate(PixelBuffer band, int firstRow)
+        {
+            if (firstRow % cell != 0) throw new ArgumentException($"bands start on multiples of {cell} rows", nameof(firstRow));
+            small.Accumulate(band, firstRow, threshold);
+        }
+
+        public void Finish(CancellationToken cancel = default)
+        {
+            if (small.IsBlack)
+            {
+                Glows = false;
+                return;
+            }
+            var smallSigma = cell == 1 ? sigma : Math.Sqrt(sigma * sigma - (cell * cell - 1) / 12.0 - cell * cell / 6.0) / cell;
+            small.Blur(smallSigma, cancel);
+            upsample = new Upsample(width, small.Width, cell);
+        }
+
+        public void AddTo(PixelBuffer band, int firstRow, CancellationToken cancel = default)
+        {
+            if (!Glows) return;
+            var up = upsample ?? throw new InvalidOperationException("Finish the glow before adding it");
+            band.ForEachRowBlock((y0, y1) => AddGlow(band, small, up, gain, y0, y1, firstRow), cancel);
+        }
     }
 
     // The loops below skip tiered compilation: a CLI run often finishes one image, and tier-0 code would make that
     // first call several times slower.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void AddGlow(PixelBuffer buffer, EnergyMap small, Upsample upsample, float[] gain, int y0, int y1)
+    private static void AddGlow(PixelBuffer buffer, EnergyMap small, Upsample upsample, float[] gain, int y0, int y1, int offset)
     {
         var rented = ArrayPool<float>.Shared.Rent(small.Stride + buffer.Width);
         try
@@ -91,7 +158,7 @@ public static class Halation
             float gr = gain[0], gg = gain[1], gb = gain[2];
             for (var y = y0; y < y1; y++)
             {
-                small.InterpolateRow(y, line);
+                small.InterpolateRow(offset + y, line);
                 upsample.Row(line, glow);
                 var row = buffer.Row(y);
                 for (int x = 0, i = 0; x < glow.Length; x++, i += buffer.Bands)
@@ -122,18 +189,39 @@ public static class Halation
             Height = (buffer.Height + cell - 1) / cell;
             Stride = (Width + 7) & ~7;
             values = new float[Stride * Height];
-            Parallel.For(0, Height, new ParallelOptions { CancellationToken = cancel }, j => Accumulate(buffer, j, threshold));
+            Parallel.For(0, Height, new ParallelOptions { CancellationToken = cancel }, j => Accumulate(buffer, j, threshold, 0, buffer.Height));
+        }
+
+        // An empty map for an image of width×height, filled band by band (Accumulate with a first row).
+        public EnergyMap(int width, int height, int cell)
+        {
+            this.cell = cell;
+            Width = (width + cell - 1) / cell;
+            Height = (height + cell - 1) / cell;
+            Stride = (Width + 7) & ~7;
+            values = new float[Stride * Height];
+            imageHeight = height;
+        }
+
+        private readonly int imageHeight;
+
+        /// <summary>Adds the cell rows that <paramref name="band"/> (image rows from <paramref name="firstRow"/>) holds.</summary>
+        public void Accumulate(PixelBuffer band, int firstRow, float threshold)
+        {
+            var first = firstRow / cell;
+            var last = Math.Min(Height, (firstRow + band.Height + cell - 1) / cell);
+            Parallel.For(first, last, j => Accumulate(band, j, threshold, firstRow, imageHeight));
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void Accumulate(PixelBuffer buffer, int j, float threshold)
+        private void Accumulate(PixelBuffer buffer, int j, float threshold, int offset, int imageRows)
         {
             var knee = 0.5f * threshold;
             var bands = buffer.Bands;
             var target = values.AsSpan(j * Stride, Width);
-            for (var y = j * cell; y < Math.Min(buffer.Height, (j + 1) * cell); y++)
+            for (var y = j * cell; y < Math.Min(imageRows, (j + 1) * cell); y++)
             {
-                var row = buffer.Row(y);
+                var row = buffer.Row(y - offset);
                 for (int x = 0, i = 0; x < buffer.Width; x++, i += bands)
                 {
                     var lum = 0.2627f * row[i] + 0.6780f * row[i + 1] + 0.0593f * row[i + 2];
