@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using NetVips;
@@ -33,7 +32,7 @@ public sealed class BandStream : IDisposable
         Height = height;
         Bands = bandCount;
         rowBytes = (long)width * bandCount * sizeof(float);
-        header = Header(width, height, bandCount, rowBytes);
+        header = BigTiffHeader.Strips(width, height, bandCount, RowsPerStrip, rowBytes, out _);
         total = header.Length + rowBytes * height;
         bands = rows.GetEnumerator();
         source.OnRead += Read;
@@ -124,61 +123,6 @@ public sealed class BandStream : IDisposable
             if (y < current.Y + current.Rows) return current;
         }
         throw new InvalidOperationException($"row {y} is past the end of the upscaled image");
-    }
-
-    // BigTIFF (so any size works), little-endian, one IFD, uncompressed contiguous float strips.
-    private static byte[] Header(int width, int height, int bandCount, long rowBytes)
-    {
-        var strips = (height + RowsPerStrip - 1) / RowsPerStrip;
-        var entries = new List<(ushort Tag, ushort Type, ulong Count, ulong Value)>
-        {
-            (256, 16, 1, (ulong)width),                          // ImageWidth (LONG8)
-            (257, 16, 1, (ulong)height),                         // ImageLength
-            (258, 3, (ulong)bandCount, Shorts(bandCount, 32)),   // BitsPerSample
-            (259, 3, 1, 1),                                      // Compression: none
-            (262, 3, 1, bandCount < 3 ? 1ul : 2ul),              // Photometric: min-is-black or RGB
-            (273, 16, (ulong)strips, 0),                         // StripOffsets (filled below)
-            (277, 3, 1, (ulong)bandCount),                       // SamplesPerPixel
-            (278, 16, 1, RowsPerStrip),                          // RowsPerStrip
-            (279, 16, (ulong)strips, 0),                         // StripByteCounts (filled below)
-            (284, 3, 1, 1),                                      // PlanarConfiguration: contiguous
-        };
-        if (bandCount is 2 or 4) entries.Add((338, 3, 1, 2));  // ExtraSamples: unassociated alpha
-        entries.Add((339, 3, (ulong)bandCount, Shorts(bandCount, 3))); // SampleFormat: IEEE float
-        const long IfdAt = 16;
-        long offsetsAt = IfdAt + 8 + entries.Count * 20 + 8, countsAt = offsetsAt + strips * 8L, dataAt = countsAt + strips * 8L;
-        entries[5] = entries[5] with { Value = (ulong)offsetsAt };
-        entries[8] = entries[8] with { Value = (ulong)countsAt };
-        var bytes = new byte[dataAt];
-        var span = bytes.AsSpan();
-        "II"u8.CopyTo(span);
-        BinaryPrimitives.WriteUInt16LittleEndian(span[2..], 43);
-        BinaryPrimitives.WriteUInt16LittleEndian(span[4..], 8);
-        BinaryPrimitives.WriteUInt64LittleEndian(span[8..], IfdAt);
-        BinaryPrimitives.WriteUInt64LittleEndian(span[(int)IfdAt..], (ulong)entries.Count);
-        for (var i = 0; i < entries.Count; i++)
-        {
-            var e = span[(int)(IfdAt + 8 + i * 20)..];
-            BinaryPrimitives.WriteUInt16LittleEndian(e, entries[i].Tag);
-            BinaryPrimitives.WriteUInt16LittleEndian(e[2..], entries[i].Type);
-            BinaryPrimitives.WriteUInt64LittleEndian(e[4..], entries[i].Count);
-            BinaryPrimitives.WriteUInt64LittleEndian(e[12..], entries[i].Value);
-        }
-        for (var k = 0; k < strips; k++)
-        {
-            var rows = Math.Min(RowsPerStrip, height - k * RowsPerStrip);
-            BinaryPrimitives.WriteUInt64LittleEndian(span[(int)(offsetsAt + k * 8)..], (ulong)(dataAt + k * RowsPerStrip * rowBytes));
-            BinaryPrimitives.WriteUInt64LittleEndian(span[(int)(countsAt + k * 8)..], (ulong)(rows * rowBytes));
-        }
-        return bytes;
-    }
-
-    // Up to four SHORT values packed into the 8-byte value field.
-    private static ulong Shorts(int count, ushort value)
-    {
-        ulong packed = 0;
-        for (var i = 0; i < count; i++) packed |= (ulong)value << (16 * i);
-        return packed;
     }
 
     public void Dispose()

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using NetVips;
 
@@ -161,7 +160,7 @@ public static class Strips
             bandCount = (height + bandRows - 1) / bandRows;
             tileRowBytes = (long)tileWidth * bands * sizeof(float);
             tileBytes = tileRowBytes * bandRows;
-            header = Header(out dataAt);
+            header = BigTiffHeader.Tiles(width, height, bands, tileWidth, bandRows, (long)columns * bandCount, tileBytes, out dataAt);
             total = dataAt + tileBytes * columns * bandCount;
             Source = new SourceCustom();
             Source.OnRead += Read;
@@ -265,62 +264,6 @@ public static class Strips
             kernel(y, rows, data);
             cache.AddFirst((band, data));
             return data;
-        }
-
-        // BigTIFF, little-endian, one IFD, uncompressed contiguous float tiles.
-        private byte[] Header(out long dataStart)
-        {
-            var tiles = (long)columns * bandCount;
-            var entries = new List<(ushort Tag, ushort Type, ulong Count, ulong Value)>
-            {
-                (256, 16, 1, (ulong)width),                          // ImageWidth (LONG8)
-                (257, 16, 1, (ulong)height),                         // ImageLength
-                (258, 3, (ulong)bands, Shorts(bands, 32)),           // BitsPerSample
-                (259, 3, 1, 1),                                      // Compression: none
-                (262, 3, 1, bands < 3 ? 1ul : 2ul),                  // Photometric: min-is-black or RGB
-                (277, 3, 1, (ulong)bands),                           // SamplesPerPixel
-                (284, 3, 1, 1),                                      // PlanarConfiguration: contiguous
-                (322, 4, 1, (ulong)tileWidth),                       // TileWidth
-                (323, 4, 1, (ulong)bandRows),                        // TileLength
-                (324, 16, (ulong)tiles, 0),                          // TileOffsets (filled below)
-                (325, 16, (ulong)tiles, 0),                          // TileByteCounts (filled below)
-            };
-            if (bands is 2 or 4) entries.Add((338, 3, 1, 2));      // ExtraSamples: unassociated alpha
-            entries.Add((339, 3, (ulong)bands, Shorts(bands, 3)));  // SampleFormat: IEEE float
-            const long IfdAt = 16;
-            long offsetsAt = IfdAt + 8 + entries.Count * 20 + 8, countsAt = offsetsAt + tiles * 8;
-            dataStart = countsAt + tiles * 8;
-            var offsetsIndex = entries.FindIndex(e => e.Tag == 324);
-            entries[offsetsIndex] = entries[offsetsIndex] with { Value = (ulong)offsetsAt };
-            entries[offsetsIndex + 1] = entries[offsetsIndex + 1] with { Value = (ulong)countsAt };
-            var bytes = new byte[dataStart];
-            var span = bytes.AsSpan();
-            "II"u8.CopyTo(span);
-            BinaryPrimitives.WriteUInt16LittleEndian(span[2..], 43);
-            BinaryPrimitives.WriteUInt16LittleEndian(span[4..], 8);
-            BinaryPrimitives.WriteUInt64LittleEndian(span[8..], IfdAt);
-            BinaryPrimitives.WriteUInt64LittleEndian(span[(int)IfdAt..], (ulong)entries.Count);
-            for (var i = 0; i < entries.Count; i++)
-            {
-                var e = span[(int)(IfdAt + 8 + i * 20)..];
-                BinaryPrimitives.WriteUInt16LittleEndian(e, entries[i].Tag);
-                BinaryPrimitives.WriteUInt16LittleEndian(e[2..], entries[i].Type);
-                BinaryPrimitives.WriteUInt64LittleEndian(e[4..], entries[i].Count);
-                BinaryPrimitives.WriteUInt64LittleEndian(e[12..], entries[i].Value);
-            }
-            for (var t = 0L; t < tiles; t++)
-            {
-                BinaryPrimitives.WriteUInt64LittleEndian(span[(int)(offsetsAt + t * 8)..], (ulong)(dataStart + t * tileBytes));
-                BinaryPrimitives.WriteUInt64LittleEndian(span[(int)(countsAt + t * 8)..], (ulong)tileBytes);
-            }
-            return bytes;
-        }
-
-        private static ulong Shorts(int count, ushort value)
-        {
-            ulong packed = 0;
-            for (var i = 0; i < count; i++) packed |= (ulong)value << (16 * i);
-            return packed;
         }
     }
 }
