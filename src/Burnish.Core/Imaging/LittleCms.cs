@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using NetVips;
 
 namespace Burnish.Imaging;
@@ -155,18 +156,65 @@ public sealed class LittleCms : IDisposable
 
     private void Shortcut(ReadOnlySpan<float> source, Span<float> target)
     {
-        var m = matrix!;
-        for (var i = 0; i < source.Length; i += 3)
+        // Planes of a block of pixels, so the curves and the matrix run eight samples at a time (MatrixShaper.Lookup
+        // and Mix give the scalar path's bits); the block is read whole before it is written, so in place is safe.
+        const int Block = 256;
+        Span<float> planes = stackalloc float[3 * Block];
+        Span<float> r = planes[..Block], g = planes[Block..(2 * Block)], b = planes[(2 * Block)..];
+        for (var start = 0; start < source.Length; start += 3 * Block)
         {
-            float r = source[i], g = source[i + 1], b = source[i + 2];
-            if (decoder is not null) (r, g, b) = (decoder.Decode(0, r), decoder.Decode(1, g), decoder.Decode(2, b));
-            var x = (float)(m[0] * (double)r + m[1] * (double)g + m[2] * (double)b);
-            var y = (float)(m[3] * (double)r + m[4] * (double)g + m[5] * (double)b);
-            var z = (float)(m[6] * (double)r + m[7] * (double)g + m[8] * (double)b);
-            if (encoder is not null) (x, y, z) = (encoder.Encode(0, x), encoder.Encode(1, y), encoder.Encode(2, z));
-            target[i] = x;
-            target[i + 1] = y;
-            target[i + 2] = z;
+            var n = Math.Min(Block, (source.Length - start) / 3);
+            var block = source.Slice(start, 3 * n);
+            for (var p = 0; p < n; p++)
+                (r[p], g[p], b[p]) = (block[3 * p], block[3 * p + 1], block[3 * p + 2]);
+            if (decoder is not null)
+            {
+                decoder.DecodePlane(0, r[..n]);
+                decoder.DecodePlane(1, g[..n]);
+                decoder.DecodePlane(2, b[..n]);
+            }
+            Mix(r[..n], g[..n], b[..n]);
+            if (encoder is not null)
+            {
+                encoder.EncodePlane(0, r[..n]);
+                encoder.EncodePlane(1, g[..n]);
+                encoder.EncodePlane(2, b[..n]);
+            }
+            var output = target.Slice(start, 3 * n);
+            for (var p = 0; p < n; p++)
+                (output[3 * p], output[3 * p + 1], output[3 * p + 2]) = (r[p], g[p], b[p]);
+        }
+    }
+
+    // The 3×3 matrix in double, in place over three planes: (m0·r + m1·g) + m2·b, as the scalar expression rounds it.
+    private void Mix(Span<float> r, Span<float> g, Span<float> b)
+    {
+        var m = matrix!;
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var (m0, m1, m2) = (Vector256.Create(m[0]), Vector256.Create(m[1]), Vector256.Create(m[2]));
+            var (m3, m4, m5) = (Vector256.Create(m[3]), Vector256.Create(m[4]), Vector256.Create(m[5]));
+            var (m6, m7, m8) = (Vector256.Create(m[6]), Vector256.Create(m[7]), Vector256.Create(m[8]));
+            for (; i + 8 <= r.Length; i += 8)
+            {
+                var vr = Vector256.Create<float>(r[i..]);
+                var vg = Vector256.Create<float>(g[i..]);
+                var vb = Vector256.Create<float>(b[i..]);
+                var (rl, ru) = Vector256.Widen(vr);
+                var (gl, gu) = Vector256.Widen(vg);
+                var (bl, bu) = Vector256.Widen(vb);
+                Vector256.Narrow(m0 * rl + m1 * gl + m2 * bl, m0 * ru + m1 * gu + m2 * bu).CopyTo(r[i..]);
+                Vector256.Narrow(m3 * rl + m4 * gl + m5 * bl, m3 * ru + m4 * gu + m5 * bu).CopyTo(g[i..]);
+                Vector256.Narrow(m6 * rl + m7 * gl + m8 * bl, m6 * ru + m7 * gu + m8 * bu).CopyTo(b[i..]);
+            }
+        }
+        for (; i < r.Length; i++)
+        {
+            float x = r[i], y = g[i], z = b[i];
+            r[i] = (float)(m[0] * (double)x + m[1] * (double)y + m[2] * (double)z);
+            g[i] = (float)(m[3] * (double)x + m[4] * (double)y + m[5] * (double)z);
+            b[i] = (float)(m[6] * (double)x + m[7] * (double)y + m[8] * (double)z);
         }
     }
 
