@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using NetVips;
@@ -154,6 +155,7 @@ public sealed class LittleCms : IDisposable
         return output;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // called per band: skip tier-0 code
     private void Shortcut(ReadOnlySpan<float> source, Span<float> target)
     {
         // Planes of a block of pixels, so the curves and the matrix run eight samples at a time (MatrixShaper.Lookup
@@ -187,6 +189,7 @@ public sealed class LittleCms : IDisposable
     }
 
     // The 3×3 matrix in double, in place over three planes: (m0·r + m1·g) + m2·b, as the scalar expression rounds it.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Mix(Span<float> r, Span<float> g, Span<float> b)
     {
         var m = matrix!;

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -99,6 +100,7 @@ internal sealed class MatrixShaper : IDisposable
 
     // The vector twin of Decode/Encode: the same float operations in the same order (no fused multiply-add), so every
     // sample gets the bits the scalar path gives; samples outside 0–1 (or NaN) still go to LittleCMS's curve.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // called per block: tier-0 code would cost a first image dearly
     private static unsafe void Lookup(float[] table, nint curve, Span<float> values, bool fourthRoot)
     {
         var i = 0;

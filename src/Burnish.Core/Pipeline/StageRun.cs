@@ -7,9 +7,9 @@ namespace Burnish.Pipeline;
 
 /// <summary>
 /// The catalogue loop over one image: each prepared stage in turn, each stage's image handed on as it was returned,
-/// and one sidecar record per stage. A streamed result (the upscale's) is held in memory only before a stage that
-/// reads its input more than once, or for an intermediate; otherwise it flows on, and the caller reads the last one
-/// through <see cref="Consume"/>. Dispose the run when the image is done.
+/// and one sidecar record per stage. A read-once streamed result (the upscale's) is held in memory only before a stage
+/// that reads its input more than once, or for an intermediate; otherwise it flows on, and the caller reads the last
+/// one through <see cref="Consume"/>. A re-readable one (the grade's) is never held. Dispose the run when the image is done.
 /// </summary>
 public sealed class StageRun : IDisposable
 {
@@ -26,7 +26,16 @@ public sealed class StageRun : IDisposable
     public WorkImage Image { get; private set; }
 
     /// <summary>One record per catalogue stage, in order, for the sidecar.</summary>
-    public IReadOnlyList<StageRecord> Stages => stages;
+    public IReadOnlyList<StageRecord> Stages
+    {
+        get
+        {
+            // A re-readable stream's report is settled when asked for: after export or the encoder read it, its figures
+            // cost nothing more; otherwise it computes the bands no one read.
+            if (stream is { Rereadable: true }) Settle();
+            return stages;
+        }
+    }
 
     /// <summary>Every model the stages ran, once each.</summary>
     public IReadOnlyList<ModelRecord> Models => [.. models.DistinctBy(m => m.Sha256)];
@@ -63,9 +72,9 @@ public sealed class StageRun : IDisposable
         }
         context.Report(key, 0);
         var clock = Stopwatch.StartNew();
-        // A streamed image can be read once, top to bottom; a stage that reads its input more than once (cleanup,
-        // today's grade and export) gets it in memory. This is the one place a streamed result is materialised.
-        if (stage.Access == ImageAccess.Random) Materialise();
+        // A read-once stream (the upscale's) can be read once, top to bottom; a stage that reads its input more than
+        // once (cleanup, export) gets it in memory. This is the one place a streamed result is materialised.
+        if (stage.Access == ImageAccess.Random && stream is { Rereadable: false }) Materialise();
         var outcome = stage.Apply(Image, context);
         Image = outcome.Image;
         models.AddRange(outcome.Models);
@@ -77,7 +86,8 @@ public sealed class StageRun : IDisposable
                 clock.Elapsed.TotalMilliseconds, outcome.Report.Warnings, outcome.Report.Measurements));
         if (outcome.Stream is { } streamed)
         {
-            stream?.Dispose();
+            if (stream is { Rereadable: true }) Settle();
+            else stream?.Dispose();
             (stream, streamRecord, streamClock) = (streamed, stages.Count - 1, clock);
         }
         if (keepIntermediates && outcome.MadeImage && context.Files is { } files)
@@ -122,7 +132,8 @@ public sealed class StageRun : IDisposable
         var report = stream!.Report;
         stages[streamRecord] = stages[streamRecord] with
         {
-            Ms = streamClock!.Elapsed.TotalMilliseconds,
+            // A re-readable stream is computed inside its readers (export), whose time holds it; the stage keeps its own.
+            Ms = stream.Rereadable ? stages[streamRecord].Ms : streamClock!.Elapsed.TotalMilliseconds,
             Warnings = report.Warnings,
             Measurements = report.Measurements,
         };

@@ -114,8 +114,8 @@ public sealed record StageOutcome(WorkImage Image, StageReport Report, string St
 }
 
 /// <summary>
-/// An image computed as it is read (the upscale's last model pass): read <see cref="Image"/> once, top to bottom,
-/// through <see cref="Consume"/>, or take an in-memory copy with <see cref="Materialise"/>.
+/// An image computed as it is read (the upscale's last model pass, the grade): read <see cref="Image"/> once, top to
+/// bottom, through <see cref="Consume"/>, or take an in-memory copy with <see cref="Materialise"/>.
 /// </summary>
 public interface IStreamedImage : IDisposable
 {
@@ -123,6 +123,12 @@ public interface IStreamedImage : IDisposable
 
     /// <summary>The producing stage's report; complete once the image has been read.</summary>
     StageReport Report { get; }
+
+    /// <summary>
+    /// True when <see cref="Image"/> may be read any number of times, in any order (a strip image computed on demand,
+    /// the grade's): it is then never held in memory for a stage that reads its input more than once.
+    /// </summary>
+    bool Rereadable => false;
 
     /// <summary>Reads the image through <paramref name="consume"/> (an encoder, say), surfacing the producer's errors as themselves.</summary>
     void Consume(Action<WorkImage> consume);

@@ -153,6 +153,15 @@ public static class ColourKernels
     /// <summary>Share of pixels whose channels are all at black, and whose brightest channel is at or over white.</summary>
     public static (double Shadows, double Highlights) Clipping(PixelBuffer buffer)
     {
+        var (shadows, highlights) = ClippedPixels(buffer);
+        double n = (double)buffer.Width * buffer.Height;
+        return (shadows / n, highlights / n);
+    }
+
+    /// <summary>The counts behind <see cref="Clipping"/>: pixels with all channels at black, and with the brightest at or over white.</summary>
+    public static (long Shadows, long Highlights) ClippedPixels(PixelBuffer buffer)
+    {
+        ArgumentNullException.ThrowIfNull(buffer);
         // Black: under half a level of 8-bit sRGB (0.5/255 encoded ≈ 1.5e-4 linear); white: at or over 1.
         const float Black = 1.5e-4f, White = 0.9999f;
         long shadows = 0, highlights = 0;
@@ -173,7 +182,6 @@ public static class ColourKernels
             }
             lock (gate) { shadows += s; highlights += h; }
         });
-        double n = (double)buffer.Width * buffer.Height;
-        return (shadows / n, highlights / n);
+        return (shadows, highlights);
     }
 }

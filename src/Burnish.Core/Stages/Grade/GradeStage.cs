@@ -18,8 +18,9 @@ public sealed class GradeStage : IStage<GradeParams>
     {
         public StageOutcome Apply(WorkImage image, StageContext context)
         {
-            var (graded, report) = Grade.Apply(image, p, lut, context.Cancel);
-            return StageOutcome.Done(graded, report, Grade.IsIdentity(p) ? "identity" : "done");
+            // Streamed: the clipping figures are settled once export (or the encoder) has read the graded bands.
+            var graded = Grade.Stream(image, p, lut, context.Cancel);
+            return new StageOutcome(graded.Image, StageReport.Empty, Grade.IsIdentity(p) ? "identity" : "done", []) { Stream = graded };
         }
 
         public void Dispose() { }
