@@ -15,6 +15,10 @@ im=/usr/bin/convert-im6.q16
 command -v /usr/bin/time >/dev/null || { echo "needs GNU time (apt-get install time)" >&2; exit 1; }
 for tool in hyperfine vips "$im"; do command -v "$tool" >/dev/null || { echo "needs $tool (apt-get install hyperfine libvips-tools imagemagick)" >&2; exit 1; }; done
 "$root/burnish" --help >/dev/null
+# BEFORE=/path/to/another/checkout adds that build as a "before" command to the same hyperfine invocation, so both
+# builds and the peers run under the same load. RUNS sets the runs per command (3); NO_IM=1 leaves ImageMagick out.
+before="${BEFORE:-}"
+[[ -z "$before" ]] || "$before/burnish" --help >/dev/null
 # Peak memory, page faults and kernel time of one run of each command (GNU time), appended to the results file.
 peak() { # name command
     /usr/bin/time -v bash -c "$2" 2> "$work/time.txt" >/dev/null
@@ -59,17 +63,22 @@ vips colourspace $work/v/s.v $work/v/master.png rgb16 && vips resize $work/v/s.v
 im_cmd="rm -rf $work/m && mkdir $work/m && $im $input -sigmoidal-contrast 3,50% -modulate 100,110 -unsharp 0x1+0.5+0 \
 -depth 16 -write PNG48:$work/m/master.png -resize 2048x2048 -depth 8 -quality 88 $work/m/web.jpg"
 
-hyperfine --warmup 1 --runs 3 --export-markdown "$results/grade-whole-process.md" \
+before_cmd="rm -rf $work/a && $before/burnish finish $input -r $work/recipe.yaml -o $work/a"
+extra=()
+[[ -z "$before" ]] || extra+=(-n "burnish finish, before ($before)" "$before_cmd")
+[[ -n "${NO_IM:-}" ]] || extra+=(-n "ImageMagick 6 (sigmoidal-contrast, modulate, unsharp, PNG48, 2048 JPEG)" "$im_cmd")
+hyperfine --warmup 1 --runs "${RUNS:-3}" --export-markdown "$results/grade-whole-process.md" \
     -n "burnish finish (full grade, P3 16-bit master, 2 sharpened copies, sidecar)" "$burnish_cmd" \
     -n "vips CLI (linear, sharpen, 16-bit PNG, half-size JPEG)" "$vips_cmd" \
-    -n "ImageMagick 6 (sigmoidal-contrast, modulate, unsharp, PNG48, 2048 JPEG)" "$im_cmd"
+    "${extra[@]}"
 
 {
     echo
     echo "| command | peak RSS | wall | user | sys | minor page faults |"
     echo "|---|---:|---:|---:|---:|---:|"
     peak "burnish finish" "$burnish_cmd"
+    [[ -z "$before" ]] || peak "burnish finish, before" "$before_cmd"
     peak "vips CLI" "$vips_cmd"
-    peak "ImageMagick 6" "$im_cmd"
+    [[ -n "${NO_IM:-}" ]] || peak "ImageMagick 6" "$im_cmd"
 } >> "$results/grade-whole-process.md"
 cat "$results/grade-whole-process.md"

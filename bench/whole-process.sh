@@ -12,6 +12,10 @@ mkdir -p "$results"
 command -v /usr/bin/time >/dev/null || { echo "needs GNU time (apt-get install time)" >&2; exit 1; }
 for tool in hyperfine vips; do command -v "$tool" >/dev/null || { echo "needs $tool (apt-get install hyperfine libvips-tools)" >&2; exit 1; }; done
 "$root/burnish" --help >/dev/null
+# BEFORE=/path/to/another/checkout adds that build as a "before" command to the same hyperfine invocation, so both
+# builds and the peer run under the same load. RUNS sets the runs per command (5).
+before="${BEFORE:-}"
+[[ -z "$before" ]] || "$before/burnish" --help >/dev/null
 # Peak memory, page faults and kernel time of one run of each command (GNU time), appended to the results file.
 peak() { # name command
     /usr/bin/time -v bash -c "$2" 2> "$work/time.txt" >/dev/null
@@ -45,8 +49,12 @@ vips icc_transform $input $work/v/m.png $profiles/display-p3.icc --input-profile
 vips thumbnail $input $work/v/web.jpg[Q=88,optimize-coding] 2048 --export-profile $profiles/srgb.icc && \
 vips thumbnail $input $work/v/ig.jpg[Q=90,optimize-coding] 1080 --height 1350 --crop attention --export-profile $profiles/srgb.icc"
 
-hyperfine --warmup 1 --runs 5 --export-markdown "$results/whole-process.md" \
+before_cmd="rm -rf $work/a && $before/burnish finish $input -r $work/recipe.yaml -o $work/a"
+extra=()
+[[ -z "$before" ]] || extra=(-n "burnish finish, before ($before)" "$before_cmd")
+hyperfine --warmup 1 --runs "${RUNS:-5}" --export-markdown "$results/whole-process.md" \
     -n "burnish finish (master P3 16-bit + web-2048 + instagram-portrait)" "$burnish_cmd" \
+    "${extra[@]}" \
     -n "vips CLI (icc_transform 16-bit + 2× thumbnail)" "$vips_cmd"
 echo
 echo "input: $(vipsheader "$input")"
@@ -57,6 +65,7 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
     echo "| command | peak RSS | wall | user | sys | minor page faults |"
     echo "|---|---:|---:|---:|---:|---:|"
     peak "burnish finish" "$burnish_cmd"
+    [[ -z "$before" ]] || peak "burnish finish, before" "$before_cmd"
     peak "vips CLI" "$vips_cmd"
 } >> "$results/whole-process.md"
 cat "$results/whole-process.md"
