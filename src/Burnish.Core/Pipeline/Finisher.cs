@@ -16,8 +16,9 @@ namespace Burnish.Pipeline;
 /// <param name="BatchInputs">Full paths of every input in the batch: no output may replace one of them, whatever on_conflict says.</param>
 /// <param name="BatchBases">Full output base paths (no extension) every image of the batch owns, planned before it runs: a renamed set never takes one.</param>
 /// <param name="OutputRoot">The batch's output folder: no output of an image may land outside it.</param>
+/// <param name="Budget">Time per stage and working memory per image; null: the machine's default for one image at a time.</param>
 public sealed record FinishOptions(LoadLimits Limits, bool KeepIntermediates = false, bool Resume = false, IReadOnlySet<string>? BatchInputs = null,
-    IReadOnlySet<string>? BatchBases = null, string? OutputRoot = null)
+    IReadOnlySet<string>? BatchBases = null, string? OutputRoot = null, ImageBudget? Budget = null)
 {
     public static FinishOptions Default { get; } = new(LoadLimits.Default);
 }
@@ -80,6 +81,10 @@ public static class Finisher
         {
             return Run(input, names, recipe, options, variant, progress, cancel);
         }
+        catch (StageTimeoutException e)
+        {
+            return new FinishResult(input, FinishStatus.Failed, $"{PathText.Show(input)}: {e.Message}");
+        }
         catch (BurnishException e)
         {
             return new FinishResult(input, FinishStatus.Failed, e.Message);
@@ -111,7 +116,8 @@ public static class Finisher
         names = resolved.Names;
         if (options.OutputRoot is { } root)
             foreach (var file in names.Files(recipe.Export).Append(names.Sidecar)) OutputPaths.EnsureInside(root, file);
-        var loaded = ImageLoader.Load(input, options.Limits);
+        var budget = options.Budget ?? ImageBudget.ForMachine(1);
+        var loaded = ImageLoader.Load(input, options.Limits, facts => budget.Admit(input, facts, recipe));
         cancel.ThrowIfCancellationRequested();
 
         using var outputs = new OutputTransaction(resolved.Overwrite);
@@ -119,7 +125,7 @@ public static class Finisher
         var lineageText = JsonSerializer.Serialize(new { tool = "burnish", version = ToolVersion, recipe_sha256 = source.Sha256, input_sha256 = inputSha, recipe = source.Origin });
         var files = new FinishFiles(names, outputs, sidecarDir, loaded.Metadata, lineageText, options.KeepIntermediates);
         var context = new StageContext(loaded.Image, loaded.Metadata, progress, cancel) { Files = files, Variant = variant };
-        using var run = StageRun.Over(prepared.Steps, loaded.Image, context, options.KeepIntermediates);
+        using var run = StageRun.Over(prepared.Steps, loaded.Image, context, options.KeepIntermediates, budget.StageTime);
 
         var lineage = new Lineage("burnish", ToolVersion, Lineage.Success,
             new InputRecord(Path.GetFullPath(input), inputSha, inputBytes, loaded.Facts, loaded.Metadata.Generation) { Warnings = loaded.Warnings },
