@@ -21,6 +21,9 @@ public sealed record FinishOptions(LoadLimits Limits, bool KeepIntermediates = f
     IReadOnlySet<string>? BatchBases = null, string? OutputRoot = null, ImageBudget? Budget = null)
 {
     public static FinishOptions Default { get; } = new(LoadLimits.Default);
+
+    /// <summary>Make only this one of the recipe's variants (outpaint aspects), into the names given; null makes every one.</summary>
+    public int? Variant { get; init; }
 }
 
 /// <summary>A recipe and where it came from (a path, or preset:NAME), hashed once. What it names is loaded by <see cref="PreparedRecipe"/>.</summary>
@@ -66,6 +69,13 @@ public static class Finisher
     {
         ArgumentNullException.ThrowIfNull(recipe);
         var variants = recipe.Variants;
+        if (options.Variant is { } only)
+        {
+            // One aspect alone (the service runs each as its own job): the names already carry its tag.
+            if (only < 0 || only >= Math.Max(1, variants.Count))
+                return new FinishResult(input, FinishStatus.Failed, $"{PathText.Show(input)}: the recipe has no variant {only}");
+            return FinishOne(input, names, recipe, options, only, progress, cancel);
+        }
         if (variants.Count <= 1) return FinishOne(input, names, recipe, options, 0, progress, cancel);
         var results = variants.Select((v, i) => FinishOne(input, new OutputNames($"{names.Base}.{v.FileTag}"), recipe, options, i, progress, cancel)).ToList();
         var status = results.Any(v => v.Status == FinishStatus.Failed) ? FinishStatus.Failed

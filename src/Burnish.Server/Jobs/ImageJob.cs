@@ -52,7 +52,7 @@ public sealed class ImageJob(JobBook book, StageResources resources, ServiceLimi
             var result = await Task.Run(() =>
             {
                 using var prepared = PreparedRecipe.Prepare(source, resources);
-                return Finisher.Finish(input, names, prepared, new FinishOptions(new LoadLimits(limits.MaxPixels), Resume: true, Budget: budget), progress, cancel.Token);
+                return Finisher.Finish(input, names, prepared, new FinishOptions(new LoadLimits(limits.MaxPixels), Resume: true, Budget: budget) { Variant = entry.Variant }, progress, cancel.Token);
             }, CancellationToken.None);
             ReleaseImageMemory();
             var current = progress.Current;
