@@ -17,6 +17,28 @@ public static class CommonOptions
         DefaultValueFactory = _ => LoadLimits.Default.MaxPixels,
     };
 
+    public static Option<double?> StageTimeout() => new("--stage-timeout")
+    {
+        Description = $"Seconds one stage may take on one image; past it that image fails and the others go on (default {ImageBudget.DefaultStageTime.TotalSeconds:0}).",
+        HelpName = "SECONDS",
+    };
+
+    public static Option<long?> MaxMemoryMb() => new("--max-memory-mb")
+    {
+        Description = "Working memory one image may need, estimated from its size and the recipe before decoding; a larger one is refused (default: 3/4 of the machine's memory shared by the images running at once).",
+        HelpName = "MB",
+    };
+
+    /// <summary>The per-image budget for <paramref name="parallel"/> images at once, from the two options above.</summary>
+    public static ImageBudget Budget(ParseResult parse, Option<double?> stageTimeout, Option<long?> maxMemory, int parallel)
+    {
+        var seconds = parse.GetValue(stageTimeout);
+        var mb = parse.GetValue(maxMemory);
+        if (seconds is <= 0) throw new BurnishException($"--stage-timeout must be more than 0 seconds, got {seconds}");
+        if (mb is <= 0) throw new BurnishException($"--max-memory-mb must be at least 1, got {mb}");
+        return ImageBudget.For(parallel, seconds is { } s ? TimeSpan.FromSeconds(s) : null, mb is { } m ? m << 20 : null);
+    }
+
     public static Option<string?> Recipe() => new("--recipe", "-r") { Description = "Recipe file (YAML or JSON)." };
 
     public static Option<string?> Preset() => new("--preset")

@@ -102,6 +102,8 @@ public static class BurnishService
         Directory.CreateDirectory(options.DataDirectory);
         var limits = options.Limits;
         services.AddSingleton(limits);
+        // The same per-image budget as finish -j N, with N the workers of this process.
+        services.AddSingleton(ImageBudget.For(Math.Max(1, options.Workers), limits.StageTime, limits.MaxMemoryBytes));
         services.AddSingleton<IBlobStore>(new DirectoryBlobStore(options.Store));
         services.AddSingleton<JobBook>();
         services.AddSingleton(sp =>

@@ -57,7 +57,9 @@ public sealed class RequestErrorTests
         var small = ServiceHost.Fixture("a1111-parameters.png");
         var client = host.Client;
 
-        await Problem(await client.PostAsync("/v1/jobs", new StringContent("{}", Encoding.UTF8, "application/json")), HttpStatusCode.UnsupportedMediaType);
+        await Problem(await client.PostAsync("/v1/jobs", new StringContent("images=a.png", Encoding.UTF8, "text/plain")), HttpStatusCode.UnsupportedMediaType);
+        // JSON names images already in the store; an empty object names none.
+        await Problem(await client.PostAsync("/v1/jobs", new StringContent("{}", Encoding.UTF8, "application/json")), HttpStatusCode.BadRequest);
         // A multipart body cut off in the middle of a part.
         var truncated = new ByteArrayContent(Encoding.ASCII.GetBytes("--b\r\nContent-Disposition: form-data; name=\"images\"; filename=\"a.png\"\r\n\r\nabc"));
         truncated.Headers.ContentType = MediaTypeHeaderValue.Parse("multipart/form-data; boundary=b");

@@ -23,13 +23,15 @@ public static class FinishCommand
             HelpName = "KEY=VALUE",
         };
         var maxPixels = CommonOptions.MaxPixels();
+        var stageTimeout = CommonOptions.StageTimeout();
+        var maxMemory = CommonOptions.MaxMemoryMb();
         var followLinks = new Option<bool>("--follow-links") { Description = "Follow symbolic links to folders inside input folders (loops are still walked once)." };
         var server = new Option<string?>("--server") { Description = "Finish on a running 'burnish serve' at this URL instead, and download the outputs into -o (token: $BURNISH_TOKEN)." };
         jobs.Check(j => j < 1 ? $"must be at least 1, got {j}" : null);
 
         var command = new Command("finish", "Finish images with a recipe into a 16-bit wide-gamut master plus destination copies.")
         {
-            inputs, recipe, preset, set, output, jobs, resume, keep, report, maxPixels, followLinks, server,
+            inputs, recipe, preset, set, output, jobs, resume, keep, report, maxPixels, stageTimeout, maxMemory, followLinks, server,
         };
         command.SetAction((parse, cancel) => CommonOptions.Guard(parse, async () =>
         {
@@ -39,6 +41,7 @@ public static class FinishCommand
                 if (parse.GetValue(set) is { Length: > 0 }) throw new BurnishException("--set cannot be used with --server; put the keys in the recipe");
                 return await RemoteFinish.RunAsync(url, parse.GetValue(inputs)!, parse.GetValue(recipe), parse.GetValue(preset), parse.GetValue(output)!, cancel);
             }
+            var budget = CommonOptions.Budget(parse, stageTimeout, maxMemory, parse.GetValue(jobs));
             var source = CommonOptions.LoadRecipe(parse.GetValue(recipe), parse.GetValue(preset), parse.GetValue(set) ?? []);
             var outDir = parse.GetValue(output)!;
             var items = InputSet.Expand(parse.GetValue(inputs)!, outDir, parse.GetValue(followLinks));
@@ -48,7 +51,7 @@ public static class FinishCommand
             // so a bad LUT, mask or model fails here, before any image is touched.
             using var resources = StageResources.ForProcess(limits, new SyncProgress<string>(m => Console.Error.WriteLine(m)));
             using var prepared = PreparedRecipe.Prepare(source, resources);
-            var options = new FinishOptions(limits, parse.GetValue(keep), parse.GetValue(resume));
+            var options = new FinishOptions(limits, parse.GetValue(keep), parse.GetValue(resume), Budget: budget);
             var request = new BatchRequest(items, outDir, prepared, options, parse.GetValue(jobs));
             var reportsFailed = 0;
             Func<FinishResult, string?>? afterEach = parse.GetValue(report) ? r =>

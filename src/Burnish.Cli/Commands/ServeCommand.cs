@@ -19,12 +19,14 @@ public static class ServeCommand
         var maxImages = new Option<int>("--max-images") { Description = "Most images in one job (413 beyond it).", DefaultValueFactory = _ => ServiceLimits.Default.MaxImagesPerJob };
         var maxQueued = new Option<int>("--max-queued") { Description = "Most unfinished jobs per client (429 beyond it).", DefaultValueFactory = _ => ServiceLimits.Default.MaxUnfinishedPerClient };
         var maxPixels = CommonOptions.MaxPixels();
+        var stageTimeout = CommonOptions.StageTimeout();
+        var maxMemory = CommonOptions.MaxMemoryMb();
         var db = Db();
         var store = Store();
         var gpu = Gpu();
         var command = new Command("serve", "Serve the HTTP API (/v1, OpenAPI at /openapi/v1.json) with a job queue and workers in this process; no other set-up.")
         {
-            listen, data, workers, token, maxUpload, maxImages, maxQueued, maxPixels, db, store, gpu,
+            listen, data, workers, token, maxUpload, maxImages, maxQueued, maxPixels, stageTimeout, maxMemory, db, store, gpu,
         };
         command.SetAction((parse, cancel) => CommonOptions.Guard(parse, async () =>
         {
@@ -34,7 +36,8 @@ public static class ServeCommand
                 DataDirectory = Path.GetFullPath(parse.GetValue(data) ?? ServiceOptions.DefaultDataDirectory()),
                 Workers = parse.GetValue(workers),
                 Token = parse.GetValue(token) ?? NullIfEmpty(Environment.GetEnvironmentVariable("BURNISH_TOKEN")),
-                Limits = new ServiceLimits((long)parse.GetValue(maxUpload) << 20, parse.GetValue(maxPixels), parse.GetValue(maxImages), parse.GetValue(maxQueued)),
+                Limits = Budgeted(new ServiceLimits((long)parse.GetValue(maxUpload) << 20, parse.GetValue(maxPixels), parse.GetValue(maxImages), parse.GetValue(maxQueued)),
+                    parse, stageTimeout, maxMemory),
                 Database = parse.GetValue(db),
                 StorePath = parse.GetValue(store),
                 Gpu = parse.GetValue(gpu),
@@ -60,9 +63,11 @@ public static class ServeCommand
         var gpu = Gpu();
         var workers = new Option<int>("--workers") { Description = "Images finished at once (default: cores / 2).", DefaultValueFactory = _ => ServiceOptions.DefaultWorkers() };
         var maxPixels = CommonOptions.MaxPixels();
+        var stageTimeout = CommonOptions.StageTimeout();
+        var maxMemory = CommonOptions.MaxMemoryMb();
         var command = new Command("worker", "Finish image jobs from a shared queue (--db) and store (--store) that a 'burnish serve --db' fills.")
         {
-            db, store, gpu, workers, maxPixels,
+            db, store, gpu, workers, maxPixels, stageTimeout, maxMemory,
         };
         command.SetAction((parse, cancel) => CommonOptions.Guard(parse, async () =>
         {
@@ -74,7 +79,7 @@ public static class ServeCommand
                 DataDirectory = Path.Combine(storePath, ".worker"),
                 Workers = parse.GetValue(workers),
                 Gpu = parse.GetValue(gpu),
-                Limits = ServiceLimits.Default with { MaxPixels = parse.GetValue(maxPixels) },
+                Limits = Budgeted(ServiceLimits.Default with { MaxPixels = parse.GetValue(maxPixels) }, parse, stageTimeout, maxMemory),
             };
             using var host = BurnishService.BuildWorker(options);
             await host.StartAsync(cancel);
@@ -84,6 +89,17 @@ public static class ServeCommand
             return ExitCodes.Ok;
         }));
         return command;
+    }
+
+    /// <summary>The limits with --stage-timeout and --max-memory-mb as given; the service shares the memory between its workers.</summary>
+    private static ServiceLimits Budgeted(ServiceLimits limits, ParseResult parse, Option<double?> stageTimeout, Option<long?> maxMemory)
+    {
+        var given = CommonOptions.Budget(parse, stageTimeout, maxMemory, 1);
+        return limits with
+        {
+            StageTime = parse.GetValue(stageTimeout) is null ? null : given.StageTime,
+            MaxMemoryBytes = parse.GetValue(maxMemory) is null ? null : given.MemoryBytes,
+        };
     }
 
     private static Option<string?> Db() => new("--db") { Description = "postgres://USER:PASSWORD@HOST:PORT/DATABASE: a queue shared with 'burnish worker' processes (default: SQLite under --data, one process)." };

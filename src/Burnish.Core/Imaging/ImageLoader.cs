@@ -47,10 +47,25 @@ public static class ImageLoader
     }
 
     /// <summary>Decodes the whole file. Throws <see cref="ImageInputException"/> with one clear line on any problem.</summary>
-    public static LoadedImage Load(string path, LoadLimits limits)
+    public static LoadedImage Load(string path, LoadLimits limits) => Load(path, limits, null);
+
+    /// <summary>As above; <paramref name="admit"/> sees the header's facts before any pixel is decoded and may refuse the image by throwing.</summary>
+    public static LoadedImage Load(string path, LoadLimits limits, Action<ImageFacts>? admit)
     {
         var header = OpenHeader(path, limits);
         var facts = Facts(header, path);
+        if (admit is not null)
+        {
+            try
+            {
+                admit(facts);
+            }
+            catch
+            {
+                header.Dispose();
+                throw;
+            }
+        }
         var metadata = ReadMetadata(header);
         var profile = EmbeddedProfile(header, path, facts.Bands);
 

@@ -23,6 +23,8 @@ public static class Batch
             BatchInputs = request.Inputs.Select(i => Path.GetFullPath(i.Path)).ToHashSet(),
             BatchBases = PlanBases(request),
             OutputRoot = request.OutputDir,
+            // Images running at once share the machine's memory.
+            Budget = request.Options.Budget ?? ImageBudget.ForMachine(request.Parallelism),
         };
         var results = new FinishResult[request.Inputs.Count];
         var total = request.Inputs.Count;

@@ -16,10 +16,14 @@ namespace Burnish.Pipeline;
 /// <param name="BatchInputs">Full paths of every input in the batch: no output may replace one of them, whatever on_conflict says.</param>
 /// <param name="BatchBases">Full output base paths (no extension) every image of the batch owns, planned before it runs: a renamed set never takes one.</param>
 /// <param name="OutputRoot">The batch's output folder: no output of an image may land outside it.</param>
+/// <param name="Budget">Time per stage and working memory per image; null: the machine's default for one image at a time.</param>
 public sealed record FinishOptions(LoadLimits Limits, bool KeepIntermediates = false, bool Resume = false, IReadOnlySet<string>? BatchInputs = null,
-    IReadOnlySet<string>? BatchBases = null, string? OutputRoot = null)
+    IReadOnlySet<string>? BatchBases = null, string? OutputRoot = null, ImageBudget? Budget = null)
 {
     public static FinishOptions Default { get; } = new(LoadLimits.Default);
+
+    /// <summary>Make only this one of the recipe's variants (outpaint aspects), into the names given; null makes every one.</summary>
+    public int? Variant { get; init; }
 }
 
 /// <summary>A recipe and where it came from (a path, or preset:NAME), hashed once. What it names is loaded by <see cref="PreparedRecipe"/>.</summary>
@@ -65,6 +69,13 @@ public static class Finisher
     {
         ArgumentNullException.ThrowIfNull(recipe);
         var variants = recipe.Variants;
+        if (options.Variant is { } only)
+        {
+            // One aspect alone (the service runs each as its own job): the names already carry its tag.
+            if (only < 0 || only >= Math.Max(1, variants.Count))
+                return new FinishResult(input, FinishStatus.Failed, $"{PathText.Show(input)}: the recipe has no variant {only}");
+            return FinishOne(input, names, recipe, options, only, progress, cancel);
+        }
         if (variants.Count <= 1) return FinishOne(input, names, recipe, options, 0, progress, cancel);
         var results = variants.Select((v, i) => FinishOne(input, new OutputNames($"{names.Base}.{v.FileTag}"), recipe, options, i, progress, cancel)).ToList();
         var status = results.Any(v => v.Status == FinishStatus.Failed) ? FinishStatus.Failed
@@ -79,6 +90,10 @@ public static class Finisher
         try
         {
             return Run(input, names, recipe, options, variant, progress, cancel);
+        }
+        catch (StageTimeoutException e)
+        {
+            return new FinishResult(input, FinishStatus.Failed, $"{PathText.Show(input)}: {e.Message}");
         }
         catch (BurnishException e)
         {
@@ -111,7 +126,8 @@ public static class Finisher
         names = resolved.Names;
         if (options.OutputRoot is { } root)
             foreach (var file in names.Files(recipe.Export).Append(names.Sidecar)) OutputPaths.EnsureInside(root, file);
-        var loaded = ImageLoader.Load(input, options.Limits);
+        var budget = options.Budget ?? ImageBudget.ForMachine(1);
+        var loaded = ImageLoader.Load(input, options.Limits, facts => budget.Admit(input, facts, recipe));
         cancel.ThrowIfCancellationRequested();
 
         using var outputs = new OutputTransaction(resolved.Overwrite);
@@ -119,7 +135,7 @@ public static class Finisher
         var lineageText = JsonSerializer.Serialize(new { tool = "burnish", version = ToolVersion, recipe_sha256 = source.Sha256, input_sha256 = inputSha, recipe = source.Origin });
         var files = new FinishFiles(names, outputs, sidecarDir, loaded.Metadata, lineageText, options.KeepIntermediates);
         var context = new StageContext(loaded.Image, loaded.Metadata, progress, cancel) { Files = files, Variant = variant };
-        using var run = StageRun.Over(prepared.Steps, loaded.Image, context, options.KeepIntermediates);
+        using var run = StageRun.Over(prepared.Steps, loaded.Image, context, options.KeepIntermediates, budget.StageTime);
 
         var lineage = new Lineage("burnish", ToolVersion, Lineage.Success,
             new InputRecord(Path.GetFullPath(input), inputSha, inputBytes, loaded.Facts, loaded.Metadata.Generation) { Warnings = loaded.Warnings },

@@ -20,7 +20,9 @@ public sealed class StageRun : IDisposable
     private int streamRecord = -1;
     private Stopwatch? streamClock;
 
-    private StageRun(WorkImage image) => Image = image;
+    private readonly TimeSpan budget;
+
+    private StageRun(WorkImage image, TimeSpan budget) => (Image, this.budget) = (image, budget);
 
     /// <summary>The image after the last stage; streamed until <see cref="Materialise"/> or <see cref="Consume"/>.</summary>
     public WorkImage Image { get; private set; }
@@ -42,13 +44,15 @@ public sealed class StageRun : IDisposable
 
     /// <summary>
     /// Runs <paramref name="steps"/> over <paramref name="image"/>. With <paramref name="keepIntermediates"/>, each
-    /// stage's own result goes to <see cref="StageContext.Files"/> as an intermediate.
+    /// stage's own result goes to <see cref="StageContext.Files"/> as an intermediate. A stage that runs past
+    /// <paramref name="stageBudget"/> (none by default) is cancelled and the run throws <see cref="StageTimeoutException"/>.
     /// </summary>
-    public static StageRun Over(IReadOnlyList<PreparedStep> steps, WorkImage image, StageContext context, bool keepIntermediates)
+    public static StageRun Over(IReadOnlyList<PreparedStep> steps, WorkImage image, StageContext context, bool keepIntermediates,
+        TimeSpan? stageBudget = null)
     {
         ArgumentNullException.ThrowIfNull(steps);
         ArgumentNullException.ThrowIfNull(context);
-        var run = new StageRun(image);
+        var run = new StageRun(image, stageBudget ?? Timeout.InfiniteTimeSpan);
         try
         {
             foreach (var step in steps) context = run.Step(step, context, keepIntermediates);
@@ -75,7 +79,7 @@ public sealed class StageRun : IDisposable
         // A read-once stream (the upscale's) can be read once, top to bottom; a stage that reads its input more than
         // once (cleanup, export) gets it in memory. This is the one place a streamed result is materialised.
         if (stage.Access == ImageAccess.Random && stream is { Rereadable: false }) Materialise();
-        var outcome = stage.Apply(Image, context);
+        var outcome = Apply(stage, key, context);
         Image = outcome.Image;
         models.AddRange(outcome.Models);
         if (outcome.Reference is { } reference) context = context with { Reference = reference };
@@ -97,6 +101,25 @@ public sealed class StageRun : IDisposable
             files.Intermediate(key, "", Image);
         }
         return context;
+    }
+
+    /// <summary>
+    /// Applies one stage under the time budget, through the token the context already carries: expiry cancels the
+    /// stage at its next cancellation point, and is reported as this stage's timeout rather than as a cancellation.
+    /// </summary>
+    private StageOutcome Apply(IPreparedStage stage, string key, StageContext context)
+    {
+        if (budget == Timeout.InfiniteTimeSpan) return stage.Apply(Image, context);
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(context.Cancel);
+        timer.CancelAfter(budget);
+        try
+        {
+            return stage.Apply(Image, context with { Cancel = timer.Token });
+        }
+        catch (OperationCanceledException) when (timer.IsCancellationRequested && !context.Cancel.IsCancellationRequested)
+        {
+            throw new StageTimeoutException(key, budget);
+        }
     }
 
     /// <summary>Holds a streamed last image in memory (a no-op otherwise) and returns the image.</summary>
@@ -146,4 +169,13 @@ public sealed class StageRun : IDisposable
         stream?.Dispose();
         stream = null;
     }
+}
+
+/// <summary>A stage ran past its time budget on one image; that image fails, the batch goes on.</summary>
+public sealed class StageTimeoutException(string stage, TimeSpan budget)
+    : BurnishException($"stage '{stage}' ran past its time budget of {Seconds(budget)} (raise it with --stage-timeout)")
+{
+    public string Stage { get; } = stage;
+
+    private static string Seconds(TimeSpan t) => t.TotalSeconds >= 1 ? $"{t.TotalSeconds:0.#} s" : $"{t.TotalMilliseconds:0} ms";
 }

@@ -12,7 +12,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.StaticFiles;
+using Microsoft.OpenApi;
 
 namespace Burnish.Server.Api;
 
@@ -24,7 +26,10 @@ public static class JobsApi
     public static void Map(IEndpointRouteBuilder app)
     {
         var v1 = app.MapGroup("/v1");
-        v1.MapPost("/jobs", Submit).DisableAntiforgery().WithSummary("Submit images with a preset or recipe; one job per image.");
+        v1.MapPost("/jobs", Submit).DisableAntiforgery()
+            .AddOpenApiOperationTransformer(DescribeSubmission)
+            .Produces(StatusCodes.Status202Accepted)
+            .WithSummary("Submit images with a preset or recipe: uploaded (multipart) or already in the store (JSON); one image job per image and outpaint aspect.");
         v1.MapGet("/jobs", List).WithSummary("Jobs, newest first.");
         v1.MapGet("/jobs/{id}", Get).WithSummary("A job's status, per image: stage, fraction, warnings, error and outputs.");
         v1.MapGet("/jobs/{id}/events", EventStream.Serve).WithSummary("Server-Sent Events of a job; reconnect with Last-Event-ID to resume.");
@@ -39,20 +44,136 @@ public static class JobsApi
         v1.MapPost("/info", Info).DisableAntiforgery().WithSummary("burnish info of an uploaded image (form field 'image').");
     }
 
+    /// <summary>
+    /// Both bodies in the description. Accepts() metadata would also route by content type, and an unsupported one
+    /// would then get the router's empty 415 instead of the handler's problem details.
+    /// </summary>
+    private static async Task DescribeSubmission(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancel)
+    {
+        operation.RequestBody = new OpenApiRequestBody
+        {
+            Required = true,
+            Description = "Uploaded images (multipart/form-data), or images already in the store (application/json).",
+            Content = new Dictionary<string, OpenApiMediaType>
+            {
+                ["multipart/form-data"] = new() { Schema = await context.GetOrCreateSchemaAsync(typeof(JobUpload), null, cancel) },
+                ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(typeof(StoredJobRequest), null, cancel) },
+            },
+        };
+    }
+
     private static async Task<IResult> Submit(HttpContext http, JobBook book, IJobQueue queue, ServiceLimits limits, CancellationToken cancel)
     {
+        if (http.Request.HasJsonContentType()) return await SubmitStored(http, book, queue, limits, cancel);
         var (form, refusal) = await ReadForm(http.Request, limits, cancel);
         if (refusal is not null) return refusal;
         var files = form!.Files.GetFiles("images");
         if (files.Count == 0) return Problems.BadRequest("no images: send one or more files in the multipart field 'images'");
         if (files.Count > limits.MaxImagesPerJob)
             return Problems.TooLarge($"{files.Count} images in one job; the limit is {limits.MaxImagesPerJob}");
+        var aspects = form["aspects"].SelectMany(a => (a ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+        var request = new JobRequest(Field(form, "preset"), Field(form, "recipe"), Field(form, "look"), aspects, Field(form, "queue"));
+        if (Prepare(http, book, limits, request, out var recipe, out var id) is { } problem) return problem;
 
-        (string Text, string Origin, Recipe Recipe) recipe;
+        var sources = new List<JobSource>();
         try
         {
-            var aspects = form["aspects"].SelectMany(a => (a ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
-            recipe = RecipeRequest.Resolve(Field(form, "preset"), Field(form, "recipe"), Field(form, "look"), aspects);
+            for (var i = 0; i < files.Count; i++)
+            {
+                var key = JobBook.InputKey(id, i);
+                await using (var upload = files[i].OpenReadStream())
+                    await book.Store.PutAsync(key, upload, cancel);
+                var (sha, bytes) = Hash(book, key);
+                sources.Add(new JobSource(Label(files[i].FileName, i), key, bytes, sha));
+            }
+        }
+        catch
+        {
+            book.Discard(id);
+            throw;
+        }
+        return Enqueue(book, queue, limits, id, http, recipe, request.QueueName, sources);
+    }
+
+    /// <summary>
+    /// A job over images already in the store, named in JSON: an earlier job's input (<c>{job, image}</c>) or one of its
+    /// finished files (<c>{job, file}</c>, a name its status lists). Nothing is uploaded or copied; no client text becomes a path.
+    /// </summary>
+    private static async Task<IResult> SubmitStored(HttpContext http, JobBook book, IJobQueue queue, ServiceLimits limits, CancellationToken cancel)
+    {
+        if (http.Request.ContentLength > MaxJsonBytes)
+            return Problems.TooLarge($"the request is {http.Request.ContentLength:N0} bytes; a JSON job is at most {MaxJsonBytes:N0}");
+        StoredJobRequest? body;
+        try
+        {
+            // Read whole, to a bound: without a Content-Length the cap is checked while reading.
+            using var buffer = new MemoryStream();
+            var chunk = new byte[16 << 10];
+            int read;
+            while ((read = await http.Request.Body.ReadAsync(chunk, cancel)) > 0)
+            {
+                if (buffer.Length + read > MaxJsonBytes) return Problems.TooLarge($"a JSON job is at most {MaxJsonBytes:N0} bytes");
+                buffer.Write(chunk, 0, read);
+            }
+            body = System.Text.Json.JsonSerializer.Deserialize<StoredJobRequest>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), ServiceJson.Options);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            return Problems.BadRequest($"malformed JSON: {e.Message.Split('\n')[0]}");
+        }
+        catch (BadHttpRequestException e)
+        {
+            return Problems.Status(e.StatusCode, e.Message);
+        }
+        if (body?.Images is not { Count: > 0 } images) return Problems.BadRequest("no images: give 'images', a list of {job, image} or {job, file}");
+        if (images.Count > limits.MaxImagesPerJob)
+            return Problems.TooLarge($"{images.Count} images in one job; the limit is {limits.MaxImagesPerJob}");
+
+        var sources = new List<JobSource>();
+        for (var i = 0; i < images.Count; i++)
+        {
+            var named = images[i];
+            if (named is null || (named.Image is null) == (named.File is null))
+                return Problems.BadRequest($"images[{i}]: give 'job' with either 'image' (an input's index) or 'file' (a finished file's name)");
+            if (named.Job is not { } jobId || book.Find(jobId) is not { } earlier) return Problems.NotFound($"images[{i}]: job {named.Job}");
+            if (named.Image is { } index)
+            {
+                if (earlier.Images.FirstOrDefault(e => e.Index == index) is not { } entry) return Problems.NotFound($"images[{i}]: image {index} of job {jobId}");
+                sources.Add(new JobSource(entry.Label, entry.InputKey, entry.Bytes, entry.Sha256));
+            }
+            else
+            {
+                // Only finished images and sidecar-listed files: a name is looked up, never used as a path.
+                var output = book.States(earlier).SelectMany(s => s.Outputs).FirstOrDefault(o => o.Name == named.File && o.Role != "sidecar");
+                if (output is null) return Problems.NotFound($"images[{i}]: file {named.File} of job {jobId}");
+                sources.Add(new JobSource(output.Name, $"{JobBook.OutputFolder(jobId)}/{output.Name}", output.Bytes, output.Sha256));
+            }
+        }
+        var request = new JobRequest(body.Preset, body.Recipe, body.Look, body.Aspects ?? [], body.Queue);
+        if (Prepare(http, book, limits, request, out var recipe, out var id) is { } problem) return problem;
+        return Enqueue(book, queue, limits, id, http, recipe, request.QueueName, sources);
+    }
+
+    private const long MaxJsonBytes = 1L << 20;
+
+    /// <summary>What a submission asks for, however it was sent.</summary>
+    private sealed record JobRequest(string? Preset, string? Recipe, string? Look, IReadOnlyList<string> Aspects, string? Queue)
+    {
+        public string QueueName => Queue ?? QueueNames.Default;
+    }
+
+    /// <summary>One stored image a job finishes: its label, where it lies in the store, its size and hash.</summary>
+    private sealed record JobSource(string Label, string Key, long Bytes, string Sha256);
+
+    /// <summary>Validates the recipe and queue, then admits a new job under the per-client limit; a problem is the answer.</summary>
+    private static IResult? Prepare(HttpContext http, JobBook book, ServiceLimits limits, JobRequest request,
+        out (string Text, string Origin, Recipe Recipe) recipe, out string id)
+    {
+        recipe = default;
+        id = "";
+        try
+        {
+            recipe = RecipeRequest.Resolve(request.Preset, request.Recipe, request.Look, request.Aspects);
         }
         catch (RecipeException e)
         {
@@ -62,46 +183,49 @@ public static class JobsApi
         {
             return Problems.BadRequest(e.Message);
         }
-
         // Work that needs a GPU goes to the queue only workers started with --gpu take.
-        var queueName = Field(form, "queue") ?? QueueNames.Default;
-        if (queueName is not (QueueNames.Default or QueueNames.Gpu))
-            return Problems.BadRequest($"queue '{queueName}' is not one of: {QueueNames.Default}, {QueueNames.Gpu}");
-
-        var client = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        var id = JobBook.NewId();
-        if (!book.TryAdmit(id, client, limits.MaxUnfinishedPerClient))
+        if (request.QueueName is not (QueueNames.Default or QueueNames.Gpu))
+            return Problems.BadRequest($"queue '{request.QueueName}' is not one of: {QueueNames.Default}, {QueueNames.Gpu}");
+        id = JobBook.NewId();
+        if (!book.TryAdmit(id, Client(http), limits.MaxUnfinishedPerClient))
             return Problems.Status(StatusCodes.Status429TooManyRequests,
                 $"this client has {limits.MaxUnfinishedPerClient} unfinished jobs, the limit; submit again when one finishes");
-        var entries = new List<ImageEntry>();
-        try
-        {
-            for (var i = 0; i < files.Count; i++)
-            {
-                var key = JobBook.InputKey(id, i);
-                await using (var upload = files[i].OpenReadStream())
-                    await book.Store.PutAsync(key, upload, cancel);
-                var (sha, bytes) = Hash(book, key);
-                if (Pixels(book, key) is { } pixels && pixels > limits.MaxPixels)
-                {
-                    book.Discard(id);
-                    return Problems.TooLarge($"{Label(files[i].FileName, i)}: {pixels:N0} pixels, over the limit of {limits.MaxPixels:N0}");
-                }
-                entries.Add(new ImageEntry(i, Label(files[i].FileName, i), key, $"{i:00}-{Stem(files[i].FileName)}", bytes, sha));
-            }
-        }
-        catch
-        {
-            book.Discard(id);
-            throw;
-        }
+        return null;
+    }
 
-        var job = new JobRecord(id, DateTimeOffset.UtcNow, client, recipe.Origin, recipe.Text, RecipeReader.Hash(recipe.Recipe), queueName, entries);
+    /// <summary>
+    /// Checks each image's pixels, records the job and queues one image job per image and outpaint aspect: each aspect
+    /// is a child of its own, run, retried and resumed alone, and the parent's status follows from all of them.
+    /// </summary>
+    private static IResult Enqueue(JobBook book, IJobQueue queue, ServiceLimits limits, string id, HttpContext http,
+        (string Text, string Origin, Recipe Recipe) recipe, string queueName, IReadOnlyList<JobSource> sources)
+    {
+        var aspects = recipe.Recipe.Outpaint?.Aspects is { Count: > 1 } several ? several : null;
+        var entries = new List<ImageEntry>();
+        for (var i = 0; i < sources.Count; i++)
+        {
+            var source = sources[i];
+            if (Pixels(book, source.Key) is { } pixels && pixels > limits.MaxPixels)
+            {
+                book.Discard(id);
+                return Problems.TooLarge($"{source.Label}: {pixels:N0} pixels, over the limit of {limits.MaxPixels:N0}");
+            }
+            var stem = $"{i:00}-{Stem(source.Label)}";
+            if (aspects is null)
+                entries.Add(new ImageEntry(entries.Count, source.Label, source.Key, stem, source.Bytes, source.Sha256));
+            else
+                for (var v = 0; v < aspects.Count; v++)
+                    entries.Add(new ImageEntry(entries.Count, source.Label, source.Key, $"{stem}.{aspects[v].FileTag}", source.Bytes, source.Sha256)
+                        { Variant = v, Aspect = aspects[v].Text, Source = i });
+        }
+        var job = new JobRecord(id, DateTimeOffset.UtcNow, Client(http), recipe.Origin, recipe.Text, RecipeReader.Hash(recipe.Recipe), queueName, entries);
         book.Create(job);
         foreach (var entry in entries)
             book.SetTicket(id, entry.Index, queue.Enqueue(new ImageWork(id, entry.Index, queueName)));
         return Results.Json(View(job, book.States(job)), ServiceJson.Options, statusCode: StatusCodes.Status202Accepted);
     }
+
+    private static string Client(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
     private static IResult List(JobBook book) =>
         Results.Json(new { jobs = book.All().Take(200).Select(j => Summary(j, book.States(j))) }, ServiceJson.Options);
@@ -274,6 +398,8 @@ public static class JobsApi
         {
             index = image.Index,
             label = image.Label,
+            source = image.Source ?? image.Index,
+            aspect = image.Aspect,
             input = new { bytes = image.Bytes, sha256 = image.Sha256 },
             status = state.Status,
             stage = state.Stage,

@@ -26,12 +26,16 @@ public sealed class ServiceClient(HttpClient http)
         using var submitted = await http.PostAsync("/v1/jobs", form, cancel);
         var body = await submitted.Content.ReadAsStringAsync(cancel);
         if (!submitted.IsSuccessStatusCode) throw new BurnishException($"the server refused the job ({(int)submitted.StatusCode}): {Detail(body)}");
-        var id = JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()!;
+        var accepted = JsonDocument.Parse(body).RootElement;
+        var id = accepted.GetProperty("id").GetString()!;
+        // An image job per input, or per input and outpaint aspect: each names the input it came from.
+        var sources = accepted.GetProperty("images").EnumerateArray()
+            .ToDictionary(i => i.GetProperty("index").GetInt32(), i => i.TryGetProperty("source", out var s) ? s.GetInt32() : i.GetProperty("index").GetInt32());
         report($"job {id}: {inputs.Count} image(s) queued on {http.BaseAddress}");
 
         try
         {
-            await Follow(id, inputs, report, cancel);
+            await Follow(id, inputs, sources, report, cancel);
         }
         catch (OperationCanceledException)
         {
@@ -51,7 +55,7 @@ public sealed class ServiceClient(HttpClient http)
             {
                 // The server prefixes NN- to keep a job's names unique; locally the input's own name is used.
                 var name = output.GetProperty("name").GetString()!;
-                var local = Path.Combine(outputDir, inputs[image.GetProperty("index").GetInt32()].RelativeBase + name[(name.IndexOf('.') is var dot and > 0 ? dot : 0)..]);
+                var local = Path.Combine(outputDir, inputs[sources[image.GetProperty("index").GetInt32()]].RelativeBase + name[(name.IndexOf('.') is var dot and > 0 ? dot : 0)..]);
                 var bytes = await http.GetByteArrayAsync(output.GetProperty("url").GetString(), cancel);
                 if (Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)) != output.GetProperty("sha256").GetString())
                     throw new BurnishException($"{name}: the download does not match the server's SHA-256");
@@ -65,7 +69,7 @@ public sealed class ServiceClient(HttpClient http)
         return results;
     }
 
-    private async Task Follow(string id, IReadOnlyList<InputItem> inputs, Action<string> report, CancellationToken cancel)
+    private async Task Follow(string id, IReadOnlyList<InputItem> inputs, IReadOnlyDictionary<int, int> sources, Action<string> report, CancellationToken cancel)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/jobs/{id}/events");
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancel);
@@ -77,7 +81,7 @@ public sealed class ServiceClient(HttpClient http)
             var e = JsonDocument.Parse(line[6..]).RootElement;
             var type = e.GetProperty("type").GetString();
             if (type == "job-done") return;
-            var who = e.TryGetProperty("image", out var i) ? $"[{i.GetInt32() + 1}/{inputs.Count}] {Path.GetFileName(inputs[i.GetInt32()].Path)}" : $"job {id}";
+            var who = e.TryGetProperty("image", out var i) ? $"[{i.GetInt32() + 1}/{sources.Count}] {Path.GetFileName(inputs[sources[i.GetInt32()]].Path)}" : $"job {id}";
             var stage = e.TryGetProperty("stage", out var s) ? s.GetString() : null;
             var fraction = e.TryGetProperty("fraction", out var f) ? $" {f.GetDouble():P0}" : "";
             var message = e.TryGetProperty("message", out var m) ? $": {m.GetString()}" : "";

@@ -12,7 +12,7 @@ namespace Burnish.Server.Jobs;
 /// killed, host stopped) is run again with --resume semantics, so a complete sidecar is kept and leftovers are redone
 /// in place; outputs appear whole or not at all (the core's output transaction).
 /// </summary>
-public sealed class ImageJob(JobBook book, StageResources resources, ServiceLimits limits, ILogger<ImageJob> log)
+public sealed class ImageJob(JobBook book, StageResources resources, ServiceLimits limits, ImageBudget budget, ILogger<ImageJob> log)
 {
     /// <summary>Runs of one image that fail unexpectedly (not the image's fault) before it is marked failed.</summary>
     public const int MaxAttempts = 3;
@@ -52,7 +52,7 @@ public sealed class ImageJob(JobBook book, StageResources resources, ServiceLimi
             var result = await Task.Run(() =>
             {
                 using var prepared = PreparedRecipe.Prepare(source, resources);
-                return Finisher.Finish(input, names, prepared, new FinishOptions(new LoadLimits(limits.MaxPixels), Resume: true), progress, cancel.Token);
+                return Finisher.Finish(input, names, prepared, new FinishOptions(new LoadLimits(limits.MaxPixels), Resume: true, Budget: budget) { Variant = entry.Variant }, progress, cancel.Token);
             }, CancellationToken.None);
             ReleaseImageMemory();
             var current = progress.Current;
@@ -190,5 +190,11 @@ public sealed class ImageJob(JobBook book, StageResources resources, ServiceLimi
 /// <param name="MaxUnfinishedPerClient">Most unfinished jobs one client may have (429 beyond it).</param>
 public sealed record ServiceLimits(long MaxUploadBytes, long MaxPixels, int MaxImagesPerJob, int MaxUnfinishedPerClient)
 {
+    /// <summary>Wall time one stage may take on one image (--stage-timeout); null: <see cref="ImageBudget.DefaultStageTime"/>.</summary>
+    public TimeSpan? StageTime { get; init; }
+
+    /// <summary>Estimated working memory one image may need (--max-memory-mb); null: the machine's share per worker.</summary>
+    public long? MaxMemoryBytes { get; init; }
+
     public static ServiceLimits Default { get; } = new(200L << 20, LoadLimits.Default.MaxPixels, 100, 20);
 }

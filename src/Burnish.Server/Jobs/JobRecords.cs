@@ -16,7 +16,17 @@ public sealed record JobRecord(
     string Queue, IReadOnlyList<ImageEntry> Images);
 
 /// <summary>One input of a job. <see cref="Label"/> is the client's file name, kept only for people; files are named by the server.</summary>
-public sealed record ImageEntry(int Index, string Label, string InputKey, string OutputBase, long Bytes, string Sha256);
+public sealed record ImageEntry(int Index, string Label, string InputKey, string OutputBase, long Bytes, string Sha256)
+{
+    /// <summary>Which outpaint aspect of the recipe this image job makes, when it makes several (one job each); null: all.</summary>
+    public int? Variant { get; init; }
+
+    /// <summary>That aspect as the client wrote it (16:9), for people.</summary>
+    public string? Aspect { get; init; }
+
+    /// <summary>The submitted image this job finishes (several jobs share one when there are aspects); null: <see cref="Index"/>.</summary>
+    public int? Source { get; init; }
+}
 
 /// <summary>One image job's state, rewritten whole by the worker that runs it.</summary>
 public sealed record ImageState(

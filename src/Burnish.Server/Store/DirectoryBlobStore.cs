@@ -54,7 +54,7 @@ public sealed class DirectoryBlobStore : IBlobStore
 
     public byte[]? Read(string key, long offset = 0)
     {
-        var path = PathOf(key);
+        var path = ReadPathOf(key);
         try
         {
             using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
@@ -72,7 +72,7 @@ public sealed class DirectoryBlobStore : IBlobStore
 
     public Stream? OpenRead(string key)
     {
-        var path = PathOf(key);
+        var path = ReadPathOf(key);
         try
         {
             return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 81920, useAsync: true);
@@ -83,7 +83,7 @@ public sealed class DirectoryBlobStore : IBlobStore
         }
     }
 
-    public bool Exists(string key) => File.Exists(PathOf(key));
+    public bool Exists(string key) => File.Exists(ReadPathOf(key));
 
     public void Delete(string prefix)
     {
@@ -112,6 +112,9 @@ public sealed class DirectoryBlobStore : IBlobStore
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         return path;
     }
+
+    // A read never creates folders: asking for an unknown job leaves nothing behind.
+    private string ReadPathOf(string key) => Path.Combine(Root, Checked(key));
 
     private static string TempFor(string path) =>
         Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}{Burnish.IO.AtomicFile.TempMarker}-{Guid.NewGuid():N}");
