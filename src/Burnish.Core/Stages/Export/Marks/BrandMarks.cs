@@ -35,7 +35,16 @@ public static class BrandMarks
     {
         if (Directory.Exists(path)) return $"{PathText.Show(path)} is a folder, not an image";
         if (!File.Exists(path)) return $"{PathText.Show(path)}: file not found";
-        return Image.FindLoad(path) is null ? $"{PathText.Show(path)}: not a supported image (PNG, JPEG, WebP, TIFF, AVIF or GIF expected)" : null;
+        if (Image.FindLoad(path) is null) return $"{PathText.Show(path)}: not a supported image (PNG, JPEG, WebP, TIFF, AVIF or GIF expected)";
+        try
+        {
+            using var header = Image.NewFromFile(path, access: Enums.Access.Sequential);
+            return null;
+        }
+        catch (VipsException e)
+        {
+            return $"{PathText.Show(path)}: unreadable image header ({e.Message.Split('\n', 2)[0].Trim()})";
+        }
     }
 
     public static OverlayImage LoadOverlay(OverlayParams p, LoadLimits limits)
