@@ -2,7 +2,9 @@ using System.CommandLine;
 using Burnish.Imaging;
 using Burnish.Pipeline;
 using Burnish.Recipes;
+using Burnish.Schema;
 using Burnish.Stages.Export;
+using Burnish.Stages.Export.Marks;
 using Burnish.Stages.Sharpen;
 using Burnish.Stages;
 
@@ -23,16 +25,29 @@ public static class ExportCommand
         {
             Description = "Output-sharpen each copy: 'default' for the light touch, or sharpen keys as key=value,key=value (amount=1.2,threshold=3).",
         };
+        var overlay = new Option<string?>("--overlay")
+        {
+            Description = "A logo on every copy: FILE, or overlay keys as key=value,… (image=logo.png,anchor=top-left,width=10%,opacity=0.8).",
+        };
+        var text = new Option<string?>("--text")
+        {
+            Description = "A line of text on every copy: the text itself, or text keys as content=…,key=value,… (content=© Ada,size=4%,anchor=bottom-left).",
+        };
         var maxPixels = CommonOptions.MaxPixels();
         quality.Check(q => q is < 1 or > 100 ? $"must be 1–100, got {q}" : null);
         var command = new Command("export", "Make destination copies (resized, sRGB) from an existing master.")
         {
-            master, output, to, format, quality, onConflict, sharpen, maxPixels,
+            master, output, to, format, quality, onConflict, sharpen, overlay, text, maxPixels,
         };
         command.SetAction((parse, cancel) => CommonOptions.Guard(parse, () =>
         {
             var destinations = parse.GetValue(to)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            var copies = destinations.Select(d => new CopyParams { Destination = d, Format = parse.GetValue(format) ?? CopyFormat.Jpeg, Quality = parse.GetValue(quality) }).ToList();
+            var overlayParams = parse.GetValue(overlay) is { } overlaySpec ? OverlaySettings(overlaySpec) : null;
+            var textParams = parse.GetValue(text) is { } textSpec ? TextSettings(textSpec) : null;
+            var copies = destinations.Select(d => new CopyParams
+            {
+                Destination = d, Format = parse.GetValue(format) ?? CopyFormat.Jpeg, Quality = parse.GetValue(quality), Overlay = overlayParams, Text = textParams,
+            }).ToList();
             var problems = copies.SelectMany(c => c.Problems()).Select(p => p.Message).Distinct().ToList();
             if (problems.Count > 0) throw new BurnishException(string.Join("; ", problems));
             var path = parse.GetValue(master)!;
@@ -51,8 +66,28 @@ public static class ExportCommand
         return command;
     }
 
+    /// <summary>A file, or comma-separated overlay keys validated like a recipe's.</summary>
+    private static OverlayParams OverlaySettings(string spec) => spec.Contains('=', StringComparison.Ordinal)
+        ? CommonOptions.ParseSettings<OverlayParams>(null, Split(spec), s => $"--overlay {s}")
+        : Checked(new OverlayParams { Image = spec }, "--overlay");
+
+    /// <summary>The text itself, or (starting content=) comma-separated text keys validated like a recipe's.</summary>
+    private static TextParams TextSettings(string spec) => spec.StartsWith("content=", StringComparison.Ordinal)
+        ? CommonOptions.ParseSettings<TextParams>(null, Split(spec), s => $"--text {s}")
+        : Checked(new TextParams { Content = spec }, "--text");
+
+    private static T Checked<T>(T p, string option) where T : ISelfValidating =>
+        p.Problems().Select(x => x.Message).FirstOrDefault() is { } problem ? throw new BurnishException($"option {option}: {problem}") : p;
+
+    // A value starting with # (a colour) is quoted: the settings are read as YAML, where # starts a comment.
+    private static string[] Split(string spec) =>
+    [
+        .. spec.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(s => s.IndexOf('=') is var eq and > 0 && s[(eq + 1)..].StartsWith('#') ? $"{s[..(eq + 1)]}'{s[(eq + 1)..]}'" : s),
+    ];
+
     /// <summary>'default', or comma-separated key=value pairs validated like a recipe's sharpen section.</summary>
     private static SharpenParams SharpenSettings(string spec) => spec == "default"
         ? SharpenParams.Default
-        : CommonOptions.ParseSettings<SharpenParams>(null, spec.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), s => $"--sharpen {s}");
+        : CommonOptions.ParseSettings<SharpenParams>(null, Split(spec), s => $"--sharpen {s}");
 }

@@ -27,10 +27,13 @@ internal sealed class FinishFiles(OutputNames names, OutputTransaction outputs, 
         Add(Files, Record("master", file, master, format == MasterFormat.Png ? "png16" : "tiff16"));
     }
 
-    public void Copy(string name, CopyFormat format, byte[] bytes, WorkImage image, int? quality, string destination)
+    public void Copy(string name, CopyFormat format, byte[] bytes, WorkImage image, int? quality, string destination, IReadOnlyList<MarkRecord>? marks = null)
     {
         var file = outputs.StageBytes(names.Copy(name, format), bytes);
-        Add(Files, Record("copy", file, image, Names.EnumValue(format)) with { Quality = quality, Destination = destination });
+        Add(Files, Record("copy", file, image, Names.EnumValue(format)) with
+        {
+            Quality = quality, Destination = destination, Marks = marks is { Count: > 0 } ? marks : null,
+        });
     }
 
     public void Intermediate(string stage, string suffix, WorkImage image)

@@ -161,6 +161,7 @@ public static class Finisher
             if (onConflict == ConflictPolicy.Skip) return [];
             if (onConflict == ConflictPolicy.Rename) names = names.FirstFree(n => copies.Select(n.Copy));
         }
+        var marks = ExportStage.LoadMarks(copies, limits);
         var inputFull = Path.GetFullPath(masterPath);
         if (copies.Select(names.Copy).Any(f => Path.GetFullPath(f) == inputFull))
             throw new OutputException(masterPath, "a copy would overwrite the master");
@@ -168,7 +169,7 @@ public static class Finisher
         using var outputs = new OutputTransaction(onConflict == ConflictPolicy.Overwrite);
         var dir = Path.GetDirectoryName(Path.GetFullPath(names.Sidecar))!;
         var files = new FinishFiles(names, outputs, dir, loaded.Metadata, "", keepIntermediates: false);
-        ExportStage.WriteCopies(loaded.Image, copies, sharpen, loaded.Metadata, files, [], [], cancel);
+        ExportStage.WriteCopies(loaded.Image, copies, marks, sharpen, loaded.Metadata, files, [], [], cancel);
         outputs.Commit(cancel);
         return files.Files;
     }

@@ -62,4 +62,8 @@ public sealed record StageRecord(
 /// <summary>A written file. <see cref="Path"/> is relative to the sidecar's folder.</summary>
 public sealed record OutputRecord(
     string Role, string Path, int Width, int Height, string ColourSpace, string Format, long Bytes, string Sha256,
-    int? Quality = null, string? Destination = null);
+    int? Quality = null, string? Destination = null)
+{
+    /// <summary>The brand marks composited onto a copy (never the master): file or text, SHA-256, box.</summary>
+    public IReadOnlyList<MarkRecord>? Marks { get; init; }
+}

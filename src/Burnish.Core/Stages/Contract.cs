@@ -143,12 +143,18 @@ public interface IStageFiles
     /// <summary>Stages the master (16-bit, lossless); the pipeline adds the input's metadata and the lineage.</summary>
     void Master(WorkImage master, MasterFormat format);
 
-    /// <summary>Stages an encoded destination copy, BASE.<paramref name="name"/>.EXT.</summary>
-    void Copy(string name, CopyFormat format, byte[] bytes, WorkImage image, int? quality, string destination);
+    /// <summary>Stages an encoded destination copy, BASE.<paramref name="name"/>.EXT, with the brand marks composited onto it.</summary>
+    void Copy(string name, CopyFormat format, byte[] bytes, WorkImage image, int? quality, string destination, IReadOnlyList<MarkRecord>? marks = null);
 
     /// <summary>Keeps <paramref name="image"/> as an intermediate of <paramref name="stage"/> when the run keeps them (NN-stage-suffix.png).</summary>
     void Intermediate(string stage, string suffix, WorkImage image);
 }
+
+/// <summary>
+/// A brand mark as composited onto a copy, for the sidecar: <paramref name="Kind"/> overlay or text,
+/// <paramref name="Source"/> the overlay's file (with its SHA-256) or the text, and its box in the copy's pixels.
+/// </summary>
+public sealed record MarkRecord(string Kind, string Source, string? Sha256, int X, int Y, int Width, int Height);
 
 /// <summary>Implemented by a prepared stage that provides export's output sharpening (the sharpen stage).</summary>
 public interface ISharpensOutput

@@ -17,6 +17,9 @@ public static class Fixtures
     /// <summary>342×256 16-bit RGBA with an embedded Adobe RGB (1998) profile.</summary>
     public static string Tree16 { get; } = Path.Combine(Dir, "tree_alpha_16bit.png");
 
+    /// <summary>48×48 8-bit RGBA logo with an embedded Adobe RGB (1998) profile.</summary>
+    public static string Logo { get; } = Path.Combine(Dir, "logo-adobergb.png");
+
     /// <summary>
     /// A recipe with the default master and one lossless copy whose long edge is <paramref name="longEdge"/>: cheap to
     /// make, and named NAME.<paramref name="copyName"/>.png.

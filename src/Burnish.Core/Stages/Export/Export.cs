@@ -1,10 +1,14 @@
 using Burnish.Imaging;
+using Burnish.Stages.Export.Marks;
 using NetVips;
 
 namespace Burnish.Stages.Export;
 
-/// <summary>A copy rendered for its destination, in sRGB, ready to encode.</summary>
-public sealed record RenderedCopy(WorkImage Image, Destination Destination, StageReport Report);
+/// <summary>A copy rendered for its destination, in sRGB, ready to encode, and where its brand marks went.</summary>
+public sealed record RenderedCopy(WorkImage Image, Destination Destination, StageReport Report)
+{
+    public IReadOnlyList<MarkRecord> Marks { get; init; } = [];
+}
 
 /// <summary>An encoded copy and the quality that produced it.</summary>
 public sealed record EncodedCopy(byte[] Bytes, int Quality)
@@ -50,10 +54,11 @@ public static class Export
 
     /// <summary>
     /// Resizes the master for one destination in linear light (<paramref name="linear"/>, made from
-    /// <paramref name="master"/> by <see cref="LinearImage.Of"/>), output-sharpens it in the master's space, then
+    /// <paramref name="master"/> by <see cref="LinearImage.Of"/>), output-sharpens it in the master's space, composites
+    /// the copy's brand <paramref name="marks"/> onto the picture (so they are neither resampled nor sharpened), then
     /// converts to sRGB. Enlargement is done but warned about.
     /// </summary>
-    public static RenderedCopy RenderCopy(WorkImage master, LinearImage linear, CopyParams copy, OutputSharpener sharpen)
+    public static RenderedCopy RenderCopy(WorkImage master, LinearImage linear, CopyParams copy, OutputSharpener sharpen, CopyMarks? marks = null)
     {
         var destination = Destinations.Resolve(copy);
         var warnings = new List<string>();
@@ -75,11 +80,17 @@ public static class Export
         var resized = cropped.Resize(fitW, fitH);
         var target = new SharpenTarget(destination.Id, fitW, fitH, destination.Ppi, destination.Id.StartsWith("print-", StringComparison.Ordinal));
         var (sharpened, sharpenReport) = sharpen(resized, target);
-        var srgb = ColourSpaces.Convert(sharpened, ShippedProfiles.Srgb);
+        var (marked, placed) = BrandMarks.Apply(sharpened, marks ?? CopyMarks.None, CopyName(copy));
+        var srgb = ColourSpaces.Convert(marked, ShippedProfiles.Srgb);
         if ((fitW, fitH) != (outW, outH))
+        {
             srgb = srgb.WithPixels(Pad(srgb, outW, outH));
+            // Marks sit on the picture, not on the paper around it; their boxes are given in the padded file's pixels.
+            var (dx, dy) = ((outW - fitW) / 2, (outH - fitH) / 2);
+            placed = [.. placed.Select(m => m with { X = m.X + dx, Y = m.Y + dy })];
+        }
         var measurements = new Dictionary<string, double>(sharpenReport.Measurements) { ["scale"] = Math.Round(scale, 5) };
-        return new RenderedCopy(srgb, destination, new StageReport([.. warnings, .. sharpenReport.Warnings], measurements));
+        return new RenderedCopy(srgb, destination, new StageReport([.. warnings, .. sharpenReport.Warnings], measurements)) { Marks = placed };
     }
 
     /// <summary>Encodes at the copy's quality, or, with a byte budget, at the highest quality that fits (binary search).</summary>

@@ -1,5 +1,6 @@
 using Burnish.Imaging;
 using Burnish.Schema;
+using Burnish.Stages.Export.Marks;
 
 namespace Burnish.Stages.Export;
 
@@ -78,6 +79,12 @@ public sealed record CopyParams : ISelfValidating
 
     [Doc("keep: carry the generation metadata, EXIF and XMP (GPS is always removed); strip: only the ICC profile.")]
     public MetadataPolicy Metadata { get; init; } = MetadataPolicy.Keep;
+
+    [Doc("A logo composited onto this copy (never the master) after its resize and output sharpening: image, anchor, margin, width, opacity.")]
+    public OverlayParams? Overlay { get; init; }
+
+    [Doc("A line of text composited onto this copy (never the master), over the overlay when both are given: content, font, size, colour, anchor, margin, opacity.")]
+    public TextParams? Text { get; init; }
 
     [Doc("File name part for this copy (NAME.<name>.<ext>). Default: the destination id, or a size such as 1200x800. Not master or burnish, and unique within the set.")]
     public string? Name { get; init; }
