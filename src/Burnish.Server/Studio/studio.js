@@ -1,0 +1,450 @@
+// Burnish studio: a client of the public /v1 API only. Plain JS, no dependencies, no request beyond this origin.
+(() => {
+  'use strict';
+  const $ = (id) => document.getElementById(id);
+  const el = (tag, props = {}, ...children) => {
+    const node = Object.assign(document.createElement(tag), props);
+    for (const child of children) node.append(child);
+    return node;
+  };
+  const ASPECTS = ['1:1', '4:5', '3:2', '16:9', '9:16'];
+  const PRINT_PPI = 300;
+  const state = { images: [], selected: -1, models: [], destinations: [], jobs: [], loadedRecipe: null, resultJob: null };
+
+  function say(text) { $('status').textContent = text; }
+
+  // A problem-details answer becomes its one-line detail.
+  async function api(path, options = {}) {
+    const response = await fetch(path, options);
+    const type = response.headers.get('content-type') || '';
+    const body = type.includes('json') ? await response.json() : await response.text();
+    if (!response.ok) {
+      const detail = body && body.detail ? body.detail : String(response.status);
+      const error = new Error(detail);
+      error.problems = body && body.problems;
+      throw error;
+    }
+    return body;
+  }
+
+  function form(fields) {
+    const data = new FormData();
+    for (const [key, value] of fields) data.append(key, ...(Array.isArray(value) ? value : [value]));
+    return data;
+  }
+
+  // ---- Bring images ----
+  const IMAGE = /\.(png|jpe?g|webp|tiff?|avif|gif)$/i;
+
+  function addFiles(files) {
+    for (const file of files) {
+      if (!IMAGE.test(file.name) && !(file.type || '').startsWith('image/')) continue;
+      const image = { file, name: file.webkitRelativePath || file.name, url: URL.createObjectURL(file), info: null, preview: null, problem: null };
+      state.images.push(image);
+      renderImage(image);
+      inspect(image);
+    }
+    if (state.selected < 0 && state.images.length) select(0);
+    updateRun();
+  }
+
+  async function inspect(image) {
+    try {
+      image.info = await api('/v1/info', { method: 'POST', body: form([['image', [image.file, image.file.name]]]) });
+    } catch (e) {
+      image.problem = e.message;
+    }
+    renderImage(image);
+    if (state.images[state.selected] === image) showPreview();
+  }
+
+  function facts(image) {
+    if (image.problem) return [image.problem];
+    if (!image.info) return ['reading…'];
+    const i = image.info.info || {};
+    const g = image.info.generation;
+    const lines = [`${i.width}×${i.height}`];
+    if (g) {
+      lines.push([g.tool, g.model].filter(Boolean).join(' · '));
+      if (g.seed != null) lines.push(`seed ${g.seed}`);
+      if (g.prompt) lines.push(g.prompt.length > 90 ? g.prompt.slice(0, 90) + '…' : g.prompt);
+    } else {
+      lines.push('no generation metadata');
+    }
+    return lines;
+  }
+
+  function renderImage(image) {
+    const index = state.images.indexOf(image);
+    const item = el('li', { className: 'image' + (image.problem ? ' bad' : '') });
+    item.dataset.index = String(index);
+    const pick = el('button', { type: 'button', className: 'pick' });
+    pick.setAttribute('aria-pressed', String(index === state.selected));
+    pick.append(el('img', { src: image.url, alt: '', width: 64, height: 64 }), el('span', { className: 'name', textContent: image.name }));
+    pick.addEventListener('click', () => select(index));
+    const remove = el('button', { type: 'button', className: 'remove', textContent: '×', title: 'Remove ' + image.name });
+    remove.setAttribute('aria-label', 'Remove ' + image.name);
+    remove.addEventListener('click', () => removeImage(index));
+    const meta = el('div', { className: 'facts' });
+    for (const line of facts(image)) meta.append(el('span', { textContent: line }));
+    item.append(pick, remove, meta);
+    const old = $('image-list').querySelector(`li[data-index="${index}"]`);
+    if (old) old.replaceWith(item); else $('image-list').append(item);
+  }
+
+  function rerenderImages() {
+    $('image-list').replaceChildren();
+    state.images.forEach(renderImage);
+  }
+
+  function removeImage(index) {
+    URL.revokeObjectURL(state.images[index].url);
+    state.images.splice(index, 1);
+    if (state.selected >= state.images.length) state.selected = state.images.length - 1;
+    rerenderImages();
+    showPreview();
+    updateRun();
+  }
+
+  function select(index) {
+    state.selected = index;
+    for (const b of $('image-list').querySelectorAll('.pick')) b.setAttribute('aria-pressed', String(b.parentElement.dataset.index === String(index)));
+    showPreview();
+  }
+
+  // Folders dropped: walk their entries (Chromium and Firefox expose webkitGetAsEntry).
+  async function filesOf(dataTransfer) {
+    const entries = Array.from(dataTransfer.items || []).map((i) => i.webkitGetAsEntry && i.webkitGetAsEntry()).filter(Boolean);
+    if (!entries.length) return Array.from(dataTransfer.files);
+    const out = [];
+    async function walk(entry, path) {
+      if (entry.isFile) {
+        const file = await new Promise((ok, fail) => entry.file(ok, fail));
+        Object.defineProperty(file, 'webkitRelativePath', { value: path + file.name });
+        out.push(file);
+      } else if (entry.isDirectory) {
+        const reader = entry.createReader();
+        for (;;) {
+          const batch = await new Promise((ok, fail) => reader.readEntries(ok, fail));
+          if (!batch.length) break;
+          for (const child of batch) await walk(child, path + entry.name + '/');
+        }
+      }
+    }
+    for (const entry of entries) await walk(entry, '');
+    return out;
+  }
+
+  const drop = $('drop');
+  drop.addEventListener('dragover', (e) => { e.preventDefault(); drop.classList.add('over'); });
+  drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+  drop.addEventListener('drop', async (e) => { e.preventDefault(); drop.classList.remove('over'); addFiles(await filesOf(e.dataTransfer)); });
+  $('pick-files').addEventListener('change', (e) => { addFiles(e.target.files); e.target.value = ''; });
+  $('pick-folder').addEventListener('change', (e) => { addFiles(e.target.files); e.target.value = ''; });
+
+  // ---- Look preview: the server grades a cached 1024-px working copy ----
+  let previewToken = 0;
+  async function showPreview() {
+    const image = state.images[state.selected];
+    $('preview-frame').hidden = !image;
+    $('preview-empty').hidden = !!image;
+    if (!image) { $('preview-facts').textContent = ''; return; }
+    const token = ++previewToken;
+    try {
+      if (!image.preview) {
+        $('preview').src = image.url;
+        image.preview = await api('/v1/previews', { method: 'POST', body: form([['image', [image.file, image.file.name]]]) });
+      }
+      if (token !== previewToken) return;
+      const look = $('look').value || 'none';
+      const started = performance.now();
+      const img = $('preview');
+      img.src = `${image.preview.url}?look=${encodeURIComponent(look)}`;
+      await img.decode().catch(() => {});
+      if (token !== previewToken) return;
+      $('preview-facts').textContent = `${image.name}: look ${look}, ${image.preview.width}×${image.preview.height} preview in ${Math.round(performance.now() - started)} ms`;
+    } catch (e) {
+      image.problem = image.problem || e.message;
+      $('preview-facts').textContent = `${image.name}: ${e.message}`;
+      renderImage(image);
+    }
+    drawFrames();
+    showPrintSize();
+  }
+
+  // The new canvas of each chosen aspect drawn around the picture, as outpaint will extend it.
+  function drawFrames() {
+    const frames = $('aspect-frames');
+    frames.replaceChildren();
+    const image = state.images[state.selected];
+    const size = image && image.info && image.info.info;
+    if (!size) return;
+    const chosen = Array.from($('aspects').querySelectorAll('input:checked')).map((i) => i.value);
+    const img = $('preview');
+    const w = img.clientWidth, h = img.clientHeight;
+    if (!w || !h) return;
+    for (const aspect of chosen) {
+      const [a, b] = aspect.split(':').map(Number);
+      const r = a / b, own = size.width / size.height;
+      const fw = own < r ? h * r : w, fh = own < r ? h : w / r;
+      const box = el('div', { className: 'aspect-frame' });
+      box.style.width = fw + 'px';
+      box.style.height = fh + 'px';
+      box.style.left = (w - fw) / 2 + 'px';
+      box.style.top = (h - fh) / 2 + 'px';
+      box.append(el('span', { textContent: aspect }));
+      frames.append(box);
+    }
+  }
+
+  function showPrintSize() {
+    const image = state.images[state.selected];
+    const size = image && image.info && image.info.info;
+    const model = $('model').value;
+    if (!size || !model) { $('print-size').textContent = model ? '' : 'No upscale: the master keeps the source size.'; return; }
+    const s = Number($('scale').value);
+    const w = size.width * s, h = size.height * s;
+    const cm = (px) => (px / PRINT_PPI * 2.54).toFixed(1);
+    $('print-size').textContent = `${w}×${h} px: prints ${cm(w)} × ${cm(h)} cm at ${PRINT_PPI} ppi`;
+  }
+
+  // ---- Recipe from the settings ----
+  function customRecipe() {
+    const lines = ['version: 1'];
+    const model = $('model').value;
+    if (model) lines.push('upscale:', `  model: ${model}`, `  scale: ${$('scale').value}`);
+    if ($('sharpen').checked) lines.push('sharpen: {}');
+    lines.push('export:', '  master:', '    format: png');
+    const destinations = Array.from($('destinations').querySelectorAll('input:checked')).map((i) => i.value);
+    if (destinations.length) {
+      lines.push('  copies:');
+      for (const d of destinations) lines.push(`    - destination: ${d}`, '      format: jpeg', '      quality: 90');
+    }
+    return lines.join('\n') + '\n';
+  }
+
+  function mode() { return document.querySelector('input[name=mode]:checked').value; }
+
+  function syncRecipe() {
+    const m = mode();
+    $('custom').disabled = m !== 'custom';
+    $('preset').disabled = m !== 'preset';
+    const text = $('recipe-text');
+    text.readOnly = m !== 'file';
+    if (m === 'custom') text.value = customRecipe();
+    else if (m === 'file') text.value = state.loadedRecipe || '# Load a recipe file, or write one here.\nversion: 1\n';
+    else text.value = `# The shipped preset "${$('preset').value}" runs as it is (burnish recipe init --preset ${$('preset').value} shows it).\n`;
+    showPrintSize();
+  }
+
+  function submission() {
+    const fields = [];
+    if (mode() === 'preset') fields.push(['preset', $('preset').value]);
+    else fields.push(['recipe', $('recipe-text').value]);
+    if ($('look').value) fields.push(['look', $('look').value]);
+    const aspects = Array.from($('aspects').querySelectorAll('input:checked')).map((i) => i.value);
+    if (aspects.length) fields.push(['aspects', aspects.join(',')]);
+    return fields;
+  }
+
+  function showProblems(e) {
+    $('recipe-problems').textContent = e ? [e.message].concat(e.problems || []).filter((v, i, a) => a.indexOf(v) === i).join('\n') : '';
+    if (e) $('recipe-text').closest('details').open = true;
+  }
+
+  $('save-recipe').addEventListener('click', () => {
+    const text = mode() === 'preset' ? customRecipe() : $('recipe-text').value;
+    const link = el('a', { href: URL.createObjectURL(new Blob([text], { type: 'application/yaml' })), download: 'burnish.yaml' });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+  });
+  $('load-recipe').addEventListener('change', async (e) => {
+    const file = e.target.files[0];
+    if (!file) return;
+    state.loadedRecipe = await file.text();
+    document.querySelector('input[name=mode][value=file]').checked = true;
+    syncRecipe();
+    e.target.value = '';
+    validate();
+  });
+  async function validate() {
+    try {
+      const answer = await api('/v1/recipes/validate', { method: 'POST', body: form([['recipe', $('recipe-text').value]]) });
+      showProblems(null);
+      say(`Recipe is valid (sha256 ${answer.sha256.slice(0, 12)}…)`);
+      return true;
+    } catch (e) {
+      showProblems(e);
+      return false;
+    }
+  }
+  $('validate').addEventListener('click', validate);
+
+  function updateRun() { $('run').disabled = !state.images.some((i) => !i.problem || i.info === null); }
+
+  // ---- Run and watch ----
+  $('settings').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const images = state.images.slice();
+    if (!images.length) return;
+    const fields = submission();
+    for (const image of images) fields.push(['images', [image.file, image.name.split('/').pop()]]);
+    $('run').disabled = true;
+    try {
+      const job = await api('/v1/jobs', { method: 'POST', body: form(fields) });
+      showProblems(null);
+      say(`Job ${job.id} queued with ${job.images.length} images`);
+      watch(job);
+    } catch (err) {
+      showProblems(err);
+      say('Not submitted: ' + err.message);
+    } finally {
+      updateRun();
+    }
+  });
+
+  function watch(job) {
+    const entry = { job, started: {}, events: null, row: null };
+    state.jobs.unshift(entry);
+    renderJob(entry);
+    const events = new EventSource(job.events);
+    entry.events = events;
+    const update = (e) => {
+      const data = JSON.parse(e.data);
+      const image = data.image != null ? entry.job.images[data.image] : null;
+      if (image) {
+        if (e.type === 'started') entry.started[data.image] = Date.parse(data.time);
+        if (e.type === 'stage-started') { image.stage = data.stage; image.status = 'running'; }
+        if (e.type === 'progress') { image.fraction = data.fraction; image.stage = data.stage || image.stage; image.status = 'running'; }
+        if (e.type === 'image-failed') { image.status = 'failed'; image.error = data.message; }
+        if (e.type === 'image-cancelled') image.status = 'cancelled';
+      }
+      if (e.type === 'image-done' || e.type === 'job-done' || e.type === 'image-failed') refresh(entry);
+      if (e.type === 'job-done') events.close();
+      renderJob(entry);
+    };
+    for (const type of ['queued', 'started', 'stage-started', 'progress', 'image-done', 'image-failed', 'image-cancelled', 'job-done']) events.addEventListener(type, update);
+  }
+
+  async function refresh(entry) {
+    try {
+      entry.job = await api(`/v1/jobs/${entry.job.id}`);
+      renderJob(entry);
+      if (state.resultJob && state.resultJob.job.id === entry.job.id) showResult(entry, Number($('result-image').value || 0));
+    } catch (e) {
+      say(e.message);
+    }
+  }
+
+  function eta(entry, index, image) {
+    const started = entry.started[index];
+    if (image.status !== 'running' || !started || !(image.fraction > 0.02)) return '';
+    const elapsed = (Date.now() - started) / 1000;
+    return `about ${Math.max(1, Math.round(elapsed * (1 - image.fraction) / image.fraction))} s left`;
+  }
+
+  function renderJob(entry) {
+    const job = entry.job;
+    const done = job.images.filter((i) => i.status === 'done').length;
+    const box = el('article', { className: 'job' });
+    box.dataset.job = job.id;
+    const finished = ['done', 'failed', 'cancelled'].includes(job.status);
+    const head = el('header');
+    head.append(el('strong', { textContent: `Job ${job.id.slice(0, 8)}` }), el('span', { className: 'job-status ' + job.status, textContent: `${job.status}, ${done}/${job.images.length} done` }));
+    if (!finished) {
+      const cancel = el('button', { type: 'button', className: 'cancel', textContent: 'Cancel job' });
+      cancel.addEventListener('click', async () => {
+        cancel.disabled = true;
+        try { entry.job = await api(`/v1/jobs/${job.id}/cancel`, { method: 'POST' }); renderJob(entry); } catch (e) { say(e.message); }
+      });
+      head.append(cancel);
+    } else if (done) {
+      head.append(el('a', { className: 'button', href: job.archive, download: `${job.id}.zip`, textContent: 'Zip' }));
+    }
+    box.append(head);
+    const list = el('ol', { className: 'job-images' });
+    job.images.forEach((image, index) => {
+      const item = el('li', { className: 'job-image ' + image.status });
+      item.append(el('span', { className: 'label', textContent: image.label }),
+        el('span', { className: 'stage', textContent: image.status === 'running' ? (image.stage || 'starting') : image.status }));
+      const bar = el('progress', { max: 1, value: image.status === 'done' ? 1 : (image.fraction || 0) });
+      bar.setAttribute('aria-label', `${image.label} progress`);
+      item.append(bar, el('span', { className: 'eta', textContent: eta(entry, index, image) }));
+      if (image.error) item.append(el('p', { className: 'reason', textContent: image.error }));
+      if (image.status === 'done') {
+        const view = el('button', { type: 'button', textContent: 'View result' });
+        view.addEventListener('click', () => showResult(entry, index));
+        item.append(view);
+      }
+      list.append(item);
+    });
+    box.append(list);
+    const queue = $('queue');
+    const old = queue.querySelector(`article[data-job="${job.id}"]`);
+    if (old) old.replaceWith(box);
+    else { queue.querySelector('p.muted')?.remove(); queue.prepend(box); }
+  }
+
+  // ---- Result: the compare report of input against master, files, lineage ----
+  async function showResult(entry, index) {
+    state.resultJob = entry;
+    setView('result');
+    const job = entry.job;
+    $('result-empty').hidden = true;
+    $('result').hidden = false;
+    const picker = $('result-image');
+    picker.replaceChildren(...job.images.map((image, i) => el('option', { value: String(i), textContent: `${image.label} (${image.status})`, disabled: image.status !== 'done' })));
+    picker.value = String(index);
+    $('result-zip').href = job.archive;
+    $('result-zip').setAttribute('download', `${job.id}.zip`);
+    const image = job.images[index];
+    const compare = `/v1/jobs/${job.id}/images/${index}/compare`;
+    if ($('compare').dataset.src !== compare) { $('compare').dataset.src = compare; $('compare').src = compare; }
+    $('result-files').replaceChildren(...image.outputs.map((o) => el('li', {}, el('a', { href: o.url, download: o.name, textContent: o.name }), el('span', { className: 'muted', textContent: ` ${o.role}, ${(o.bytes / 1024).toFixed(0)} KB` }))));
+    const sidecar = image.outputs.find((o) => o.role === 'sidecar');
+    $('lineage').replaceChildren();
+    if (!sidecar) return;
+    const lineage = await api(sidecar.url);
+    const table = el('table', { className: 'stages' });
+    table.append(el('thead', {}, el('tr', {}, el('th', { textContent: 'stage' }), el('th', { textContent: 'status' }), el('th', { textContent: 'ms' }), el('th', { textContent: 'warnings' }))));
+    const body = el('tbody');
+    for (const s of lineage.stages || []) body.append(el('tr', {}, el('td', { textContent: s.stage }), el('td', { textContent: s.status }), el('td', { textContent: Math.round(s.ms) }), el('td', { textContent: (s.warnings || []).join('; ') })));
+    table.append(body);
+    $('lineage').append(el('p', { textContent: `Recipe ${lineage.recipe.source}, sha256 ${lineage.recipe.sha256.slice(0, 16)}…; total ${Math.round(lineage.total_ms)} ms` }), table,
+      el('details', {}, el('summary', { textContent: 'Normalised recipe' }), el('pre', { textContent: JSON.stringify(lineage.recipe.normalised, null, 2) })));
+  }
+  $('result-image').addEventListener('change', () => state.resultJob && showResult(state.resultJob, Number($('result-image').value)));
+
+  function setView(view) {
+    for (const b of document.querySelectorAll('.tab')) b.setAttribute('aria-pressed', String(b.dataset.view === view));
+    $('view-prepare').hidden = view !== 'prepare';
+    $('view-result').hidden = view !== 'result';
+    if (view === 'prepare') drawFrames();
+  }
+  for (const b of document.querySelectorAll('.tab')) b.addEventListener('click', () => setView(b.dataset.view));
+
+  // ---- Start: what the API offers ----
+  async function start() {
+    const [presets, looks, models, destinations] = await Promise.all([api('/v1/presets'), api('/v1/looks'), api('/v1/models'), api('/v1/destinations')]);
+    for (const p of presets.presets) $('preset').append(el('option', { value: p.name, textContent: p.name, title: p.description, selected: p.default }));
+    for (const l of looks.looks) $('look').append(el('option', { value: l.name, textContent: l.name, title: l.description }));
+    const families = [...new Set((models.models || []).map((m) => m.name))];
+    for (const f of families) $('model').append(el('option', { value: f, textContent: f }));
+    for (const d of destinations.destinations) {
+      $('destinations').append(el('label', {}, el('input', { type: 'checkbox', value: d.id, checked: d.id === 'web-2048' }), ' ' + d.id));
+    }
+    for (const a of ASPECTS) $('aspects').append(el('label', {}, el('input', { type: 'checkbox', value: a }), ' ' + a));
+    for (const input of document.querySelectorAll('#settings input, #settings select')) {
+      if (input.id === 'look') input.addEventListener('change', showPreview);
+      else if (input.closest('#aspects')) input.addEventListener('change', drawFrames);
+      else if (input.type !== 'file') input.addEventListener('change', syncRecipe);
+    }
+    $('preview').addEventListener('load', drawFrames);
+    window.addEventListener('resize', drawFrames);
+    syncRecipe();
+    say('Ready');
+  }
+  start().catch((e) => say('The service did not answer: ' + e.message));
+})();
