@@ -42,7 +42,8 @@ public sealed class StudioApiTests
         var page = File.ReadAllText(Path.Combine(SourceFolder(), "index.html"));
         Assert.DoesNotMatch(@"<script(?![^>]*\bsrc=)[^>]*>", page);
         foreach (var name in sources)
-            Assert.DoesNotMatch(@"(https?:)?//[a-z0-9.-]+\.[a-z]{2,}", File.ReadAllText(Path.Combine(SourceFolder(), name)));
+            // An XML namespace is a name, never fetched.
+            Assert.DoesNotMatch(@"(https?:)?//[a-z0-9.-]+\.[a-z]{2,}", File.ReadAllText(Path.Combine(SourceFolder(), name)).Replace("xmlns=\"http://www.w3.org/2000/svg\"", ""));
         Assert.Equal(HttpStatusCode.NotFound, (await host.Client.GetAsync("/studio/..%2FBurnish.Server.dll")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await host.Client.GetAsync("/studio/missing.js")).StatusCode);
     }

@@ -40,6 +40,56 @@ public sealed class StudioBrowserTests
         Assert.True(serious.Count == 0, $"axe on the {view} view: {string.Join("; ", serious)}");
     }
 
+    // The stroke, in the mask's pixels (the 256×192 image is its own mask size): a 20-px round brush, hardness 100 %,
+    // from (60, 96) to (196, 96), so the mask is the capsule within 10 px of that segment.
+    private const double StrokeRadius = 10, StrokeY = 96, StrokeX0 = 60, StrokeX1 = 196;
+
+    private static async Task<byte[]> PaintStrokeAsync(IPage page)
+    {
+        await page.CheckAsync("#mask-paint");
+        await page.FillAsync("#mask-size", "20");
+        await page.FillAsync("#mask-hardness", "100");
+        var box = (await page.Locator("#mask-view").BoundingBoxAsync())!;
+        float X(double x) => (float)(box.X + x * box.Width / 256);
+        float Y(double y) => (float)(box.Y + y * box.Height / 192);
+        await page.Mouse.MoveAsync(X(StrokeX0), Y(StrokeY));
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync(X(StrokeX1), Y(StrokeY), new() { Steps = 12 });
+        await page.Mouse.UpAsync();
+        var alpha = await MaskAlphaAsync(page);
+        CheckStroke(alpha);
+        return alpha;
+    }
+
+    /// <summary>The mask's coverage (0–255) per pixel, row by row, as the page holds it.</summary>
+    private static async Task<byte[]> MaskAlphaAsync(IPage page) =>
+        Convert.FromBase64String(await page.EvaluateAsync<string>("""
+            () => { const c = document.getElementById('mask-view'); const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+              let s = ''; for (let i = 3; i < d.length; i += 4) s += String.fromCharCode(d[i]); return btoa(s); }
+            """));
+
+    /// <summary>
+    /// The mask matches the capsule: every pixel whose centre is more than 1.5 px inside it is at least half covered,
+    /// and every pixel more than 1.5 px outside is not covered at all. The 1.5-px band is the anti-aliased edge
+    /// (canvas discs are anti-aliased over about a pixel) and the display's rounding of mouse positions.
+    /// </summary>
+    private static void CheckStroke(byte[] mask)
+    {
+        Assert.Equal(256 * 192, mask.Length);
+        var wrong = new List<string>();
+        for (var y = 0; y < 192; y++)
+            for (var x = 0; x < 256; x++)
+            {
+                double px = x + 0.5, py = y + 0.5;
+                var nearest = Math.Clamp(px, StrokeX0, StrokeX1);
+                var distance = Math.Sqrt((px - nearest) * (px - nearest) + (py - StrokeY) * (py - StrokeY));
+                var value = mask[y * 256 + x];
+                if (distance < StrokeRadius - 1.5 && value < 128) wrong.Add($"({x},{y}) inside at {value}");
+                if (distance > StrokeRadius + 1.5 && value != 0) wrong.Add($"({x},{y}) outside at {value}");
+            }
+        Assert.True(wrong.Count == 0, $"{wrong.Count} pixels off the stroke: {string.Join(", ", wrong.Take(10))}");
+    }
+
     [Fact]
     public async Task Upload_two_generations_choose_a_look_run_watch_compare_and_download_a_zip_that_matches_the_sidecars()
     {
@@ -69,6 +119,23 @@ public sealed class StudioBrowserTests
         Assert.Contains("destination: web-2048", await page.InputValueAsync("#recipe-text"));
         await NoSeriousViolationsAsync(page, "prepare");
 
+        // A mask stroke across the picture, then undo, redo, invert and clear; the stroke goes with the job.
+        var stroke = await PaintStrokeAsync(page);
+        await page.ClickAsync("#mask-undo");
+        Assert.Equal(0, (await MaskAlphaAsync(page)).Max());
+        await page.ClickAsync("#mask-redo");
+        var redone = await MaskAlphaAsync(page);
+        Assert.Equal(stroke, redone);
+        await page.ClickAsync("#mask-invert");
+        var inverted = await MaskAlphaAsync(page);
+        Assert.All(Enumerable.Range(0, stroke.Length), i => Assert.Equal(255 - stroke[i], inverted[i]));
+        await page.ClickAsync("#mask-clear");
+        Assert.Equal(0, (await MaskAlphaAsync(page)).Max());
+        await page.Keyboard.PressAsync("Control+z");
+        Assert.Equal(inverted, await MaskAlphaAsync(page));
+        await page.ClickAsync("#mask-clear");
+        await PaintStrokeAsync(page);
+
         await page.ClickAsync("#run");
         await page.WaitForSelectorAsync(".job-status.done", new() { Timeout = (float)JobTimeout.TotalMilliseconds });
         Assert.Equal(2, await page.Locator(".job-image.done").CountAsync());
@@ -76,11 +143,22 @@ public sealed class StudioBrowserTests
         Assert.All(bars, v => Assert.Equal(1, v));
 
         // The result: the compare report's slider, in its frame; moving it changes the pixels shown.
+        // The server got the mask as an image (white = repair) with the stroke's geometry, and repaired under it.
+        var id = await page.Locator(".job").First.GetAttributeAsync("data-job");
+        using (var sent = Image.NewFromFile(Path.Combine(host.Data, "store", "jobs", id!, "inputs", "0.mask")))
+        {
+            Assert.Equal((256, 192), (sent.Width, sent.Height));
+            var grey = sent.ExtractBand(0).Cast(Enums.BandFormat.Uchar).WriteToMemory<byte>();
+            CheckStroke(grey);
+        }
+        Assert.False(File.Exists(Path.Combine(host.Data, "store", "jobs", id!, "inputs", "1.mask")));
+
         await page.Locator(".job-image.done button").First.ClickAsync();
         var compare = page.FrameLocator("#compare");
         await compare.Locator("#divider").WaitForAsync();
         await page.WaitForSelectorAsync("#lineage table");
         Assert.Contains("grade", await page.InnerTextAsync("#lineage"));
+        Assert.Contains("repair", await page.InnerTextAsync("#lineage"));
         var stage = compare.Locator("#stage");
         using var before = Image.NewFromBuffer(await stage.ScreenshotAsync());
         await compare.Locator("#divider").FocusAsync();

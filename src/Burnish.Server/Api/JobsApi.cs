@@ -96,6 +96,11 @@ public static class JobsApi
             throw;
         }
 
+        if (await MaskUpload.StoreAsync(form, files.Count, book, id, cancel) is { } badMask)
+        {
+            book.Discard(id);
+            return badMask;
+        }
         var job = new JobRecord(id, DateTimeOffset.UtcNow, client, recipe.Origin, recipe.Text, RecipeReader.Hash(recipe.Recipe), queueName, entries);
         book.Create(job);
         foreach (var entry in entries)

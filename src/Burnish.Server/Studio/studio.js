@@ -169,6 +169,7 @@
       renderImage(image);
     }
     drawFrames();
+    showMask();
     showPrintSize();
   }
 
@@ -206,6 +207,160 @@
     const w = size.width * s, h = size.height * s;
     const cm = (px) => (px / PRINT_PPI * 2.54).toFixed(1);
     $('print-size').textContent = `${w}×${h} px: prints ${cm(w)} × ${cm(h)} cm at ${PRINT_PPI} ppi`;
+  }
+
+  // ---- Repair mask: painted per image at the preview's resolution (the repair stretches a mask to the image) ----
+  // The mask is the alpha of a canvas (0 keep, 255 repair); undo and redo keep whole snapshots, at most 40.
+  const maskView = $('mask-view');
+  const UNDO_LIMIT = 40;
+
+  function maskOf(image) {
+    const size = image && image.info && image.info.info;
+    if (!size) return null;
+    if (!image.mask) {
+      const scale = Math.min(1, 1024 / Math.max(size.width, size.height));
+      const canvas = document.createElement('canvas');
+      canvas.width = Math.max(1, Math.round(size.width * scale));
+      canvas.height = Math.max(1, Math.round(size.height * scale));
+      image.mask = { canvas, undo: [], redo: [] };
+    }
+    return image.mask;
+  }
+
+  function showMask() {
+    const mask = maskOf(state.images[state.selected]);
+    maskView.hidden = !mask;
+    if (!mask) return;
+    if (maskView.width !== mask.canvas.width || maskView.height !== mask.canvas.height) {
+      maskView.width = mask.canvas.width;
+      maskView.height = mask.canvas.height;
+    }
+    const g = maskView.getContext('2d');
+    g.globalCompositeOperation = 'copy';
+    g.drawImage(mask.canvas, 0, 0);
+    // Tint: the mask's alpha, in red.
+    g.globalCompositeOperation = 'source-in';
+    g.fillStyle = '#ff3030';
+    g.fillRect(0, 0, maskView.width, maskView.height);
+    g.globalCompositeOperation = 'source-over';
+    maskView.style.opacity = String(Number($('mask-opacity').value) / 100);
+    $('mask-coverage').textContent = `mask ${coverage(mask).toFixed(1)} %`;
+  }
+
+  function coverage(mask) {
+    const data = mask.canvas.getContext('2d').getImageData(0, 0, mask.canvas.width, mask.canvas.height).data;
+    let sum = 0;
+    for (let i = 3; i < data.length; i += 4) sum += data[i];
+    return 100 * sum / (255 * data.length / 4);
+  }
+
+  function snapshot(mask) {
+    mask.undo.push(mask.canvas.getContext('2d').getImageData(0, 0, mask.canvas.width, mask.canvas.height));
+    if (mask.undo.length > UNDO_LIMIT) mask.undo.shift();
+    mask.redo = [];
+  }
+
+  function restore(mask, from, to) {
+    if (!from.length) return;
+    const g = mask.canvas.getContext('2d');
+    to.push(g.getImageData(0, 0, mask.canvas.width, mask.canvas.height));
+    g.putImageData(from.pop(), 0, 0);
+    showMask();
+  }
+
+  // One dab of the brush: a disc whose edge fades over (1 - hardness) of its radius.
+  function dab(g, x, y, radius, hardness, erase) {
+    const gradient = g.createRadialGradient(x, y, radius * hardness * 0.999, x, y, radius);
+    gradient.addColorStop(0, 'rgba(255,255,255,1)');
+    gradient.addColorStop(1, 'rgba(255,255,255,0)');
+    g.globalCompositeOperation = erase ? 'destination-out' : 'source-over';
+    g.fillStyle = hardness >= 1 ? '#fff' : gradient;
+    g.beginPath();
+    g.arc(x, y, radius, 0, Math.PI * 2);
+    g.fill();
+    g.globalCompositeOperation = 'source-over';
+  }
+
+  let stroke = null;
+  function maskPoint(e) {
+    const r = maskView.getBoundingClientRect();
+    return { x: (e.clientX - r.left) * maskView.width / r.width, y: (e.clientY - r.top) * maskView.height / r.height };
+  }
+  function paintTo(p) {
+    const mask = maskOf(state.images[state.selected]);
+    const g = mask.canvas.getContext('2d');
+    const radius = Number($('mask-size').value) / 2;
+    const hardness = Number($('mask-hardness').value) / 100;
+    const erase = document.querySelector('input[name=mask-tool]:checked').value === 'eraser';
+    // Dabs a quarter of a radius apart along the segment: a continuous stroke with no gaps.
+    const from = stroke.last || p;
+    const steps = Math.max(1, Math.ceil(Math.hypot(p.x - from.x, p.y - from.y) / Math.max(0.5, radius / 4)));
+    for (let i = stroke.last ? 1 : 0; i <= steps; i++) dab(g, from.x + (p.x - from.x) * i / steps, from.y + (p.y - from.y) * i / steps, radius, hardness, erase);
+    stroke.last = p;
+    showMask();
+  }
+  maskView.addEventListener('pointerdown', (e) => {
+    const mask = maskOf(state.images[state.selected]);
+    if (!mask || e.button !== 0) return;
+    snapshot(mask);
+    stroke = { last: null };
+    maskView.setPointerCapture(e.pointerId);
+    paintTo(maskPoint(e));
+    e.preventDefault();
+  });
+  maskView.addEventListener('pointermove', (e) => { if (stroke) paintTo(maskPoint(e)); });
+  const endStroke = () => { stroke = null; };
+  maskView.addEventListener('pointerup', endStroke);
+  maskView.addEventListener('pointercancel', endStroke);
+
+  function maskAction(action) {
+    const mask = maskOf(state.images[state.selected]);
+    if (!mask) return;
+    if (action === 'undo') return restore(mask, mask.undo, mask.redo);
+    if (action === 'redo') return restore(mask, mask.redo, mask.undo);
+    snapshot(mask);
+    const g = mask.canvas.getContext('2d');
+    if (action === 'clear') g.clearRect(0, 0, mask.canvas.width, mask.canvas.height);
+    if (action === 'invert') {
+      const pixels = g.getImageData(0, 0, mask.canvas.width, mask.canvas.height);
+      for (let i = 0; i < pixels.data.length; i += 4) {
+        pixels.data[i] = pixels.data[i + 1] = pixels.data[i + 2] = 255;
+        pixels.data[i + 3] = 255 - pixels.data[i + 3];
+      }
+      g.putImageData(pixels, 0, 0);
+    }
+    showMask();
+  }
+  for (const action of ['undo', 'redo', 'invert', 'clear']) $('mask-' + action).addEventListener('click', () => maskAction(action));
+  $('mask-opacity').addEventListener('input', showMask);
+  $('mask-paint').addEventListener('change', () => maskView.classList.toggle('painting', $('mask-paint').checked));
+
+  document.addEventListener('keydown', (e) => {
+    const target = e.target;
+    if (target instanceof HTMLTextAreaElement || (target instanceof HTMLInputElement && target.type !== 'range' && target.type !== 'checkbox' && target.type !== 'radio')) return;
+    if ($('view-prepare').hidden) return;
+    const key = e.key.toLowerCase();
+    if ((e.ctrlKey || e.metaKey) && key === 'z') maskAction(e.shiftKey ? 'redo' : 'undo');
+    else if ((e.ctrlKey || e.metaKey) && key === 'y') maskAction('redo');
+    else if (e.ctrlKey || e.metaKey || e.altKey) return;
+    else if (key === 'm') { $('mask-paint').click(); }
+    else if (key === 'b' || key === 'e') { document.querySelector(`input[name=mask-tool][value=${key === 'b' ? 'brush' : 'eraser'}]`).checked = true; }
+    else if (key === '[' || key === ']') { $('mask-size').value = String(Number($('mask-size').value) * (key === ']' ? 1.25 : 0.8)); }
+    else return;
+    e.preventDefault();
+  });
+
+  // The mask as --mask takes it: an opaque grey PNG, white = repair. Null when nothing is painted.
+  async function maskPng(image) {
+    if (!image.mask || coverage(image.mask) === 0) return null;
+    const out = document.createElement('canvas');
+    out.width = image.mask.canvas.width;
+    out.height = image.mask.canvas.height;
+    const g = out.getContext('2d');
+    g.fillStyle = '#000';
+    g.fillRect(0, 0, out.width, out.height);
+    g.drawImage(image.mask.canvas, 0, 0);
+    return new Promise((ok) => out.toBlob(ok, 'image/png'));
   }
 
   // ---- Recipe from the settings ----
@@ -291,6 +446,10 @@
     if (!images.length) return;
     const fields = submission();
     for (const image of images) fields.push(['images', [image.file, image.name.split('/').pop()]]);
+    for (const [index, image] of images.entries()) {
+      const png = await maskPng(image);
+      if (png) fields.push([`mask${index}`, [png, `mask${index}.png`]]);
+    }
     $('run').disabled = true;
     try {
       const job = await api('/v1/jobs', { method: 'POST', body: form(fields) });
