@@ -68,6 +68,7 @@ public static class BurnishService
         app.MapGet("/metrics", (JobBook book, IJobQueue queue) => Results.Text(ServiceMetrics.Render(book, queue), "text/plain; version=0.0.4")).ExcludeFromDescription();
         JobsApi.Map(app);
         StudioApi.Map(app);
+        Ratings.Map(app);
         app.MapFallback((HttpRequest request) => Problems.NotFound($"{request.Method} {request.Path}: no such endpoint")).ExcludeFromDescription();
         return app;
     }

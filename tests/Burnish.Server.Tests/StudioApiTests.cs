@@ -89,4 +89,68 @@ public sealed class StudioApiTests
         foreach (var path in new[] { "/v1/previews", "/v1/previews/{id}", "/v1/destinations", "/v1/jobs/{id}/images/{index}/compare" })
             Assert.Contains($"\"{path}\"", openapi);
     }
+
+    [Fact]
+    public void The_Wilson_interval_matches_published_values()
+    {
+        // 8 of 10 and 0 of 10 at 95 % (Wilson 1927; the values as in Newcombe 1998, table I): within 0.0005.
+        var (low, high) = Ratings.Wilson(8, 10);
+        Assert.Equal(0.4902, low, 0.0005);
+        Assert.Equal(0.9433, high, 0.0005);
+        (low, high) = Ratings.Wilson(0, 10);
+        Assert.Equal(0, low, 0.0005);
+        Assert.Equal(0.2775, high, 0.0005);
+        Assert.Equal((0.0, 1.0), Ratings.Wilson(0, 0));
+    }
+
+    [Fact]
+    public async Task Ratings_are_stored_per_job_summarised_with_wilson_intervals_and_exported_as_csv()
+    {
+        await using var host = await ServiceHost.StartAsync(workers: 0);
+        var id = await host.SubmitAsync(ServiceHost.Form(ServiceHost.LightRecipe, images: [ServiceHost.Fixture("a1111-parameters.png"), ServiceHost.Fixture("comfyui-sdxl-turbo.png")]));
+        async Task<HttpStatusCode> Rate(string json) =>
+            (await host.Client.PostAsync($"/v1/jobs/{id}/ratings", new StringContent(json, System.Text.Encoding.UTF8, "application/json"))).StatusCode;
+        Assert.Equal(HttpStatusCode.Created, await Rate("""{"image":0,"a":"master","b":"source","choice":"a","rater":"r1"}"""));
+        Assert.Equal(HttpStatusCode.Created, await Rate("""{"image":1,"a":"source","b":"master","choice":"b"}"""));
+        Assert.Equal(HttpStatusCode.Created, await Rate("""{"image":1,"a":"master","b":"source","choice":"same","rater":"r,\"2"}"""));
+        Assert.Equal(HttpStatusCode.BadRequest, await Rate("""{"image":5,"a":"master","b":"source","choice":"a"}"""));
+        Assert.Equal(HttpStatusCode.BadRequest, await Rate("""{"image":0,"a":"master","b":"master","choice":"a"}"""));
+        Assert.Equal(HttpStatusCode.BadRequest, await Rate("""{"image":0,"a":"master","b":"source","choice":"left"}"""));
+        Assert.Equal(HttpStatusCode.BadRequest, await Rate("not json"));
+        Assert.Equal(HttpStatusCode.NotFound, (await host.Client.PostAsync("/v1/jobs/0123456789abcdef01234567/ratings", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"))).StatusCode);
+
+        var summary = JsonDocument.Parse(await host.Client.GetStringAsync($"/v1/jobs/{id}/ratings")).RootElement;
+        Assert.Equal(3, summary.GetProperty("count").GetInt32());
+        var master = summary.GetProperty("versions").EnumerateArray().Single(v => v.GetProperty("version").GetString() == "master");
+        Assert.Equal((2, 0, 1), (master.GetProperty("wins").GetInt32(), master.GetProperty("losses").GetInt32(), master.GetProperty("ties").GetInt32()));
+        Assert.Equal(1.0, master.GetProperty("win_rate").GetDouble());
+        // 2 of 2 (ties left out): Wilson 95 % is 0.342–1.
+        Assert.Equal(0.342, master.GetProperty("ci95")[0].GetDouble(), 0.001);
+
+        var csv = (await host.Client.GetStringAsync($"/v1/jobs/{id}/ratings?format=csv")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("time,image,a,b,choice,winner,rater", csv[0]);
+        Assert.Equal(4, csv.Length);
+        Assert.EndsWith(",1,master,source,same,same,\"r,\"\"2\"", csv[3]);
+
+        // The source version is the upload's bytes, typed by them.
+        using var source = await host.Client.GetAsync($"/v1/jobs/{id}/images/0/source");
+        Assert.Equal("image/png", source.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(File.ReadAllBytes(ServiceHost.Fixture("a1111-parameters.png")), await source.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
+    public async Task A_mask_field_that_is_not_an_image_or_names_no_image_is_400_and_nothing_is_queued()
+    {
+        await using var host = await ServiceHost.StartAsync(workers: 0);
+        foreach (var (field, bytes) in new[] { ("mask0", "not a png"u8.ToArray()), ("mask3", File.ReadAllBytes(ServiceHost.Fixture("a1111-parameters.png"))) })
+        {
+            var form = ServiceHost.Form(ServiceHost.LightRecipe, images: ServiceHost.Fixture("a1111-parameters.png"));
+            form.Add(new ByteArrayContent(bytes), field, "mask.png");
+            using var response = await host.Client.PostAsync("/v1/jobs", form);
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, body);
+            Assert.StartsWith(field + ": ", JsonDocument.Parse(body).RootElement.GetProperty("detail").GetString());
+        }
+        Assert.Equal(0, JsonDocument.Parse(await host.Client.GetStringAsync("/v1/jobs")).RootElement.GetProperty("jobs").GetArrayLength());
+    }
 }

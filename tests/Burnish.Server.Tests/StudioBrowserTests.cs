@@ -194,6 +194,21 @@ public sealed class StudioBrowserTests
         }
         Assert.Equal(4, checkedFiles); // a master and a web copy per image
 
+        // Blind A/B: two pairs rated with the keyboard (left better, then same), stored with the job.
+        await page.ClickAsync(".tab[data-view=rate]");
+        await page.ClickAsync("#rate-start");
+        await page.WaitForFunctionAsync("() => document.getElementById('rate-a').complete && document.getElementById('rate-a').naturalWidth > 0 && document.getElementById('rate-b').naturalWidth > 0");
+        await page.Keyboard.PressAsync("ArrowLeft");
+        await page.WaitForFunctionAsync("() => document.getElementById('rate-left').textContent.startsWith('0 more')");
+        await page.Keyboard.PressAsync("s");
+        await page.WaitForSelectorAsync("#rate-pair", new() { State = WaitForSelectorState.Hidden });
+        var ratings = JsonDocument.Parse(await host.Client.GetStringAsync($"/v1/jobs/{id}/ratings")).RootElement;
+        Assert.Equal(2, ratings.GetProperty("count").GetInt32());
+        var choices = ratings.GetProperty("ratings").EnumerateArray().Select(r => r.GetProperty("choice").GetString()).ToList();
+        Assert.Equal(["a", "same"], choices);
+        await page.WaitForFunctionAsync("() => document.querySelectorAll('#rate-summary tbody tr').length === 2");
+        await NoSeriousViolationsAsync(page, "rating");
+
         Assert.Empty(studio.Problems);
         Assert.Contains(studio.Requests, r => r.Contains("/v1/jobs/", StringComparison.Ordinal) && r.EndsWith("/events", StringComparison.Ordinal));
     }

@@ -576,10 +576,88 @@
   }
   $('result-image').addEventListener('change', () => state.resultJob && showResult(state.resultJob, Number($('result-image').value)));
 
+  // ---- Blind A/B: source against master, sides drawn at random, stored per job on the server ----
+  const rating = { job: null, queue: [], current: null };
+
+  function rateJobs() {
+    const done = state.jobs.filter((e) => e.job.images.some((i) => i.status === 'done'));
+    const picker = $('rate-job');
+    const value = picker.value;
+    picker.replaceChildren(...done.map((e) => el('option', { value: e.job.id, textContent: `${e.job.id.slice(0, 8)} (${e.job.images.length} images)` })));
+    if (value) picker.value = value;
+    if (picker.value) rateSummary(picker.value);
+  }
+
+  function nextPair() {
+    rating.current = rating.queue.shift() || null;
+    $('rate-pair').hidden = $('rate-buttons').hidden = !rating.current;
+    if (!rating.current) { say('Rating done: thank you'); return; }
+    const { image, a, b } = rating.current;
+    const url = (v) => v === 'source' ? `/v1/jobs/${rating.job}/images/${image}/source` : rating.master[image];
+    $('rate-a').src = url(a);
+    $('rate-b').src = url(b);
+    $('rate-left').textContent = `${rating.queue.length} more after this one`;
+  }
+
+  $('rate-start').addEventListener('click', () => {
+    const entry = state.jobs.find((e) => e.job.id === $('rate-job').value);
+    if (!entry) return;
+    rating.job = entry.job.id;
+    rating.master = {};
+    const pairs = [];
+    entry.job.images.forEach((image, index) => {
+      const master = image.outputs.find((o) => o.role === 'master');
+      if (image.status !== 'done' || !master) return;
+      rating.master[index] = master.url;
+      const swap = Math.random() < 0.5;
+      pairs.push({ image: index, a: swap ? 'master' : 'source', b: swap ? 'source' : 'master' });
+    });
+    // Random order too (Fisher-Yates), so no image's place gives its version away.
+    for (let i = pairs.length - 1; i > 0; i--) { const j = Math.floor(Math.random() * (i + 1)); [pairs[i], pairs[j]] = [pairs[j], pairs[i]]; }
+    rating.queue = pairs;
+    nextPair();
+  });
+
+  async function rate(choice) {
+    const pair = rating.current;
+    if (!pair) return;
+    rating.current = null;
+    try {
+      await api(`/v1/jobs/${rating.job}/ratings`, {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ image: pair.image, a: pair.a, b: pair.b, choice, rater: $('rater').value || null }),
+      });
+    } catch (e) {
+      say('Rating not stored: ' + e.message);
+    }
+    await rateSummary(rating.job);
+    nextPair();
+  }
+  for (const b of document.querySelectorAll('#rate-buttons button')) b.addEventListener('click', () => rate(b.dataset.choice));
+  document.addEventListener('keydown', (e) => {
+    if ($('view-rate').hidden || !rating.current || e.ctrlKey || e.metaKey || e.altKey || e.target instanceof HTMLInputElement) return;
+    const choice = { a: 'a', arrowleft: 'a', l: 'b', arrowright: 'b', s: 'same', arrowdown: 'same' }[e.key.toLowerCase()];
+    if (!choice) return;
+    e.preventDefault();
+    rate(choice);
+  });
+
+  async function rateSummary(id) {
+    $('rate-csv').href = `/v1/jobs/${id}/ratings?format=csv`;
+    const summary = await api(`/v1/jobs/${id}/ratings`);
+    const pct = (v) => v == null ? '–' : (100 * v).toFixed(0) + ' %';
+    $('rate-summary').tBodies[0].replaceChildren(...summary.versions.map((v) => el('tr', {},
+      el('td', { textContent: v.version }), el('td', { textContent: v.wins }), el('td', { textContent: v.losses }), el('td', { textContent: v.ties }),
+      el('td', { textContent: pct(v.win_rate) }), el('td', { textContent: `${pct(v.ci95[0])} – ${pct(v.ci95[1])}` }))));
+  }
+  $('rate-job').addEventListener('change', () => rateSummary($('rate-job').value));
+
   function setView(view) {
     for (const b of document.querySelectorAll('.tab')) b.setAttribute('aria-pressed', String(b.dataset.view === view));
     $('view-prepare').hidden = view !== 'prepare';
     $('view-result').hidden = view !== 'result';
+    $('view-rate').hidden = view !== 'rate';
+    if (view === 'rate') rateJobs();
     if (view === 'prepare') drawFrames();
   }
   for (const b of document.querySelectorAll('.tab')) b.addEventListener('click', () => setView(b.dataset.view));
