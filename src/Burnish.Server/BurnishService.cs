@@ -62,19 +62,13 @@ public static class BurnishService
         app.MapOpenApi();
         // The dashboard is behind the same bearer rule as the API (the middleware above), and loopback-only without one.
         app.UseHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [new DashboardAccess()], AppPath = "/", DisplayStorageConnectionString = false }, storage);
-        app.MapGet("/", () => Results.Json(new
-        {
-            service = "burnish",
-            version = Finisher.ToolVersion,
-            api = "/v1",
-            openapi = "/openapi/v1.json",
-            dashboard = "/hangfire",
-            submit = "POST /v1/jobs (multipart: images, preset or recipe, look, aspects, queue)",
-        })).ExcludeFromDescription();
+        StudioPage.Map(app);
         app.MapGet("/healthz", () => Results.Text("ok\n")).ExcludeFromDescription();
         app.MapGet("/readyz", (IJobQueue queue, JobBook book) => Ready(queue, book)).ExcludeFromDescription();
         app.MapGet("/metrics", (JobBook book, IJobQueue queue) => Results.Text(ServiceMetrics.Render(book, queue), "text/plain; version=0.0.4")).ExcludeFromDescription();
         JobsApi.Map(app);
+        StudioApi.Map(app);
+        Ratings.Map(app);
         app.MapFallback((HttpRequest request) => Problems.NotFound($"{request.Method} {request.Path}: no such endpoint")).ExcludeFromDescription();
         return app;
     }

@@ -175,7 +175,7 @@ public static class ReportPage
             <h2>Metrics</h2>
             <p class="muted">Measured on each version's own pixels in sRGB. Reference figures are against {E(report.Reference)};
             ★ marks the best value in each row. Higher sharpness is not always better: compare it with the halo.</p>
-            <div class="scroll"><table class="metrics">
+            <div class="scroll" tabindex="0" role="region" aria-label="Metrics table (scrolls sideways)"><table class="metrics">
             <thead><tr><th>Metric</th><th></th>{string.Concat(report.Versions.Select(v => $"<th class=\"num\">{v.Number} · {E(v.Label)}</th>"))}</tr></thead>
             <tbody>
 

@@ -92,6 +92,11 @@ public static class JobsApi
             book.Discard(id);
             throw;
         }
+        if (await MaskUpload.StoreAsync(form, files.Count, book, id, cancel) is { } badMask)
+        {
+            book.Discard(id);
+            return badMask;
+        }
         return Enqueue(book, queue, limits, id, http, recipe, request.QueueName, sources);
     }
 

@@ -11,21 +11,14 @@ public static class ContactSheet
     {
         var scale = Math.Min(1.0, (double)tile / Math.Max(image.Width, image.Height));
         var small = LinearImage.Of(image).Resize(Math.Max(1, (int)Math.Round(image.Width * scale)), Math.Max(1, (int)Math.Round(image.Height * scale)));
-        var tiles = new List<Image> { Caption(ToSrgb(small), "original") };
+        var tiles = new List<Image> { Caption(LookPreview.ToSrgb(small), "original") };
         foreach (var (label, look) in looks)
         {
             cancel.ThrowIfCancellationRequested();
-            tiles.Add(Caption(ToSrgb(Grade.Apply(small, look, null, cancel).Image), label));
+            tiles.Add(Caption(LookPreview.Render(small, look, cancel), label));
         }
         var sheet = Image.Arrayjoin([.. tiles], across: Math.Min(across, tiles.Count), shim: 12, background: [1.0]);
         return new WorkImage(sheet.Copy(interpretation: Enums.Interpretation.Rgb), ShippedProfiles.Srgb);
-    }
-
-    private static Image ToSrgb(WorkImage image)
-    {
-        var srgb = ColourSpaces.Convert(image, ShippedProfiles.Srgb);
-        // Transparent areas show on white, as they would on a page.
-        return srgb.Alpha is { } alpha ? srgb.Colour * alpha + (1 - alpha) : srgb.Colour;
     }
 
     // White label strip under the tile, black text (libvips text, rendered by Pango with the system fonts).
