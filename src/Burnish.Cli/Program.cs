@@ -21,6 +21,7 @@ var root = new RootCommand("Burnish: finishing for AI-generated images (repair â
     RecipeCommand.Create(),
     DemoCommand.Create(),
     ModelsCommand.Create(),
+    BackendsCommand.Create(),
     ServeCommand.Create(),
     ServeCommand.CreateWorker(),
 };

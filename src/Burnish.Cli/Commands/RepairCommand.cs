@@ -1,10 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Reflection;
+using Burnish.Backends;
 using Burnish.Imaging;
 using Burnish.Pipeline;
 using Burnish.Recipes;
 using Burnish.Stages.Repair;
+using Burnish.Stages.Repair.Diffusion;
 using Burnish.Schema;
 
 namespace Burnish.Cli.Commands;
@@ -25,19 +27,23 @@ public static class RepairCommand
         var box = new Option<string[]>("--box") { Description = "A box to repair, x,y,width,height in pixels or percentages (10%); repeatable.", AllowMultipleArgumentsPerToken = false };
         var ellipse = new Option<string[]>("--ellipse") { Description = "An ellipse to repair, centre-x,centre-y,radius-x,radius-y in pixels or percentages; repeatable." };
         var invert = new Option<bool>("--invert") { Description = "Read the mask image the other way round: black = repair." };
-        var method = new Option<string>("--method") { Description = "fill (content-aware, the default), telea (thin scratches) or onnx (a learned inpainting model, --model).", DefaultValueFactory = _ => "fill" };
+        var method = new Option<string>("--method") { Description = "fill (content-aware, the default), telea (thin scratches), onnx (a learned inpainting model, --model) or diffusion (your own Stable Diffusion server, --backend).", DefaultValueFactory = _ => "fill" };
         var auto = new Option<string?>("--auto") { Description = "Find the mask automatically: text (captions, signatures and known visible watermarks)." };
         var model = new Option<string?>("--model") { Description = "With --method onnx: a LaMa or MI-GAN ONNX export." };
         var feather = new Option<double>("--feather") { Description = "Soften the mask's edge outwards, Gaussian sigma in pixels." };
         var grow = new Option<double>("--grow") { Description = "Grow the mask by this many pixels." };
         var shrink = new Option<double>("--shrink") { Description = "Shrink the mask by this many pixels." };
-        var seed = new Option<int>("--seed") { Description = "Seed of the fill: the same seed gives the same pixels." };
+        var seed = new Option<int>("--seed") { Description = "Seed of the fill (the same seed gives the same pixels), or with --method diffusion the noise seed (default: the image's own)." };
+        var backend = new Option<string?>("--backend") { Description = "With --method diffusion: the server, KIND=URL or NAME=KIND=URL, such as a1111=http://127.0.0.1:7860 (docs/diffusion.md)." };
+        var prompt = new Option<string?>("--prompt") { Description = "With --method diffusion: what the region should show; it comes before the image's own prompt." };
+        var negative = new Option<string?>("--negative") { Description = "With --method diffusion: what the region should not show; before the image's own negative prompt." };
+        var denoise = new Option<double?>("--denoise") { Description = $"With --method diffusion: denoising strength 0–1 (0.5–0.8 for a fix; default {DiffusionMethod.DefaultDenoise})." };
         var force = new Option<bool>("--force") { Description = "Overwrite an existing output file (never the input)." };
         var maxPixels = CommonOptions.MaxPixels();
 
         var command = new Command("repair", "Repair one image: fill what a mask, boxes, ellipses or the automatic text mask cover, from the image's own content or a learned model.")
         {
-            input, output, mask, alpha, auto, box, ellipse, invert, method, model, feather, grow, shrink, seed, force, maxPixels,
+            input, output, mask, alpha, auto, box, ellipse, invert, method, model, feather, grow, shrink, seed, backend, prompt, negative, denoise, force, maxPixels,
         };
         command.SetAction((parse, cancel) => CommonOptions.Guard(parse, () =>
         {
@@ -47,6 +53,10 @@ public static class RepairCommand
             foreach (var (name, key, value) in new[] { ("--feather", "feather", parse.GetValue(feather)), ("--grow", "grow", parse.GetValue(grow)),
                          ("--shrink", "shrink", parse.GetValue(shrink)), ("--seed", "seed", parse.GetValue(seed)) })
                 CheckRange(name, key, value);
+            if (parse.GetValue(denoise) is { } d) CheckRange("--denoise", "denoise", d);
+            var chosen = Method(parse.GetValue(method)!);
+            var server = parse.GetValue(backend) is { } b ? BackendSpec.Parse(b) : null;
+            var diffusion = chosen == RepairMethod.Diffusion;
             var pass = new RepairPass
             {
                 Mask = parse.GetValue(mask),
@@ -57,7 +67,7 @@ public static class RepairCommand
                 Feather = parse.GetValue(feather),
                 Grow = parse.GetValue(grow),
                 Shrink = parse.GetValue(shrink),
-                Method = Method(parse.GetValue(method)!),
+                Method = chosen,
                 Auto = parse.GetValue(auto) switch
                 {
                     null => null,
@@ -65,13 +75,19 @@ public static class RepairCommand
                     var other => throw new BurnishException($"--auto '{other}' is not known; the automatic mask is text"),
                 },
                 Model = parse.GetValue(model),
-                Seed = parse.GetValue(seed),
+                // The diffusion seed is the image's own unless given; the fill's is 0 unless given.
+                Seed = diffusion ? 0 : parse.GetValue(seed),
+                Backend = server?.Name,
+                Prompt = parse.GetValue(prompt),
+                Negative = parse.GetValue(negative),
+                Denoise = parse.GetValue(denoise),
+                Diffusion = diffusion && parse.GetResult(seed) is not null ? new DiffusionParams { Seed = parse.GetValue(seed) } : null,
             };
             var limits = new LoadLimits(parse.GetValue(maxPixels));
-            var problems = pass.Problems().Select(p => p.Message).ToList();
+            var problems = pass.Problems().Select(p => p.Message.Replace("backend: the name of one of the recipe's backends", "--backend KIND=URL", StringComparison.Ordinal)).ToList();
             if (problems.Count > 0)
                 throw new BurnishException(string.Join("; ", problems).Replace("a mask: mask (an image file), alpha: true, auto: text, boxes or ellipses", "a mask: --mask, --alpha, --auto text, --box or --ellipse", StringComparison.Ordinal));
-            var written = SingleImage.Run(inPath, outPath, new Recipe { Version = Recipe.CurrentVersion, Repair = [pass] },
+            var written = SingleImage.Run(inPath, outPath, new Recipe { Version = Recipe.CurrentVersion, Backends = server is null ? null : [server], Repair = [pass] },
                 new SingleImageOptions(parse.GetValue(force), limits), cancel: cancel)[0];
             foreach (var w in written.Warnings) Console.Error.WriteLine($"warning: {w}");
             var m = written.Stage("repair").Report.Measurements;

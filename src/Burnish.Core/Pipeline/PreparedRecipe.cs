@@ -32,9 +32,11 @@ public sealed class PreparedRecipe : IDisposable
         var steps = new List<PreparedStep>();
         try
         {
+            // Passes that name a back-end get its address here, whatever made the recipe (a file, the command line).
+            var recipe = source.Recipe.WithBackendsAttached();
             foreach (var stage in catalogue ?? StageCatalogue.Canonical)
             {
-                var section = StageCatalogue.Section(source.Recipe, stage);
+                var section = StageCatalogue.Section(recipe, stage);
                 // An empty list of repair passes repairs nothing: it is left out like a missing section.
                 if (section is System.Collections.ICollection { Count: 0 }) section = null;
                 steps.Add(new PreparedStep(stage, section, section is null ? null : stage.Prepare(section, resources)));

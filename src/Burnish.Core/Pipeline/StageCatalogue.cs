@@ -1,4 +1,6 @@
+using System.Reflection;
 using System.Text.RegularExpressions;
+using Burnish.Schema;
 using Burnish.Recipes;
 using Burnish.Stages;
 using Burnish.Stages.Cleanup;
@@ -48,7 +50,8 @@ public static partial class StageCatalogue
         ArgumentNullException.ThrowIfNull(catalogue);
         ArgumentNullException.ThrowIfNull(docs);
         var gaps = new List<string>();
-        var sections = RecipeKeys.Of(recipeType).Where(kv => RecipeKeys.IsSection(SectionType(kv.Value.PropertyType)))
+        var sections = RecipeKeys.Of(recipeType)
+            .Where(kv => RecipeKeys.IsSection(SectionType(kv.Value.PropertyType)) && kv.Value.GetCustomAttribute<SharedSectionAttribute>() is null)
             .ToDictionary(kv => kv.Key, kv => kv.Value.PropertyType);
         foreach (var key in sections.Keys.Where(k => catalogue.All(s => s.Key != k)))
             gaps.Add($"recipe section '{key}' has no stage in the catalogue");

@@ -1,3 +1,4 @@
+using Burnish.Backends;
 using Burnish.Stages.Cleanup;
 using Burnish.Stages.Export;
 using Burnish.Stages.Outpaint;
@@ -20,6 +21,10 @@ public sealed record Recipe : ISelfValidating
 
     [Doc("Recipe format version. Required; this Burnish reads version 1.")]
     public int Version { get; init; }
+
+    [Doc("Your own Stable Diffusion servers, each with a name that repair passes with method: diffusion refer to (backend: NAME): kind, url, auth_env, concurrency, timeouts and retries. See docs/diffusion.md.")]
+    [SharedSection]
+    public IReadOnlyList<BackendSpec>? Backends { get; init; }
 
     [Doc("Repair passes, run in order before anything else, each on the result of the one before: each a mask (an image, the alpha, automatic text, boxes or ellipses, grown, shrunk or feathered) and a method (content-aware fill, telea for thin scratches, or a learned model). Pixels outside every mask are kept bit for bit; the sidecar records each pass (method, mask coverage, time, seed). Leave it out for none. See docs/repair.md.")]
     public IReadOnlyList<RepairPass>? Repair { get; init; }
@@ -48,5 +53,23 @@ public sealed record Recipe : ISelfValidating
             yield return (null, $"'version: {CurrentVersion}' is required");
         else if (Version != CurrentVersion)
             yield return ("version", $"recipe version {Version} is not supported; this Burnish reads version {CurrentVersion}");
+        var names = new HashSet<string>();
+        for (var i = 0; i < (Backends?.Count ?? 0); i++)
+            if (Backends![i].Name.Length > 0 && !names.Add(Backends[i].Name))
+                yield return ($"backends[{i}].name", $"backends: '{Backends[i].Name}' is named twice");
+        for (var i = 0; i < (Repair?.Count ?? 0); i++)
+            if (Repair![i].Backend is { } name && !names.Contains(name))
+                yield return ($"repair[{i}].backend", $"repair[{i}].backend: no back-end named '{name}'"
+                    + (names.Count == 0 ? "; add it under backends:" : $"; the recipe's backends are {string.Join(", ", names)}"));
+    }
+
+    /// <summary>The recipe with each diffusion pass given the server its backend names (what the stage connects to).</summary>
+    public Recipe WithBackendsAttached()
+    {
+        if (Repair is null || Backends is null) return this;
+        return this with
+        {
+            Repair = [.. Repair.Select(p => p.Backend is { } name && Backends.FirstOrDefault(b => b.Name == name) is { } spec ? p.WithEndpoint(spec) : p)],
+        };
     }
 }

@@ -58,12 +58,28 @@ internal sealed class RecipeBinder(string file, IReadOnlyList<string> presetChai
             foreach (var (key, message) in self.Problems())
             {
                 // A key that failed to bind was left at its default; relations involving it would only echo that problem.
-                if (failedKeys.Count > 0 && (key is null || failedKeys.Contains(key))) continue;
-                var at = key is not null && map.Children.FirstOrDefault(kv => (kv.Key as YamlScalarNode)?.Value == key).Value is { } v ? v.Start : map.Start;
+                if (failedKeys.Count > 0 && (key is null || failedKeys.Contains(key.Split('.', '[')[0]))) continue;
+                var at = key is not null && Locate(map, key) is { } v ? v.Start : map.Start;
                 Report(at, path.Length == 0 ? message : $"{path}: {message}");
             }
         }
         return instance;
+    }
+
+    // The node at a path below a mapping: a key ("backend"), or keys and list indexes ("repair[0].backend").
+    private static YamlNode? Locate(YamlMappingNode map, string path)
+    {
+        YamlNode? node = map;
+        foreach (var part in path.Split('.'))
+        {
+            var bracket = part.IndexOf('[', StringComparison.Ordinal);
+            var name = bracket < 0 ? part : part[..bracket];
+            node = node is YamlMappingNode m ? m.Children.FirstOrDefault(kv => (kv.Key as YamlScalarNode)?.Value == name).Value : null;
+            if (bracket >= 0 && node is YamlSequenceNode list && int.TryParse(part[(bracket + 1)..^1], CultureInfo.InvariantCulture, out var index))
+                node = index < list.Children.Count ? list.Children[index] : null;
+            if (node is null) return null;
+        }
+        return node;
     }
 
     private static YamlScalarNode? PresetNode(YamlMappingNode map) =>

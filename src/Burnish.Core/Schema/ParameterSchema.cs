@@ -30,6 +30,13 @@ public sealed class PresetsAttribute(string resourcePrefix, params string[] name
     public IReadOnlyList<string> Names { get; } = names;
 }
 
+/// <summary>
+/// A top-level recipe section that no stage owns: what stages refer to by name (the diffusion back-ends). The stage
+/// catalogue's completeness check and the canonical order leave it out.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class SharedSectionAttribute : Attribute;
+
 /// <summary>A record that checks relations between its keys after binding (e.g. "one of A or B").</summary>
 public interface ISelfValidating
 {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Burnish.Backends;
 using Burnish.Imaging;
 using Burnish.Stages.Repair.TextMask;
 using NetVips;
@@ -38,9 +39,11 @@ public sealed class RepairPlan : IDisposable
     /// <summary>
     /// Checks every pass, decodes its mask file and makes its method. <paramref name="textDetector"/> gives the text
     /// detector (from the run's resources) to passes with <c>auto: text</c>; it is called on first use. Throws
-    /// <see cref="BurnishException"/> naming the file and the problem.
+    /// <see cref="BurnishException"/> naming the file and the problem. <paramref name="backends"/> gives diffusion passes
+    /// their server's client.
     /// </summary>
-    public static RepairPlan Load(IReadOnlyList<RepairPass> passes, LoadLimits? limits = null, Func<TextDetector>? textDetector = null)
+    public static RepairPlan Load(IReadOnlyList<RepairPass> passes, LoadLimits? limits = null, Func<TextDetector>? textDetector = null,
+        Func<BackendSpec, IDiffusionBackend>? backends = null)
     {
         ArgumentNullException.ThrowIfNull(passes);
         var images = new Image?[passes.Count];
@@ -56,7 +59,7 @@ public sealed class RepairPlan : IDisposable
                     images[i] = ImageLoader.Load(path, limits ?? LoadLimits.Default).Image.Pixels;
                 try
                 {
-                    methods[i] = RepairMethods.For(passes[i]);
+                    methods[i] = RepairMethods.For(passes[i], backends);
                 }
                 catch (BurnishException e)
                 {
@@ -90,7 +93,11 @@ public sealed class RepairPlan : IDisposable
 /// <param name="HolePercent">Pixels with any coverage (what had to be synthesised), percent.</param>
 /// <param name="Ms">Time taken, milliseconds.</param>
 /// <param name="Seed">The fill's seed; null for Telea, which has none.</param>
-public sealed record RepairPassRecord(int Pass, RepairMethod Method, string Source, double MaskCoveragePercent, double HolePercent, double Ms, int? Seed);
+public sealed record RepairPassRecord(int Pass, RepairMethod Method, string Source, double MaskCoveragePercent, double HolePercent, double Ms, int? Seed)
+{
+    /// <summary>What a method that talks to a server records of the pass (server, checkpoint, sampler, seed, prompt…); null for the others.</summary>
+    public object? Server { get; init; }
+}
 
 /// <summary>The whole repair as it ran: one record per pass, plus warnings.</summary>
 public sealed record RepairReport(IReadOnlyList<RepairPassRecord> Passes, IReadOnlyList<string> Warnings)
@@ -120,7 +127,11 @@ public static class Repair
     /// <summary>Above this share of the image, content-aware fill has too little left to draw from; it still runs, with a warning.</summary>
     public const double LargeHoleFraction = Fill.FillMethod.LargeHoleFraction;
 
-    public static (WorkImage Image, RepairReport Report) Apply(WorkImage image, RepairPlan plan, CancellationToken cancel = default)
+    public static (WorkImage Image, RepairReport Report) Apply(WorkImage image, RepairPlan plan, CancellationToken cancel = default) =>
+        Apply(image, plan, SourceMetadata.Empty, null, cancel);
+
+    /// <summary>As <see cref="Apply(WorkImage, RepairPlan, CancellationToken)"/>, with the input's metadata (a prompted pass reads its prompt) and the passes' progress (0–1 over all of them).</summary>
+    public static (WorkImage Image, RepairReport Report) Apply(WorkImage image, RepairPlan plan, SourceMetadata metadata, IProgress<double>? progress, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(plan);
@@ -155,9 +166,12 @@ public static class Repair
             var method = plan.Method(i);
             if (method.Caution(hole) is { } caution)
                 warnings.Add($"repair pass {i + 1}: {caution}");
+            object? server;
             try
             {
-                image = method.Fill(image, mask, cancel);
+                var index = i;
+                var passProgress = progress is null ? null : new PassProgress(f => progress.Report((index + f) / plan.Passes.Count));
+                (image, server) = method.Fill(image, mask, new RepairInput(metadata, passProgress, cancel));
             }
             catch (BurnishException e)
             {
@@ -165,11 +179,17 @@ public static class Repair
             }
             records.Add(new RepairPassRecord(i + 1, pass.Method, RepairMasks.Describe(pass),
                 Math.Round(100 * mask.Coverage, 3), Math.Round(100 * hole, 3), Math.Round(clock.Elapsed.TotalMilliseconds, 1),
-                method.Seed));
+                method.Seed) { Server = server });
         }
         return (image, new RepairReport(records, warnings));
     }
 
     private static bool AspectDiffers(Image mask, WorkImage image) =>
         Math.Abs(Math.Log((double)mask.Width / mask.Height) - Math.Log((double)image.Width / image.Height)) > 0.01;
+}
+
+/// <summary>Reports at once, on the reporting thread (<see cref="Progress{T}"/> would post it for later).</summary>
+internal sealed class PassProgress(Action<double> report) : IProgress<double>
+{
+    public void Report(double value) => report(value);
 }

@@ -1,3 +1,6 @@
+using System.Text.Json.Serialization;
+using Burnish.Backends;
+using Burnish.Stages.Repair.Diffusion;
 using Burnish.Stages.Repair.Learned;
 using Burnish.Stages.Repair.TextMask;
 using Burnish.Schema;
@@ -14,6 +17,8 @@ public enum RepairMethod
     Telea,
     /// <summary>A learned inpainting model you bring (LaMa or MI-GAN ONNX export), run on ONNX Runtime.</summary>
     Onnx,
+    /// <summary>Your own Stable Diffusion server regenerates the region from a prompt (docs/diffusion.md).</summary>
+    Diffusion,
 }
 
 /// <summary>Masks found by looking at the image.</summary>
@@ -62,7 +67,7 @@ public sealed record RepairPass : ISelfValidating
     [Range(0, 128)]
     public double Feather { get; init; }
 
-    [Doc("fill: content-aware fill from the image's own patches (multi-scale PatchMatch in L*a*b*, Poisson-blended edge; holes up to about a quarter of the image); telea: smooth fast-marching inpainting (Telea 2004), for thin scratches and lines; onnx: a learned inpainting model you bring (model: PATH).")]
+    [Doc("fill: content-aware fill from the image's own patches (multi-scale PatchMatch in L*a*b*, Poisson-blended edge; holes up to about a quarter of the image); telea: smooth fast-marching inpainting (Telea 2004), for thin scratches and lines; onnx: a learned inpainting model you bring (model: PATH); diffusion: your own Stable Diffusion server regenerates the region from a prompt (backend: NAME; docs/diffusion.md).")]
     public RepairMethod Method { get; init; } = RepairMethod.Fill;
 
     [Doc("method onnx: the model file, a LaMa or MI-GAN ONNX export (docs/text-mask-and-learned-inpaint.md lists which files fit), loaded when the recipe is read.")]
@@ -70,6 +75,36 @@ public sealed record RepairPass : ISelfValidating
 
     [Doc("method onnx: how the model is run (only the masked region at the model's size, padding, paste feather). The defaults are AUTOMATIC1111's inpaint defaults.")]
     public LearnedInpaintParams? Learned { get; init; }
+
+    [Doc("method diffusion: the name of the server, one of the recipe's backends.")]
+    public string? Backend { get; init; }
+
+    [Doc("method diffusion: what the region should show (\"a natural hand holding a coffee cup\"); it comes first, before the image's own prompt.")]
+    public string? Prompt { get; init; }
+
+    [Doc("method diffusion: what the region should not show; it comes first, before the image's own negative prompt.")]
+    public string? Negative { get; init; }
+
+    [Doc("method diffusion: denoising strength, how far the region may move from what is there (0.5–0.8 for a fix); left out, 0.6.")]
+    [Range(0, 1)]
+    public double? Denoise { get; init; }
+
+    [Doc("method diffusion: the model's size, padding, mask blur, start of the masked area, steps, CFG, sampler, checkpoint and seed. Left out, the image's own generation settings where its metadata has them.")]
+    public DiffusionParams? Diffusion { get; init; }
+
+    private BackendSpec? endpoint;
+
+    /// <summary>The server <see cref="Backend"/> names, attached from the recipe's backends before the run (<see cref="WithEndpoint"/>); not a recipe key.</summary>
+    [JsonIgnore]
+    public BackendSpec? Endpoint => endpoint;
+
+    /// <summary>This pass with <paramref name="spec"/> as the server its <see cref="Backend"/> names.</summary>
+    public RepairPass WithEndpoint(BackendSpec? spec)
+    {
+        var copy = this with { };
+        copy.endpoint = spec;
+        return copy;
+    }
 
     [Doc("Seed of the fill's random search: the same seed gives the same pixels, on any number of cores. Telea does not use it.")]
     [Range(0, int.MaxValue)]
@@ -92,6 +127,11 @@ public sealed record RepairPass : ISelfValidating
             yield return ("model", "model is for method: onnx");
         if (Learned is not null && Method != RepairMethod.Onnx)
             yield return ("learned", "learned is for method: onnx");
+        if (Method == RepairMethod.Diffusion && string.IsNullOrWhiteSpace(Backend))
+            yield return ("method", "method diffusion needs backend: the name of one of the recipe's backends");
+        foreach (var (key, set) in new[] { ("backend", Backend is not null), ("prompt", Prompt is not null), ("negative", Negative is not null), ("denoise", Denoise is not null), ("diffusion", Diffusion is not null) })
+            if (set && Method != RepairMethod.Diffusion)
+                yield return (key, $"{key} is for method: diffusion");
         if (Mask is not null && string.IsNullOrWhiteSpace(Mask))
             yield return ("mask", "mask is empty; give the path of a mask image");
         if (Invert && Mask is null)

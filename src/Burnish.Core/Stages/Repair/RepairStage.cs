@@ -1,3 +1,4 @@
+using Burnish.Backends;
 using Burnish.Imaging;
 using Burnish.Stages.Repair.TextMask;
 
@@ -12,8 +13,10 @@ public sealed class RepairStage : IStage<IReadOnlyList<RepairPass>>
     {
         ArgumentNullException.ThrowIfNull(resources);
         // The detector's sessions belong to the resources: a service keeps one for every run.
+        // So are the diffusion servers' clients: one per server, so its concurrency limit holds over the whole run.
         var plan = RepairPlan.Load(parameters, resources.Limits,
-            () => resources.Shared("text-detector", () => TextDetector.FromCache(resources.Models, progress: resources.Notices)));
+            () => resources.Shared("text-detector", () => TextDetector.FromCache(resources.Models, progress: resources.Notices)),
+            spec => resources.Shared(BackendClients.ResourceKey, () => new BackendClients()).For(spec));
         return new PreparedRepair(plan);
     }
 
@@ -21,7 +24,8 @@ public sealed class RepairStage : IStage<IReadOnlyList<RepairPass>>
     {
         public StageOutcome Apply(WorkImage image, StageContext context)
         {
-            var (repaired, report) = Repair.Apply(image, plan, context.Cancel);
+            var progress = new PassProgress(f => context.Report("repair", f));
+            var (repaired, report) = Repair.Apply(image, plan, context.Metadata, progress, context.Cancel);
             return StageOutcome.Done(repaired, report.ToStageReport()) with { Detail = report.Passes };
         }
 

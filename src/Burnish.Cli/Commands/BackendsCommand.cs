@@ -1,0 +1,31 @@
+using System.CommandLine;
+using Burnish.Backends;
+
+namespace Burnish.Cli.Commands;
+
+/// <summary><c>burnish backends check KIND=URL</c>: asks a diffusion server what it has and says what Burnish can do with it.</summary>
+public static class BackendsCommand
+{
+    public static Command Create()
+    {
+        var server = new Argument<string>("server") { Description = "KIND=URL, such as a1111=http://127.0.0.1:7860 (user:password@ in the URL for --api-auth)." };
+        var timeout = new Option<double>("--timeout") { Description = "Seconds to wait for each answer.", DefaultValueFactory = _ => 30 };
+        var check = new Command("check", "Ask a diffusion server for its version, checkpoints, samplers and upscalers, and say what Burnish can do with it.") { server, timeout };
+        check.SetAction((parse, cancel) => CommonOptions.Guard(parse, async () =>
+        {
+            var spec = BackendSpec.Parse(parse.GetValue(server)!) with { Timeout = parse.GetValue(timeout), Retries = 0 };
+            using var clients = new BackendClients();
+            var capabilities = await clients.For(spec).CapabilitiesAsync(cancel);
+            Console.WriteLine($"server:      {spec.PublicUrl} ({spec.Kind}, version {capabilities.Version})");
+            Console.WriteLine($"checkpoint:  {capabilities.CurrentCheckpoint ?? "not said"}");
+            Console.WriteLine($"checkpoints: {capabilities.Checkpoints.Count}");
+            foreach (var c in capabilities.Checkpoints) Console.WriteLine($"  {c.Title}");
+            Console.WriteLine($"samplers:    {string.Join(", ", capabilities.Samplers)}");
+            Console.WriteLine($"upscalers:   {string.Join(", ", capabilities.Upscalers)}");
+            Console.WriteLine("burnish can: repair with method: diffusion (img2img inpainting of the masked region)");
+            if (capabilities.Checkpoints.Count == 0) Console.WriteLine("warning: the server lists no checkpoint; img2img will fail until one is installed");
+            return ExitCodes.Ok;
+        }));
+        return new Command("backends", "Diffusion servers: check what one offers.") { check };
+    }
+}
