@@ -22,6 +22,7 @@ public static class FinishCommand
             Description = "Set a recipe key on top of the recipe or preset, dotted for nested keys: --set grade.exposure=0.3 --set upscale.scale=4 (repeatable).",
             HelpName = "KEY=VALUE",
         };
+        var look = CommonOptions.Look();
         var maxPixels = CommonOptions.MaxPixels();
         var stageTimeout = CommonOptions.StageTimeout();
         var maxMemory = CommonOptions.MaxMemoryMb();
@@ -31,18 +32,19 @@ public static class FinishCommand
 
         var command = new Command("finish", "Finish images with a recipe into a 16-bit wide-gamut master plus destination copies.")
         {
-            inputs, recipe, preset, set, output, jobs, resume, keep, report, maxPixels, stageTimeout, maxMemory, followLinks, server,
+            inputs, recipe, preset, look, set, output, jobs, resume, keep, report, maxPixels, stageTimeout, maxMemory, followLinks, server,
         };
         command.SetAction((parse, cancel) => CommonOptions.Guard(parse, async () =>
         {
             if (parse.GetValue(server) is { } url)
             {
                 // The server reads the recipe it is sent; keys set here would be silently lost.
-                if (parse.GetValue(set) is { Length: > 0 }) throw new BurnishException("--set cannot be used with --server; put the keys in the recipe");
+                if (parse.GetValue(set) is { Length: > 0 } || parse.GetValue(look) is not null)
+                    throw new BurnishException("--set and --look cannot be used with --server; put the keys in the recipe");
                 return await RemoteFinish.RunAsync(url, parse.GetValue(inputs)!, parse.GetValue(recipe), parse.GetValue(preset), parse.GetValue(output)!, cancel);
             }
             var budget = CommonOptions.Budget(parse, stageTimeout, maxMemory, parse.GetValue(jobs));
-            var source = CommonOptions.LoadRecipe(parse.GetValue(recipe), parse.GetValue(preset), parse.GetValue(set) ?? []);
+            var source = CommonOptions.LoadRecipe(parse.GetValue(recipe), parse.GetValue(preset), CommonOptions.Overrides(parse.GetValue(look), parse.GetValue(set)));
             var outDir = parse.GetValue(output)!;
             var items = InputSet.Expand(parse.GetValue(inputs)!, outDir, parse.GetValue(followLinks));
             if (items.Count == 0) throw new BurnishException("no images found in the given inputs");

@@ -15,7 +15,9 @@ public static class UpscaleCommand
     {
         var input = new Argument<string>("input") { Description = "The image to upscale." };
         var output = new Option<string>("--output", "-o") { Description = "Output file: .png/.tif are 16-bit in the input's colour space, .jpg/.webp/.avif 8-bit sRGB.", Required = true };
-        var model = new Option<string>("--model", "-m") { Description = "auto, a bundled model (esrgan-slim, esrgan-medium, esrgan-thick, default-model, or a variant such as esrgan-slim-x2), or a path to an .onnx file.", DefaultValueFactory = _ => "auto" };
+        var model = new Option<string>("--model", "-m") { Description = "auto (chosen by the generation's metadata and --quality), a bundled model (`burnish models list`: esrgan-slim, realesr-general-x4v3, realcugan, … or a variant such as esrgan-slim-x2), or a path to an .onnx file.", DefaultValueFactory = _ => "auto" };
+        var quality = new Option<string>("--quality", "-q") { Description = "What auto chooses: fast, balanced or best.", DefaultValueFactory = _ => "balanced" };
+        var denoise = new Option<string?>("--denoise") { Description = "Real-CUGAN's denoise level (with --model realcugan): conservative, none, 1, 2 or 3." };
         var scale = new Option<double?>("--scale", "-s") { Description = "Overall enlargement, e.g. 4 or 3.2 (default: the model's scale)." };
         var longEdge = new Option<int?>("--long-edge") { Description = "Exact long edge of the result, in pixels, instead of --scale." };
         var passes = new Option<string?>("--passes") { Description = "Model passes, e.g. 2,2 for 2× then 2× again." };
@@ -27,13 +29,15 @@ public static class UpscaleCommand
         var maxPixels = CommonOptions.MaxPixels();
         var command = new Command("upscale", "Upscale one image with an AI model over seamless tiles; the output streams to disk, so it may be far larger than memory.")
         {
-            input, output, model, scale, longEdge, passes, tile, alpha, device, threads, force, maxPixels,
+            input, output, model, quality, denoise, scale, longEdge, passes, tile, alpha, device, threads, force, maxPixels,
         };
         command.SetAction((parse, cancel) => CommonOptions.Guard(parse, () =>
         {
             var inPath = parse.GetValue(input)!;
             var outPath = parse.GetValue(output)!;
             var settings = new List<string> { $"model={ImageOutput.Quote(parse.GetValue(model)!)}", $"tile={parse.GetValue(tile)}", $"alpha={parse.GetValue(alpha)}", $"device={parse.GetValue(device)}" };
+            settings.Add($"quality={parse.GetValue(quality)}");
+            if (parse.GetValue(denoise) is { } d) settings.Add($"denoise={ImageOutput.Quote(d)}");
             if (parse.GetValue(scale) is { } s) settings.Add($"scale={s.ToString(CultureInfo.InvariantCulture)}");
             if (parse.GetValue(longEdge) is { } e) settings.Add($"target.long_edge={e}");
             if (parse.GetValue(passes) is { } p) settings.Add($"passes=[{p}]");

@@ -53,6 +53,8 @@ public sealed class StageRun : IDisposable
         ArgumentNullException.ThrowIfNull(steps);
         ArgumentNullException.ThrowIfNull(context);
         var run = new StageRun(image, stageBudget ?? Timeout.InfiniteTimeSpan);
+        // The copies' sizes are known before any stage runs, so an upscale before export can cover them.
+        context = context with { Outputs = context.Outputs ?? steps.Select(s => s.Prepared).OfType<IMasterSizes>().FirstOrDefault() };
         try
         {
             foreach (var step in steps) context = run.Step(step, context, keepIntermediates);

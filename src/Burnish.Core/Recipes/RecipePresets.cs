@@ -7,7 +7,7 @@ public static class RecipePresets
     /// <summary>The preset <c>finish</c> and <c>demo</c> use when no recipe is given.</summary>
     public const string Default = "web-and-print";
 
-    public static IReadOnlyList<string> Names { get; } = ["web-and-print", "web-only", "print-master"];
+    public static IReadOnlyList<string> Names { get; } = ["web-and-print", "web-only", "print-master", "draft"];
 
     public static string Text(string name)
     {

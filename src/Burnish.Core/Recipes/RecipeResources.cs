@@ -26,7 +26,7 @@ public static class RecipeResources
                 problems.Add($"{key}: {e.Message}");
             }
         }
-        if (recipe.Upscale is { } upscale) Try("upscale.model", () => UpscaleModels.Check(upscale.Model));
+        if (recipe.Upscale is { } upscale) Try("upscale.model", () => UpscaleModels.Check(ModelChoice.Named(upscale)));
         if (recipe.Grade?.Lut is { } lut) Try("grade.lut.file", () => LutFile.Load(lut.File));
         if (recipe.Cleanup is { } cleanup) Try("cleanup.soften", () => SoftenMasks.Load(cleanup, limits));
         for (var i = 0; i < (recipe.Repair?.Count ?? 0); i++)

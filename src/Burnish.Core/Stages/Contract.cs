@@ -73,6 +73,9 @@ public sealed record StageContext(WorkImage Source, SourceMetadata Metadata, IPr
     /// <summary>Output sharpening for export's copies, handed on by the pipeline from the sharpen stage.</summary>
     public OutputSharpener Sharpener { get; init; } = OutputSharpening.None;
 
+    /// <summary>The sizes the run's outputs need (export's copies), handed on by the pipeline; null where it writes none.</summary>
+    public IMasterSizes? Outputs { get; init; }
+
     /// <summary>Where files and intermediates go; null where the run writes no set (a one-image command).</summary>
     public IStageFiles? Files { get; init; }
 
@@ -155,6 +158,16 @@ public interface IStageFiles
 /// <paramref name="Source"/> the overlay's file (with its SHA-256) or the text, and its box in the copy's pixels.
 /// </summary>
 public sealed record MarkRecord(string Kind, string Source, string? Sha256, int X, int Y, int Width, int Height);
+
+/// <summary>
+/// Implemented by a prepared stage whose outputs are resized from the image it is given (export's copies): how large
+/// that image must be for none of them to be enlarged. An upscale reads it to cover the copies.
+/// </summary>
+public interface IMasterSizes
+{
+    /// <summary>The smallest image, at the aspect of a <paramref name="width"/>×<paramref name="height"/> one, from which no output is enlarged.</summary>
+    (int Width, int Height) Covering(int width, int height);
+}
 
 /// <summary>Implemented by a prepared stage that provides export's output sharpening (the sharpen stage).</summary>
 public interface ISharpensOutput

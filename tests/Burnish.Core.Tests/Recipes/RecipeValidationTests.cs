@@ -108,6 +108,7 @@ public class RecipeValidationTests
     [InlineData("web-and-print")]
     [InlineData("web-only")]
     [InlineData("print-master")]
+    [InlineData("draft")]
     public void Shipped_presets_are_valid_and_their_commented_template_reads_back_identically(string preset)
     {
         var recipe = RecipePresets.Load(preset);

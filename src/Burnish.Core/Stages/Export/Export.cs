@@ -62,16 +62,13 @@ public static class Export
     {
         var destination = Destinations.Resolve(copy);
         var warnings = new List<string>();
-        var (outW, outH) = destination.OutputSize(master.Width, master.Height);
-        var crop = (Left: 0, Top: 0, Width: master.Width, Height: master.Height);
-        var (fitW, fitH) = (outW, outH);
-        if (destination.Fit == Fit.Cover && destination.LongEdge is null)
-            crop = CoverCrop(master, outW, outH, copy.Anchor);
-        else if (destination.Fit == Fit.Pad && destination.LongEdge is null)
-            (fitW, fitH) = new Destination("", "", outW, outH, null, Fit.Contain, 0, false).OutputSize(master.Width, master.Height);
+        var (outW, outH, fitW, fitH) = Geometry(destination, master.Width, master.Height);
+        var crop = destination.Fit == Fit.Cover && destination.LongEdge is null
+            ? CoverCrop(master, outW, outH, copy.Anchor)
+            : (Left: 0, Top: 0, Width: master.Width, Height: master.Height);
 
         var scale = Math.Max((double)fitW / crop.Width, (double)fitH / crop.Height);
-        if (scale > 1.0001)
+        if (scale > Enlarges)
             warnings.Add($"{destination.Id}: the master ({master.Width}×{master.Height}) is enlarged ×{scale:0.##} to {outW}×{outH}; an upscale stage would give real detail");
 
         var cropped = crop.Width == master.Width && crop.Height == master.Height
@@ -120,13 +117,57 @@ public static class Export
             $"{CopyName(copy)}: cannot meet max_kb {kb} even at quality {MinBudgetQuality} ({ImageFiles.Encode8(srgb, copy.Format, MinBudgetQuality, copy.Effort, metadata).Length / 1000} KB); raise max_kb or choose a smaller destination");
     }
 
+    /// <summary>A resize factor above this is an enlargement (and warned about); below it, rounding.</summary>
+    private const double Enlarges = 1.0001;
+
+    /// <summary>
+    /// The smallest master, at the aspect of a <paramref name="width"/>×<paramref name="height"/> image, from which no
+    /// copy is enlarged: what an upscale to "cover the copies" aims at. The image's own size when it already covers them.
+    /// </summary>
+    public static (int Width, int Height) MasterCovering(IEnumerable<CopyParams> copies, int width, int height)
+    {
+        var destinations = copies.Select(Destinations.Resolve).ToList();
+        var factor = destinations.Select(d => Enlargement(d, width, height)).DefaultIfEmpty(1).Max();
+        if (factor <= Enlarges) return (width, height);
+        // Sizes round to whole pixels, so the first guess may fall a pixel short; a few steps of one pixel settle it.
+        for (var s = factor; ; s *= 1 + 0.5 / Math.Max(width, height))
+        {
+            var (w, h) = ((int)Math.Ceiling(width * s - 1e-9), (int)Math.Ceiling(height * s - 1e-9));
+            if (destinations.All(d => Enlargement(d, w, h) <= Enlarges)) return (w, h);
+        }
+    }
+
+    /// <summary>How much a <paramref name="width"/>×<paramref name="height"/> master is enlarged for <paramref name="destination"/> (≤ 1: not at all).</summary>
+    public static double Enlargement(Destination destination, int width, int height)
+    {
+        var (outW, outH, fitW, fitH) = Geometry(destination, width, height);
+        var (cropW, cropH) = destination.Fit == Fit.Cover && destination.LongEdge is null ? CoverSize(width, height, outW, outH) : (width, height);
+        return Math.Max((double)fitW / cropW, (double)fitH / cropH);
+    }
+
+    /// <summary>A copy's file size and the size the master (or its cover crop) is resized to: smaller than the file when padded.</summary>
+    private static (int OutW, int OutH, int FitW, int FitH) Geometry(Destination destination, int width, int height)
+    {
+        var (outW, outH) = destination.OutputSize(width, height);
+        var (fitW, fitH) = destination.Fit == Fit.Pad && destination.LongEdge is null
+            ? new Destination("", "", outW, outH, null, Fit.Contain, 0, false).OutputSize(width, height)
+            : (outW, outH);
+        return (outW, outH, fitW, fitH);
+    }
+
+    /// <summary>The size of the largest crop of a <paramref name="width"/>×<paramref name="height"/> image with the box's aspect ratio.</summary>
+    private static (int Width, int Height) CoverSize(int width, int height, int boxW, int boxH)
+    {
+        var aspect = (double)boxW / boxH;
+        return (double)width / height > aspect
+            ? (Math.Max(1, (int)Math.Round(height * aspect)), height)
+            : (width, Math.Max(1, (int)Math.Round(width / aspect)));
+    }
+
     /// <summary>The crop of the master with the destination's aspect ratio, around its centre or its most salient region.</summary>
     private static (int Left, int Top, int Width, int Height) CoverCrop(WorkImage image, int boxW, int boxH, CropAnchor anchor)
     {
-        var aspect = (double)boxW / boxH;
-        int cw = image.Width, ch = image.Height;
-        if ((double)cw / ch > aspect) cw = Math.Max(1, (int)Math.Round(ch * aspect));
-        else ch = Math.Max(1, (int)Math.Round(cw / aspect));
+        var (cw, ch) = CoverSize(image.Width, image.Height, boxW, boxH);
         if (cw == image.Width && ch == image.Height) return (0, 0, cw, ch);
         double cx = image.Width / 2.0, cy = image.Height / 2.0;
         if (anchor == CropAnchor.Attention)

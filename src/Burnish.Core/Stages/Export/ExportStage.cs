@@ -65,8 +65,10 @@ public sealed class ExportStage : IStage<ExportParams>
         }
     }
 
-    private sealed class PreparedExport(ExportParams p, IReadOnlyList<CopyMarks> marks) : IPreparedStage
+    private sealed class PreparedExport(ExportParams p, IReadOnlyList<CopyMarks> marks) : IPreparedStage, IMasterSizes
     {
+        public (int Width, int Height) Covering(int width, int height) => Export.MasterCovering(p.Copies, width, height);
+
         public StageOutcome Apply(WorkImage image, StageContext context)
         {
             var files = context.Files ?? throw new InvalidOperationException("export needs the run's files");

@@ -9,10 +9,10 @@ namespace Burnish.Stages.Grade;
 /// Order of operations (fixed): white balance and exposure (linear light) → tone curve (perceptual) →
 /// split toning → saturation and vibrance → LUT (sRGB-encoded) → halation → grain (linear light).
 /// </summary>
-[Presets("Burnish.Grade.Presets", "neutral", "warm-golden", "cool-moody", "cinematic-split", "soft-film")]
+[Presets("Burnish.Grade.Presets", "neutral", "polished", "warm-golden", "cool-moody", "cinematic-split", "soft-film")]
 public sealed record GradeParams : ISelfValidating
 {
-    [Doc("A look to start from: neutral, warm-golden, cool-moody, cinematic-split, soft-film, or a path to a YAML file of grade keys. The other keys override it.")]
+    [Doc("A look to start from: neutral, polished (the shipped presets' default), warm-golden, cool-moody, cinematic-split, soft-film, or a path to a YAML file of grade keys. The other keys override it.")]
     public string? Preset { get; init; }
 
     [Doc("White balance, as a chromatic adaptation (Bradford) in linear light.")]

@@ -50,6 +50,34 @@ public static class Upscale
         return reaching.OrderBy(Product).ThenBy(c => c.Count).ThenBy(PixelsComputed).First();
     }
 
+    /// <summary>The most a <c>cover</c> target at balanced quality leaves to a resample after the model passes.</summary>
+    public const double MaxCoverResample = 2.5;
+
+    /// <summary>
+    /// Model passes towards a <c>cover</c> target <paramref name="factor"/> times the input: fast makes one pass (the
+    /// largest scale not past the factor), balanced the cheapest passes that leave at most
+    /// <see cref="MaxCoverResample"/> to resample, best the passes <see cref="ChoosePasses"/> makes to reach it.
+    /// Real-ESRGAN's own <c>--outscale</c> resamples whatever one pass leaves; a second pass pays off only for a large
+    /// remainder, since it computes 16 pixels for each input pixel of an image already 4× larger (A3's 4961 px long
+    /// edge from a 512 px one, ×9.7: one ×4 pass and a ×2.4 resample, not an 8192 px second pass to keep 4961).
+    /// </summary>
+    public static IReadOnlyList<int> CoverPasses(double factor, IReadOnlyCollection<int> available, UpscaleQuality quality)
+    {
+        if (available.Count == 0) throw new ArgumentException("no model scales", nameof(available));
+        switch (quality)
+        {
+            case UpscaleQuality.Best:
+                return ChoosePasses(factor, available);
+            case UpscaleQuality.Fast:
+                return [available.Where(a => a <= factor + 1e-9).DefaultIfEmpty(available.Min()).Max()];
+            default:
+                var candidates = available.Select(a => (IReadOnlyList<int>)[a])
+                    .Concat(from a in available from b in available where a >= b select (IReadOnlyList<int>)[b, a]);
+                var within = candidates.Where(c => Product(c) * MaxCoverResample >= factor - 1e-9).ToList();
+                return within.Count == 0 ? [available.Max(), available.Max()] : within.OrderBy(PixelsComputed).ThenByDescending(Product).First();
+        }
+    }
+
     // Output pixels over all passes, per input pixel: what a pass sequence costs.
     private static long PixelsComputed(IReadOnlyList<int> passes)
     {
@@ -68,10 +96,14 @@ public static class Upscale
         return (Math.Max(1, (int)Math.Round(w * s)), Math.Max(1, (int)Math.Round(h * s)));
     }
 
-    /// <summary>The passes this run makes: given, or chosen for the wanted size among the model's variants.</summary>
-    public static IReadOnlyList<int> Passes(int w, int h, UpscaleParams p, IReadOnlyCollection<int> available)
+    /// <summary>
+    /// The passes this run makes: given, chosen for <paramref name="cover"/> (a <c>cover</c> target's size) by quality,
+    /// or chosen for the wanted size among the model's variants.
+    /// </summary>
+    public static IReadOnlyList<int> Passes(int w, int h, UpscaleParams p, IReadOnlyCollection<int> available, (int Width, int Height)? cover = null)
     {
         if (p.Passes is { } given) return given;
+        if (cover is { } c) return CoverPasses(Math.Max((double)c.Width / w, (double)c.Height / h), available, p.Quality);
         if (p.Scale is null && p.Target is null) return [available.Contains(4) ? 4 : available.Max()];
         var (tw, th) = OutputSize(w, h, p, 1);
         return ChoosePasses(Math.Max((double)tw / w, (double)th / h), available);
@@ -80,13 +112,14 @@ public static class Upscale
     /// <summary>
     /// Upscales <paramref name="image"/>. Colour goes through the models sRGB-encoded (what they were trained on),
     /// unclipped beyond what the image itself holds; the result is in sRGB, whatever the input's profile.
+    /// <paramref name="cover"/> is the size a <c>cover</c> target stands for in this run (the stage asks the pipeline).
     /// </summary>
     public static UpscaledImage Apply(WorkImage image, UpscaleParams p, UpscaleModels models,
-        IProgress<TileProgress>? progress = null, CancellationToken cancel = default)
+        IProgress<TileProgress>? progress = null, CancellationToken cancel = default, (int Width, int Height)? cover = null)
     {
         var clock = Stopwatch.StartNew();
-        var passes = Passes(image.Width, image.Height, p, models.Scales(p.Model));
-        var (targetW, targetH) = OutputSize(image.Width, image.Height, p, Product(passes));
+        var passes = Passes(image.Width, image.Height, p, models.Scales(p.Model), cover);
+        var (targetW, targetH) = cover ?? OutputSize(image.Width, image.Height, p, Product(passes));
         var warnings = new List<string>();
         var measurements = new Dictionary<string, double>();
 
@@ -134,7 +167,8 @@ public static class Upscale
             if (targetW != stream.Width || targetH != stream.Height)
             {
                 measurements["resample"] = (double)targetW / stream.Width;
-                if (targetW > stream.Width) warnings.Add($"the models reach {stream.Width}×{stream.Height}; the rest up to {targetW}×{targetH} is a classical resample");
+                // A cover target resamples the rest by design (CoverPasses); elsewhere it is a shortfall of the given passes.
+                if (targetW > stream.Width && cover is null) warnings.Add($"the models reach {stream.Width}×{stream.Height}; the rest up to {targetW}×{targetH} is a classical resample");
             }
             StageReport Report()
             {

@@ -92,7 +92,8 @@ public sealed class UpscaleModels(ModelCache cache, Device device, int? threads,
 
     private static (Family Family, int? Scale) Parse(string model)
     {
-        var name = model == "auto" ? UpscaleParams.DefaultFamily : model;
+        // Outside a run (model listings, checks) auto stands for what it picks for a photo at balanced quality.
+        var name = model == "auto" ? ModelChoice.AutoModel(ContentKind.Photo, UpscaleQuality.Balanced) : model;
         int? scale = null;
         var dash = name.LastIndexOf("-x", StringComparison.Ordinal);
         if (dash > 0 && int.TryParse(name[(dash + 2)..], out var s))

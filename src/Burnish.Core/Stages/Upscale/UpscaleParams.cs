@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Burnish.Imaging;
 using Burnish.Schema;
 
@@ -15,9 +16,66 @@ public enum AlphaPath
     Model,
 }
 
-/// <summary>An exact output size: a long edge, or a width and/or height (the other side keeps the aspect).</summary>
+/// <summary>What an upscale's target covers instead of a size of its own.</summary>
+public enum CoverTarget
+{
+    /// <summary>The run's export copies: the smallest master from which none is enlarged.</summary>
+    Copies,
+}
+
+/// <summary>How <c>model: auto</c> and a <c>cover</c> target trade time for detail.</summary>
+public enum UpscaleQuality
+{
+    /// <summary>The fastest model, one model pass; the rest is resampled.</summary>
+    Fast,
+    /// <summary>A fast model with real detail; model passes until at most ×2.5 is left to resample.</summary>
+    Balanced,
+    /// <summary>The largest model; model passes reach the size, then it is trimmed.</summary>
+    Best,
+}
+
+/// <summary>
+/// Real-CUGAN's denoise level, a typed value: <c>conservative</c>, <c>none</c>, or <c>1</c>–<c>3</c> (1× to 3× denoise).
+/// </summary>
+[JsonConverter(typeof(TextValueJsonConverter<CuganDenoise>))]
+public readonly record struct CuganDenoise : ITextValue<CuganDenoise>
+{
+    /// <summary>The levels in the catalogue's spelling (<see cref="Burnish.Models.Ncnn.NcnnModel.Denoise"/>).</summary>
+    public static IReadOnlyList<string> Levels { get; } = ["conservative", "none", "1", "2", "3"];
+
+    private readonly string? level;
+
+    private CuganDenoise(string level) => this.level = level;
+
+    /// <summary>The level as the catalogue spells it; conservative (Real-CUGAN's own default) when unset.</summary>
+    public string Level => level ?? "conservative";
+
+    public override string ToString() => Level;
+
+    public static bool TryParse(string? text, out CuganDenoise value, out string problem)
+    {
+        var t = text?.Trim().ToLowerInvariant() ?? "";
+        value = default;
+        problem = "";
+        if (Levels.Contains(t))
+        {
+            value = new CuganDenoise(t);
+            return true;
+        }
+        problem = $"denoise must be one of {string.Join(", ", Levels)}, got '{text?.Trim()}'";
+        return false;
+    }
+}
+
+/// <summary>
+/// An exact output size: a long edge, or a width and/or height (the other side keeps the aspect); or <c>cover: copies</c>,
+/// the smallest size from which no export copy is enlarged.
+/// </summary>
 public sealed record TargetSize : ISelfValidating
 {
+    [Doc("copies: the smallest size at the image's aspect from which no export copy is enlarged (A4 at 300 ppi needs a 3508 px long edge, A3 4961), reached by model passes with the remainder resampled (see quality). An image that already covers every copy is not upscaled.")]
+    public CoverTarget? Cover { get; init; }
+
     [Doc("Long edge of the result, in pixels.")]
     [Range(16, 262144)]
     public int? LongEdge { get; init; }
@@ -32,15 +90,22 @@ public sealed record TargetSize : ISelfValidating
 
     public IEnumerable<(string? Key, string Message)> Problems()
     {
+        if (Cover is not null)
+        {
+            if (LongEdge is not null || Width is not null || Height is not null)
+                yield return ("cover", "give cover or a size (long_edge, width, height), not both");
+            yield break;
+        }
         if (LongEdge is null && Width is null && Height is null)
-            yield return (null, "target needs long_edge, or width and/or height");
+            yield return (null, "target needs long_edge, or width and/or height, or cover: copies");
         if (LongEdge is not null && (Width is not null || Height is not null))
             yield return ("long_edge", "give long_edge or width/height, not both");
     }
 
-    /// <summary>The exact size for an input of <paramref name="w"/>×<paramref name="h"/>.</summary>
+    /// <summary>The exact size for an input of <paramref name="w"/>×<paramref name="h"/> (a size target; a cover target is resolved by the stage).</summary>
     public (int Width, int Height) For(int w, int h)
     {
+        if (Cover is not null) throw new InvalidOperationException("a cover target has no size of its own");
         if (LongEdge is { } edge)
             return w >= h ? (edge, Math.Max(1, (int)Math.Round((double)h * edge / w))) : (Math.Max(1, (int)Math.Round((double)w * edge / h)), edge);
         if (Width is { } tw && Height is { } th) return (tw, th);
@@ -56,11 +121,14 @@ public sealed record TargetSize : ISelfValidating
 /// </summary>
 public sealed record UpscaleParams : ISelfValidating
 {
-    /// <summary>The model family <c>auto</c> stands for.</summary>
-    public const string DefaultFamily = "esrgan-medium";
-
-    [Doc("The model: a bundled family (esrgan-slim, esrgan-medium, esrgan-thick, default-model) whose scale variant is picked to waste least; a variant such as esrgan-medium-x4; a path to your own .onnx; or auto (esrgan-medium). `burnish models list` shows them.")]
+    [Doc("The model: auto (chosen per image by content and quality; docs/upscale.md, \"Choosing a model\"), a bundled family (esrgan-slim, esrgan-medium, esrgan-thick, default-model, realesrgan-x4plus, realesr-general-x4v3, realesrgan-x4plus-anime, realesr-animevideov3, realcugan) whose scale variant is picked to waste least, a variant such as esrgan-medium-x4, or a path to your own .onnx. `burnish models list` shows them.")]
     public string Model { get; init; } = "auto";
+
+    [Doc("For model: auto, fast (the smallest model), balanced (a fast model with real detail) or best (the largest); with target cover: copies also how far model passes go: fast one pass, balanced until at most ×2.5 is left to resample, best all the way.")]
+    public UpscaleQuality Quality { get; init; } = UpscaleQuality.Balanced;
+
+    [Doc("Real-CUGAN's denoise level: conservative, none, 1, 2 or 3 (1 and 2 exist at ×2 only). Only with model realcugan; replaces the realcugan-none and realcugan-denoiseN names.")]
+    public CuganDenoise? Denoise { get; init; }
 
     [Doc("Overall enlargement, e.g. 4 or 3.2. Default: the model's own scale. Give scale or target, not both.")]
     [Range(1, 64)]

@@ -14,8 +14,10 @@ public sealed class UpscaleStage : IStage<UpscaleParams>
         ArgumentNullException.ThrowIfNull(resources);
         var models = SessionsFor(parameters, resources);
         // Resolving the model's scales checks a bundled name (with a suggestion) and loads a file, so either fails the
-        // run here; a bundled variant's session is opened by the first image that needs that scale.
-        models.Scales(parameters.Model);
+        // run here; a bundled variant's session is opened by the first image that needs that scale. Auto picks among
+        // bundled names only, per image.
+        var named = ModelChoice.Named(parameters);
+        if (named != "auto") models.Scales(named);
         return new PreparedUpscale(parameters, models);
     }
 
@@ -32,13 +34,24 @@ public sealed class UpscaleStage : IStage<UpscaleParams>
     {
         public StageOutcome Apply(WorkImage image, StageContext context)
         {
+            (int Width, int Height)? cover = null;
+            if (p.Target?.Cover == CoverTarget.Copies)
+            {
+                var outputs = context.Outputs ?? throw new BurnishException("upscale target cover: copies needs a run with export copies (burnish finish); give scale or a target size");
+                var size = outputs.Covering(image.Width, image.Height);
+                if (size.Width <= image.Width && size.Height <= image.Height)
+                    return StageOutcome.Skip(image, $"skipped: {image.Width}×{image.Height} already covers every copy");
+                cover = size;
+            }
+            var choice = ModelChoice.For(p, context.Metadata.Generation);
             IProgress<TileProgress>? tiles = context.Progress is { } progress ? new TileReporter(progress) : null;
-            var upscaled = Upscale.Apply(image, p, models, tiles, context.Cancel);
+            var upscaled = Upscale.Apply(image, p with { Model = choice.Model, Denoise = null }, models, tiles, context.Cancel, cover);
             // The result streams from the last model pass; the pipeline takes the report from the stream once it has been read.
             return new StageOutcome(upscaled.Image, StageReport.Empty, "done", upscaled.Models)
             {
                 Stream = upscaled,
                 Reference = image,
+                Detail = new UpscaleRecord(p, choice, cover is { } c ? new CoverRecord(c.Width, c.Height, "the smallest master from which no export copy is enlarged") : null),
             };
         }
 
@@ -51,3 +64,9 @@ public sealed class UpscaleStage : IStage<UpscaleParams>
         public void Report(TileProgress value) => progress.Report(Progress(value));
     }
 }
+
+/// <summary>What the sidecar records for an upscale: the recipe section, the model run and why, and a cover target's size.</summary>
+public sealed record UpscaleRecord(UpscaleParams Recipe, ModelChoice Chosen, CoverRecord? Cover);
+
+/// <summary>The size a <c>cover: copies</c> target stood for on one image.</summary>
+public sealed record CoverRecord(int Width, int Height, string Reason);

@@ -184,6 +184,7 @@ public class GradeStageTests
     }
 
     [Theory]
+    [InlineData("polished")]
     [InlineData("warm-golden")]
     [InlineData("cool-moody")]
     [InlineData("cinematic-split")]
