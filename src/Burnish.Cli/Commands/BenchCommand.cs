@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Burnish.IO;
 using Burnish.Models;
+using Burnish.Models.Ncnn;
 using Burnish.Pipeline;
 using Burnish.Stages.Upscale;
 
@@ -15,7 +16,9 @@ public static class BenchCommand
         var data = new Option<string>("--data") { Description = "Folder holding the benchmark sets (SET/HR, SET/LR_bicubic/X2 …).", Required = true };
         var sets = new Option<string>("--sets") { Description = "Comma-separated sets.", DefaultValueFactory = _ => "Set5,Set14" };
         var scales = new Option<string>("--scales") { Description = "Comma-separated scales.", DefaultValueFactory = _ => "2,4" };
-        var models = new Option<string>("--models") { Description = "Comma-separated models (bundled families or .onnx paths).", DefaultValueFactory = _ => string.Join(",", BundledModels.All.Select(m => m.Name)) };
+        // Every family once: Real-CUGAN at its default (conservative) denoise.
+        var families = BundledModels.All.Select(m => m.Name).Concat(NcnnModels.All.Where(m => m.Denoise is null or "conservative").Select(m => m.Name));
+        var models = new Option<string>("--models") { Description = "Comma-separated models (bundled families, ncnn models or .onnx paths).", DefaultValueFactory = _ => string.Join(",", families) };
         var output = new Option<string?>("--output", "-o") { Description = "Also write the table as Markdown to this file." };
         var command = new Command("sr", "PSNR and SSIM on Y of every model against bicubic and Lanczos, on the standard super-resolution sets.")
         {

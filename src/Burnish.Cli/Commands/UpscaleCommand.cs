@@ -33,6 +33,7 @@ public static class UpscaleCommand
         };
         command.SetAction((parse, cancel) => CommonOptions.Guard(parse, () =>
         {
+            var startUp = DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime;
             var inPath = parse.GetValue(input)!;
             var outPath = parse.GetValue(output)!;
             var settings = new List<string> { $"model={ImageOutput.Quote(parse.GetValue(model)!)}", $"tile={parse.GetValue(tile)}", $"alpha={parse.GetValue(alpha)}", $"device={parse.GetValue(device)}" };
@@ -50,9 +51,21 @@ public static class UpscaleCommand
             var file = written[0];
             foreach (var w in file.Warnings) Console.Error.WriteLine($"warning: {w}");
             Console.WriteLine($"wrote {file.Path} ({file.Width}×{file.Height})");
+            if (parse.GetValue(CommonOptions.Verbose)) PrintTimings(startUp, file.Stage("upscale").Report.Measurements);
             return Task.FromResult(ExitCodes.Ok);
         }));
         return command;
+    }
+
+    // Where the seconds of a run went, for profiling the whole process from file to file.
+    private static void PrintTimings(TimeSpan startUp, IReadOnlyDictionary<string, double> m)
+    {
+        var total = (DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalSeconds;
+        double model = m["model_seconds"], setup = m["setup_seconds"];
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"timing: {total:0.00} s in all: start-up {startUp.TotalSeconds:0.00} s, model set-up and colour {setup:0.00} s, tiles {model:0.00} s, " +
+            $"decode, encode and write {total - startUp.TotalSeconds - setup - model:0.00} s"));
+        Console.Error.WriteLine(string.Join(" ", m.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key}={kv.Value:0.###}"))));
     }
 
     private static void WithProgress(Action<IProgress<StageProgress>> run)

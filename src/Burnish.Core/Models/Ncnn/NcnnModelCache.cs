@@ -98,7 +98,7 @@ public sealed class NcnnModelCache(string root, string npmExecutable = "npm")
         entry.Importer == NcnnImporter.Version && entry.Integrity == Pins[model.Package.Name].Integrity;
 
     private ModelInfo Info(NcnnModel model, CachedModel e) =>
-        new(model.Name, e.Scale, model.Architecture, e.Parameters, e.FlopsPerOutputPixel, e.ReceptiveRadius, NcnnModel.InputRange,
+        new(model.Name, e.Scale, model.Architecture, e.Parameters, e.FlopsPerOutputPixel, model.EffectiveRadius ?? e.ReceptiveRadius, NcnnModel.InputRange,
             model.Licence, model.Source(Pins[model.Package.Name].Version, e.Scale), OnnxPathOf(model, e.Scale), e.Sha256);
 
     private ModelInfo Import(NcnnModel model, int scale, IProgress<string>? progress, CancellationToken cancel)

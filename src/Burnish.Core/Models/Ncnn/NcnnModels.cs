@@ -32,6 +32,14 @@ public sealed record NcnnModel(
     string OutputBlob,
     string Description)
 {
+    /// <summary>
+    /// The receptive radius that matters, measured, where it is far below the graph's theoretical one (the deep
+    /// RRDBNets): beyond it a cut changed no output by more than 0.05 of an 8-bit level on real generation crops
+    /// (bench/ncnn/receptive-field.cs; docs/upscale.md), so tiles with this margin are butted, not cross-faded.
+    /// Null: the graph's own.
+    /// </summary>
+    public int? EffectiveRadius { get; init; }
+
     /// <summary>Every model here takes and gives RGB in 0–1.</summary>
     public const float InputRange = 1;
 
@@ -71,11 +79,11 @@ public static class NcnnModels
     public static IReadOnlyList<NcnnModel> All { get; } =
     [
         new("realesrgan-x4plus", "realesrgan-x4plus", null, Upscayl, [4], "RRDBNet", EsrganLicence, UpscaylModels + "realesrgan-x4plus.param",
-            "data", "output", "Real-ESRGAN x4plus: RRDBNet, 23 blocks, 351 convolutions; general photos, sharpest, slowest"),
+            "data", "output", "Real-ESRGAN x4plus: RRDBNet, 23 blocks, 351 convolutions; general photos, sharpest, slowest") { EffectiveRadius = 88 },
         new("realesr-general-x4v3", "realesr-general-x4v3", null, Upscayl, [4], "SRVGGNetCompact", EsrganLicence, UpscaylModels + "realesrgan-x4fast.param",
             "data", "output", "Upscayl's realesrgan-x4fast: SRVGGNetCompact, 64 features, 32 body convolutions + PReLU (the shape of realesr-general-x4v3); fast general model"),
         new("realesrgan-x4plus-anime", "realesrgan-x4plus-anime", null, Waifu2x, [4], "RRDBNet", EsrganLicence, "real-esrgan/models/realesrgan-x4plus-anime.param",
-            "data", "output", "Real-ESRGAN x4plus anime: RRDBNet, 6 blocks; illustration and anime"),
+            "data", "output", "Real-ESRGAN x4plus anime: RRDBNet, 6 blocks; illustration and anime") { EffectiveRadius = 56 },
         new("realesr-animevideov3", "realesr-animevideov3", null, Waifu2x, [2, 3, 4], "SRVGGNetCompact", EsrganLicence, "real-esrgan/models/realesr-animevideov3-x{0}.param",
             "data", "output", "Real-ESRGAN anime video v3: SRVGGNetCompact, 16 body convolutions; fastest, anime"),
         Cugan("conservative", "realcugan", "conservative", [2, 3, 4]),

@@ -37,6 +37,36 @@ public sealed record TilePlan(int Width, int Height, int Margin, int Feather, IR
         return new TilePlan(width, height, margin, feather, Axis(width, tile, margin, feather), Axis(height, tile, margin, feather));
     }
 
+    /// <summary>
+    /// The smallest tile whose plan is exact for <paramref name="receptiveRadius"/>: the full radius as margin and a core
+    /// of at least <see cref="MinCore"/> and a quarter of the tile (the rule of <see cref="Make"/>).
+    /// </summary>
+    public static int ExactTile(int receptiveRadius)
+    {
+        var tile = 2 * receptiveRadius + MinCore;
+        while (tile - 2 * receptiveRadius < tile / 4) tile++;
+        return tile;
+    }
+
+    /// <summary>
+    /// The same tiles with windows no larger than their cores need: the largest core plus the margin either side, per
+    /// axis (still one tensor shape). A 512 px image in 320 px tiles with 18 px margins computes 292² windows instead
+    /// of 320², a sixth less work for the same output. Only for exact plans: a feathered plan needs its overlap.
+    /// </summary>
+    public TilePlan Tightened() => Exact ? this with { Columns = Tighten(Columns, Width, Margin), Rows = Tighten(Rows, Height, Margin) } : this;
+
+    private static IReadOnlyList<TileSpan> Tighten(IReadOnlyList<TileSpan> spans, int length, int margin)
+    {
+        if (spans.Count == 1) return spans;
+        var window = spans.Max(s => s.CoreEnd - s.CoreStart) + 2 * margin;
+        if (window >= spans[0].Window) return spans;
+        return [.. spans.Select(s =>
+        {
+            var start = Math.Clamp(s.CoreStart - margin, 0, length - window);
+            return s with { WindowStart = start, WindowEnd = start + window };
+        })];
+    }
+
     private static List<TileSpan> Axis(int length, int tile, int margin, int feather)
     {
         if (length <= tile) return [new TileSpan(0, length, 0, length, 0)];

@@ -134,11 +134,14 @@ public static class Upscale
 
         var totalTiles = 0;
         var used = new List<ModelRecord>();
+        // Time spent computing tiles, apart from whoever reads the stream (the encoder): where a run's seconds go.
+        var modelClock = new Stopwatch();
         for (var i = 0; i < passes.Count; i++)
         {
             var model = models.Get(p.Model, passes[i]);
             used.Add(new ModelRecord(model.Name, model.Sha256, model.Metadata.GetValueOrDefault(Burnish.Models.ModelMetadataKeys.Licence)));
-            var plan = Plan(buffer.Width, buffer.Height, model, p);
+            // Real-CUGAN's own plan aligns its windows; it takes the tile from this one as it is.
+            var plan = Plan(buffer.Width, buffer.Height, model, p, tighten: !GlobalPoolTiling.Applies(model));
             measurements[$"pass{i + 1}.scale"] = model.Scale;
             measurements[$"pass{i + 1}.tile"] = plan.Columns[0].Window;
             measurements[$"pass{i + 1}.tiles"] = plan.Count;
@@ -151,11 +154,11 @@ public static class Upscale
             var pass = i;
             if (GlobalPoolTiling.Applies(model) && throughModel)
                 throw new BurnishException($"{model.Name} averages over the whole image and cannot take alpha through the model; use alpha: classical");
-            var bands = GlobalPoolTiling.Applies(model)
+            var bands = Timed(GlobalPoolTiling.Applies(model)
                 ? GlobalPoolTiling.Run(model, buffer, Math.Max(plan.Columns[0].Window, plan.Rows[0].Window), range, null,
                     (done, total) => progress?.Report(new TileProgress(pass + 1, passes.Count, done, total)), cancel)
                 : TiledInference.Run(model, buffer, plan, throughModel, range,
-                    done => progress?.Report(new TileProgress(pass + 1, passes.Count, done, plan.Count)), cancel);
+                    done => progress?.Report(new TileProgress(pass + 1, passes.Count, done, plan.Count)), cancel), modelClock);
             if (i < passes.Count - 1)
             {
                 buffer = Collect(bands, buffer.Width * model.Scale, buffer.Height * model.Scale, throughModel ? 4 : 3);
@@ -164,6 +167,7 @@ public static class Upscale
             var stream = new BandStream(buffer.Width * model.Scale, buffer.Height * model.Scale, throughModel ? 4 : 3, bands);
             var pixels = Finish(stream.Image, throughModel, alpha, targetW, targetH, image.IsGrey);
             measurements["model_scale"] = Product(passes);
+            measurements["setup_seconds"] = clock.Elapsed.TotalSeconds - modelClock.Elapsed.TotalSeconds;
             if (targetW != stream.Width || targetH != stream.Height)
             {
                 measurements["resample"] = (double)targetW / stream.Width;
@@ -176,6 +180,8 @@ public static class Upscale
                 var final = new Dictionary<string, double>(measurements)
                 {
                     ["tiles"] = totalTiles,
+                    ["seconds"] = ms / 1000,
+                    ["model_seconds"] = modelClock.Elapsed.TotalSeconds,
                     ["output_megapixels_per_second"] = (double)targetW * targetH / 1e6 / (ms / 1000),
                 };
                 return new StageReport(warnings, final);
@@ -185,8 +191,11 @@ public static class Upscale
         throw new UnreachableException("there is always at least one pass");
     }
 
-    /// <summary>The tiling for one pass: the model's fixed size, the given tile, or one from the memory budget.</summary>
-    public static TilePlan Plan(int width, int height, UpscaleModel model, UpscaleParams p)
+    /// <summary>
+    /// The tiling for one pass: the model's fixed size, the given tile, or one from the memory budget; with
+    /// <paramref name="tighten"/>, windows no larger than their cores need (<see cref="TilePlan.Tightened"/>).
+    /// </summary>
+    public static TilePlan Plan(int width, int height, UpscaleModel model, UpscaleParams p, bool tighten = true)
     {
         if (model.FixedSize is { } fixedSize)
         {
@@ -194,8 +203,15 @@ public static class Upscale
                 throw new BurnishException($"model {model.Name} takes only {fixedSize.Width}×{fixedSize.Height} tiles, larger than the {width}×{height} image");
             return TilePlan.Make(width, height, Math.Min(fixedSize.Width, fixedSize.Height), model.ReceptiveRadius);
         }
-        var tile = p.TileEdge ?? AutoTile(model, p.TileBudgetMb);
-        return TilePlan.Make(width, height, tile, model.ReceptiveRadius);
+        var budget = AutoTile(model, p.TileBudgetMb);
+        var tile = p.TileEdge ?? budget;
+        // A tile too small to hold the receptive field both sides of its core would be cross-faded, which the deep
+        // RRDBNets show (up to 16/255); it is raised to the smallest exact tile, as Real-CUGAN's are, while that fits the
+        // memory budget.
+        var exact = TilePlan.ExactTile(model.ReceptiveRadius);
+        if (tile < exact && exact <= budget) tile = exact;
+        var plan = TilePlan.Make(width, height, tile, model.ReceptiveRadius);
+        return tighten ? plan.Tightened() : plan;
     }
 
     /// <summary>
@@ -220,6 +236,19 @@ public static class Upscale
                 else if (v > hi) hi = v;
             }
         return (lo, hi);
+    }
+
+    private static IEnumerable<OutputBand> Timed(IEnumerable<OutputBand> bands, Stopwatch clock)
+    {
+        using var e = bands.GetEnumerator();
+        while (true)
+        {
+            clock.Start();
+            var more = e.MoveNext();
+            clock.Stop();
+            if (!more) yield break;
+            yield return e.Current;
+        }
     }
 
     private static PixelBuffer Collect(IEnumerable<OutputBand> bands, int width, int height, int bandCount)

@@ -32,6 +32,39 @@ public class TilePlanTests
         }
     }
 
+    [Theory]
+    [InlineData(10)]
+    [InlineData(18)]
+    [InlineData(56)]
+    [InlineData(88)]
+    public void The_exact_tile_is_the_smallest_tile_whose_plan_is_exact(int radius)
+    {
+        var tile = TilePlan.ExactTile(radius);
+        Assert.True(TilePlan.Make(4000, 4000, tile, radius).Exact);
+        Assert.False(TilePlan.Make(4000, 4000, tile - 1, radius).Exact);
+    }
+
+    [Theory]
+    [InlineData(512, 320, 18, 292)]
+    [InlineData(1000, 333, 12, 274)]
+    [InlineData(777, 235, 88, 232)]
+    public void Tightened_windows_are_the_largest_core_plus_the_radius_either_side(int length, int tile, int radius, int expected)
+    {
+        var loose = TilePlan.Make(length, 300, tile, radius);
+        var plan = loose.Tightened();
+        Assert.Equal(loose.Columns.Select(c => (c.CoreStart, c.CoreEnd)), plan.Columns.Select(c => (c.CoreStart, c.CoreEnd)));
+        var window = plan.Columns[0].Window;
+        Assert.Equal(expected, window);
+        foreach (var span in plan.Columns)
+        {
+            Assert.Equal(window, span.Window);
+            Assert.InRange(span.WindowStart, 0, length - window);
+            // The radius beyond an inner cut, or all there is up to the image edge (which the whole image has too).
+            Assert.True(span.WindowStart == 0 || span.CoreStart - span.WindowStart >= radius);
+            Assert.True(span.WindowEnd == length || span.WindowEnd - span.CoreEnd >= radius);
+        }
+    }
+
     [Fact]
     public void An_image_that_fits_one_window_is_one_tile()
     {

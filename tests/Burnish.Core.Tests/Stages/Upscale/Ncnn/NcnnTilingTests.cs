@@ -18,6 +18,29 @@ public class NcnnTilingTests(ModelsFixture models, ITestOutputHelper output)
     private static WorkImage Real() => ImageLoader.Load(Fixtures.PathOf("upscale", "flux-girl-256.png"), LoadLimits.Default).Image;
 
     /// <summary>
+    /// The RRDBNets reach 94 px (anime) and 349 px (x4plus) in theory, but a cut changes nothing beyond 0.05/255 past
+    /// their measured radii (56 and 88 px, bench/ncnn/receptive-field.cs), so their tiles are butted with that margin
+    /// and a smaller tile is raised to the smallest that holds it. Strips of a real generation keep the whole-image run
+    /// affordable on two cores; the cuts run across them at the margin's full distance.
+    /// </summary>
+    [Theory]
+    [InlineData("realesrgan-x4plus-anime-x4", 160, 48)]
+    [InlineData("realesrgan-x4plus-x4", 256, 32)]
+    public void Rrdb_tiles_with_the_measured_radius_equal_the_whole_image(string model, int width, int height)
+    {
+        var real = Real();
+        var input = new WorkImage(real.Pixels.Crop(0, 96, width, height), real.Profile);
+        var p = new UpscaleParams { Model = model, Tile = TileSize.Of(96) };
+        var plan = Burnish.Stages.Upscale.Upscale.Plan(width, height, models.Engine.Get(model, 4), p);
+        Assert.True(plan.Exact && plan.Columns.Count >= 2, $"the test needs an exact plan with cuts: {plan.Columns.Count} columns, feather {plan.Feather}");
+        var whole = SeamTests.Floats(models.Upscale(input, p with { Tile = TileSize.Of(1024) }));
+        var tiled = SeamTests.Floats(models.Upscale(input, p));
+        var worst = SeamTests.MaxDiff(whole, tiled);
+        output.WriteLine($"{model} on {width}×{height}, tile {plan.Columns[0].Window} ({plan.Columns.Count} columns, margin {plan.Margin}): max |tiled − whole| {worst * 255:F4}/255");
+        Assert.True(worst <= OneLevel, $"max difference {worst * 255:F3}/255");
+    }
+
+    /// <summary>
     /// A size that is no multiple of Real-CUGAN's alignment (2 or 4): the image is reflect-padded to one before tiling.
     /// </summary>
     [Theory]
