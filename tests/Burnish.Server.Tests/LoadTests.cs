@@ -14,10 +14,10 @@ public sealed class LoadTests(ITestOutputHelper output)
     private const int Allowed = 30;
 
     /// <summary>
-    /// Bounds for a shared 2-core CI machine with other builds running. The API's own work per request is small (issue 13
-    /// asks for p95 under 100 ms on a quiet machine); what is asserted is that nothing queues behind the image work.
+    /// Issue 13's bound for the API's own latency (not processing). Measured p95 7–9 ms on the shared 2-core machine
+    /// at a load average of 25–38, so the bound has a tenfold margin for a busy CI machine.
     /// </summary>
-    private static readonly TimeSpan StatusP95Bound = TimeSpan.FromMilliseconds(750);
+    private static readonly TimeSpan StatusP95Bound = TimeSpan.FromMilliseconds(100);
     private const long PeakRssBound = 1L << 30;
 
     [Fact]
@@ -29,10 +29,13 @@ public sealed class LoadTests(ITestOutputHelper output)
         var image = await File.ReadAllBytesAsync(ServiceHost.Fixture("a1111-parameters.png"));
         var statuses = new ConcurrentBag<HttpStatusCode>();
         var ids = new ConcurrentBag<string>();
+        var submitting = new ConcurrentBag<double>();
         await Parallel.ForEachAsync(Enumerable.Range(0, Submissions), new ParallelOptions { MaxDegreeOfParallelism = Submissions }, async (i, ct) =>
         {
             var form = new MultipartFormDataContent { { new ByteArrayContent(image), "images", $"gen-{i}.png" }, { new StringContent("web-only"), "preset" } };
+            var clock = Stopwatch.StartNew();
             using var response = await host.Client.PostAsync("/v1/jobs", form, ct);
+            submitting.Add(clock.Elapsed.TotalMilliseconds);
             statuses.Add(response.StatusCode);
             if (response.StatusCode == HttpStatusCode.Accepted)
                 ids.Add(System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct)).RootElement.GetProperty("id").GetString()!);
@@ -40,9 +43,10 @@ public sealed class LoadTests(ITestOutputHelper output)
         Assert.All(statuses, s => Assert.True(s is HttpStatusCode.Accepted or HttpStatusCode.TooManyRequests, $"unexpected {(int)s}"));
         Assert.Equal(Allowed, statuses.Count(s => s == HttpStatusCode.Accepted));
 
-        // Twenty clients follow twenty jobs at once while status requests are timed.
+        // Twenty clients follow twenty jobs, connected for the whole time the status requests are timed.
         var jobs = ids.Take(Streams).ToList();
-        var streams = jobs.Select(id => ServerSentEvents.ReadAsync(host.Client, id, stopAfter: 1)).ToList();
+        using var hangUp = new CancellationTokenSource();
+        var streams = jobs.Select(id => ServerSentEvents.ReadAsync(host.Client, id, until: hangUp.Token)).ToList();
         var latencies = new ConcurrentBag<double>();
         await Parallel.ForEachAsync(Enumerable.Range(0, 200), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
         {
@@ -51,13 +55,18 @@ public sealed class LoadTests(ITestOutputHelper output)
             latencies.Add(clock.Elapsed.TotalMilliseconds);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         });
+        Assert.All(streams, s => Assert.False(s.IsCompleted, "an event stream ended while its job was queued"));
+        hangUp.Cancel();
         foreach (var events in await Task.WhenAll(streams))
             Assert.Equal("queued", Assert.Single(events).Type);
 
         var sorted = latencies.Order().ToList();
         var p95 = sorted[(int)(sorted.Count * 0.95)];
         var peak = Process.GetCurrentProcess().PeakWorkingSet64;
-        output.WriteLine($"GET /v1/jobs/ID: p50 {sorted[sorted.Count / 2]:0} ms, p95 {p95:0} ms over {sorted.Count}; peak RSS of the test process (service included) {peak >> 20} MB");
+        var posts = submitting.Order().ToList();
+        output.WriteLine($"GET /v1/jobs/ID: p50 {sorted[sorted.Count / 2]:0} ms, p95 {p95:0} ms over {sorted.Count}; " +
+            $"POST /v1/jobs (50 at once, store + hash + header): p50 {posts[posts.Count / 2]:0} ms, p95 {posts[(int)(posts.Count * 0.95)]:0} ms; " +
+            $"peak RSS of the test process (service included) {peak >> 20} MB");
         Assert.True(p95 < StatusP95Bound.TotalMilliseconds, $"p95 {p95:0} ms");
         Assert.True(peak < PeakRssBound, $"peak RSS {peak >> 20} MB");
     }

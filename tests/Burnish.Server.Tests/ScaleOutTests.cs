@@ -7,7 +7,21 @@ namespace Burnish.Server.Tests;
 /// <summary>The scale-out shape: an API on a PostgreSQL queue, two <c>burnish worker</c> processes and one shared store.</summary>
 public sealed class ScaleOutTests
 {
-    private const int Images = 6;
+    private const int Images = 20;
+
+    /// <summary>Lighter than <see cref="ServiceHost.LightRecipe"/> (no 2048 px copy), so 20 images stay within seconds each.</summary>
+    private const string TinyRecipe = """
+        version: 1
+        grade:
+          preset: warm-golden
+        export:
+          master:
+            format: png
+          copies:
+            - long_edge: 256
+              format: jpeg
+              quality: 85
+        """;
 
     [PostgresFact]
     public async Task Two_workers_share_the_queue_and_a_killed_one_loses_no_image_and_duplicates_none()
@@ -23,7 +37,9 @@ public sealed class ScaleOutTests
             for (var i = 0; i < 2; i++)
                 workers.Add(StartWorker(postgres.Url, store));
 
-            var id = await api.SubmitAsync(ServiceHost.Form(ServiceHost.LightRecipe, images: [.. Enumerable.Repeat(ServiceHost.Fixture("a1111-parameters.png"), Images)]));
+            // 20 real generations (the two fixtures, alternating), each its own image job.
+            var gens = Enumerable.Range(0, Images).Select(i => ServiceHost.Fixture(i % 2 == 0 ? "a1111-parameters.png" : "comfyui-sdxl-turbo.png")).ToArray();
+            var id = await api.SubmitAsync(ServiceHost.Form(TinyRecipe, images: gens));
             // Part-way through (one image done), the worker running another image dies without a chance to clean up.
             var deadline = DateTime.UtcNow + ServiceHost.JobTimeout;
             Worker? victim = null;

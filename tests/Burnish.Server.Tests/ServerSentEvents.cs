@@ -5,12 +5,14 @@ namespace Burnish.Server.Tests;
 /// <summary>One event of a text/event-stream.</summary>
 public sealed record SseEvent(string Id, string Type, JsonElement Data);
 
-/// <summary>Reads a job's event stream until job-done, the stream ends, or <paramref name="stopAfter"/> events.</summary>
+/// <summary>Reads a job's event stream until job-done, the stream ends, <paramref name="stopAfter"/> events, or <paramref name="until"/> is cancelled.</summary>
 public static class ServerSentEvents
 {
-    public static async Task<IReadOnlyList<SseEvent>> ReadAsync(HttpClient client, string id, string? lastEventId = null, int stopAfter = int.MaxValue)
+    public static async Task<IReadOnlyList<SseEvent>> ReadAsync(HttpClient client, string id, string? lastEventId = null, int stopAfter = int.MaxValue,
+        CancellationToken until = default)
     {
-        using var timeout = new CancellationTokenSource(ServiceHost.JobTimeout);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(until);
+        timeout.CancelAfter(ServiceHost.JobTimeout);
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/jobs/{id}/events");
         if (lastEventId is not null) request.Headers.Add("Last-Event-ID", lastEventId);
         using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
@@ -19,7 +21,7 @@ public static class ServerSentEvents
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(timeout.Token));
         var events = new List<SseEvent>();
         string? eventId = null, type = null, data = null;
-        while (await reader.ReadLineAsync(timeout.Token) is { } line)
+        while (await ReadLineAsync(reader, until, timeout.Token) is { } line)
         {
             if (line.StartsWith("id: ", StringComparison.Ordinal)) eventId = line[4..];
             else if (line.StartsWith("event: ", StringComparison.Ordinal)) type = line[7..];
@@ -32,5 +34,18 @@ public static class ServerSentEvents
             }
         }
         return events;
+    }
+
+    /// <summary>The next line, or null once <paramref name="until"/> is cancelled (the reader hung up on purpose).</summary>
+    private static async Task<string?> ReadLineAsync(StreamReader reader, CancellationToken until, CancellationToken timeout)
+    {
+        try
+        {
+            return await reader.ReadLineAsync(timeout);
+        }
+        catch (OperationCanceledException) when (until.IsCancellationRequested)
+        {
+            return null;
+        }
     }
 }

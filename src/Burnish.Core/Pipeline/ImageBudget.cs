@@ -47,7 +47,7 @@ public sealed record ImageBudget(TimeSpan StageTime, long MemoryBytes)
 
 /// <summary>
 /// An upper estimate of one image's peak working memory, from its size and the recipe, before decoding. Calibrated
-/// with GNU time (bench/service-budgets.sh, docs/reliability.md): peak = base + the largest image of the chain ×
+/// with GNU time (bench/image-budget.sh, docs/reliability.md): peak = base + the largest image of the chain ×
 /// bytes per pixel + the largest destination copy × bytes per pixel. Streamed stages keep the chain's cost low; the
 /// stages that hold several full-size float planes (cleanup's Lab planes and reference, repair's and outpaint's fill)
 /// cost more per pixel.

@@ -43,8 +43,13 @@ public sealed class JobBook(IBlobStore store)
         Store.Put(JobKey(job.Id), JsonSerializer.SerializeToUtf8Bytes(job, ServiceJson.Options));
         Log(job.Id, null, new JobEvent("queued", now, Message: $"{job.Images.Count} image(s)"));
         EnsureIndexed();
-        active[job.Id] = job.Client;
-        admitted.TryRemove(job.Id, out _);
+        // Moved from admitted to active as one step: a count between the two (TryAdmit's, under the same lock) would
+        // otherwise miss the job in both and admit one over the limit (seen: 31 of 30 under load).
+        lock (admission)
+        {
+            active[job.Id] = job.Client;
+            admitted.TryRemove(job.Id, out _);
+        }
     }
 
     /// <summary>Admits job <paramref name="id"/> when <paramref name="client"/> has fewer than <paramref name="limit"/> unfinished ones, atomically.</summary>
