@@ -18,7 +18,7 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 server=$!
 base="http://127.0.0.1:$port"
 for _ in $(seq 100); do curl -fs "$base/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
-url=$(curl -fs -F "image=@$input" "$base/v1/previews" | python3 -c 'import json,sys; print(json.load(sys.stdin)["url"])')
+url="$base$(curl -fs -F "image=@$input" "$base/v1/previews" | python3 -c 'import json,sys; print(json.load(sys.stdin)["url"])')"
 looks=$(curl -fs "$base/v1/looks" | python3 -c 'import json,sys; print(" ".join(l["name"] for l in json.load(sys.stdin)["looks"]))')
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 {

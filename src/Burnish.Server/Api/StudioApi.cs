@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -128,7 +129,9 @@ public static partial class StudioApi
         {
             var report = await Task.Run(() => ReportBuilder.Build([new VersionSource(input, $"before: {entry.Label}"), new VersionSource(output, $"after: {master.Name}")],
                 null, ReportOptions.Default with { Crops = 2 }, new LoadLimits(limits.MaxPixels), cancel: http.RequestAborted), http.RequestAborted);
-            html = ReportPage.Render(report, a => $"data:{a.MediaType};base64,{Convert.ToBase64String(a.Bytes)}");
+            // The report names each version's file; a client is not shown the server's folders.
+            html = ReportPage.Render(report, a => $"data:{a.MediaType};base64,{Convert.ToBase64String(a.Bytes)}")
+                .Replace(WebUtility.HtmlEncode(input), "uploaded file").Replace(WebUtility.HtmlEncode(output), master.Name);
         }
         catch (BurnishException e)
         {

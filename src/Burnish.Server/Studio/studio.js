@@ -560,7 +560,7 @@
     $('result-zip').setAttribute('download', `${job.id}.zip`);
     const image = job.images[index];
     const compare = `/v1/jobs/${job.id}/images/${index}/compare`;
-    if ($('compare').dataset.src !== compare) { $('compare').dataset.src = compare; $('compare').src = compare; }
+    if ($('compare').dataset.src !== compare) { $('compare').dataset.src = compare; $('compare').src = compare + '#slider'; }
     $('result-files').replaceChildren(...image.outputs.map((o) => el('li', {}, el('a', { href: o.url, download: o.name, textContent: o.name }), el('span', { className: 'muted', textContent: ` ${o.role}, ${(o.bytes / 1024).toFixed(0)} KB` }))));
     const sidecar = image.outputs.find((o) => o.role === 'sidecar');
     $('lineage').replaceChildren();
