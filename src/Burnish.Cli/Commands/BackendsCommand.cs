@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Burnish.Backends;
+using Burnish.Schema;
 
 namespace Burnish.Cli.Commands;
 
@@ -8,7 +9,7 @@ public static class BackendsCommand
 {
     public static Command Create()
     {
-        var server = new Argument<string>("server") { Description = "KIND=URL, such as a1111=http://127.0.0.1:7860 (user:password@ in the URL for --api-auth)." };
+        var server = new Argument<string>("server") { Description = "KIND=URL, such as a1111=http://127.0.0.1:7860 or comfyui=http://127.0.0.1:8188 (user:password@ in the URL for basic auth)." };
         var timeout = new Option<double>("--timeout") { Description = "Seconds to wait for each answer.", DefaultValueFactory = _ => 30 };
         var check = new Command("check", "Ask a diffusion server for its version, checkpoints, samplers and upscalers, and say what Burnish can do with it.") { server, timeout };
         check.SetAction((parse, cancel) => CommonOptions.Guard(parse, async () =>
@@ -16,13 +17,17 @@ public static class BackendsCommand
             var spec = BackendSpec.Parse(parse.GetValue(server)!) with { Timeout = parse.GetValue(timeout), Retries = 0 };
             using var clients = new BackendClients();
             var capabilities = await clients.For(spec).CapabilitiesAsync(cancel);
-            Console.WriteLine($"server:      {spec.PublicUrl} ({spec.Kind}, version {capabilities.Version})");
+            Console.WriteLine($"server:      {spec.PublicUrl} ({Names.EnumValue(spec.Kind)}, version {capabilities.Version})");
             Console.WriteLine($"checkpoint:  {capabilities.CurrentCheckpoint ?? "not said"}");
             Console.WriteLine($"checkpoints: {capabilities.Checkpoints.Count}");
             foreach (var c in capabilities.Checkpoints) Console.WriteLine($"  {c.Title}");
             Console.WriteLine($"samplers:    {string.Join(", ", capabilities.Samplers)}");
             Console.WriteLine($"upscalers:   {string.Join(", ", capabilities.Upscalers)}");
-            Console.WriteLine("burnish can: repair with method: diffusion (img2img inpainting of the masked region)");
+            // The ComfyUI client has already refused a server that lacks one of its graph's nodes.
+            Console.WriteLine(spec.Kind == BackendKind.Comfyui
+                ? $"nodes:       {string.Join(", ", Burnish.Backends.ComfyUi.ComfyUiClient.Nodes)} (all present)"
+                : "api:         /sdapi/v1 img2img, /internal/progress, /interrupt");
+            Console.WriteLine("burnish can: repair with method: diffusion (inpainting of the masked region)");
             if (capabilities.Checkpoints.Count == 0) Console.WriteLine("warning: the server lists no checkpoint; img2img will fail until one is installed");
             return ExitCodes.Ok;
         }));

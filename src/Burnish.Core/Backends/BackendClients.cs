@@ -1,4 +1,5 @@
 using Burnish.Backends.A1111;
+using Burnish.Backends.ComfyUi;
 
 namespace Burnish.Backends;
 
@@ -25,6 +26,7 @@ public sealed class BackendClients(Func<HttpMessageHandler>? handler = null) : I
             IDiffusionBackend made = spec.Kind switch
             {
                 BackendKind.A1111 => new A1111Client(spec, handler?.Invoke()),
+                BackendKind.Comfyui => new ComfyUiClient(spec, handler?.Invoke()),
                 _ => throw new BurnishException($"back-end {spec}: kind {spec.Kind} has no client"),
             };
             clients[spec] = made;

@@ -8,6 +8,8 @@ public enum BackendKind
 {
     /// <summary>AUTOMATIC1111 stable-diffusion-webui or Forge, started with --api (the /sdapi/v1 routes).</summary>
     A1111,
+    /// <summary>ComfyUI's own server (/prompt, /ws, /history, /view).</summary>
+    Comfyui,
 }
 
 /// <summary>
@@ -19,7 +21,7 @@ public sealed record BackendSpec : ISelfValidating
     [Doc("The name passes refer to with backend: NAME.")]
     public string Name { get; init; } = "";
 
-    [Doc("The server's protocol: a1111 is AUTOMATIC1111 stable-diffusion-webui or Forge started with --api.")]
+    [Doc("The server's protocol: a1111 is AUTOMATIC1111 stable-diffusion-webui or Forge started with --api; comfyui is ComfyUI's own server.")]
     public BackendKind Kind { get; init; } = BackendKind.A1111;
 
     [Doc("The server's base URL, such as http://127.0.0.1:7860. Credentials in it (http://user:pass@host) are used for basic auth and never written to a sidecar.")]
