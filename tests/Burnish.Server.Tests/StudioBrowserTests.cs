@@ -247,6 +247,21 @@ public sealed class StudioBrowserTests
         var outFolder = Path.Combine(host.Data, "store", "jobs", id!, "out");
         Assert.True(!Directory.Exists(outFolder) || Directory.GetFiles(outFolder).Length == 0, "files left in " + outFolder);
 
+        // Cancel one image of two: it leaves no output, the other finishes.
+        await page.SetInputFilesAsync("#pick-files", [ServiceHost.Fixture("comfyui-sdxl-turbo.png")]);
+        await page.WaitForFunctionAsync("() => document.querySelectorAll('#image-list li').length === 2 && !document.querySelector('#image-list').textContent.includes('reading…')");
+        await page.ClickAsync("#run");
+        await page.WaitForFunctionAsync($"() => document.querySelector('.job').dataset.job !== '{id}'");
+        var second = (await page.Locator(".job").First.GetAttributeAsync("data-job"))!;
+        await page.Locator(".job").First.Locator(".job-image").Nth(1).Locator("button.cancel-image").ClickAsync();
+        var partly = await host.WaitDoneAsync(second);
+        var images = partly.GetProperty("images").EnumerateArray().ToList();
+        Assert.Equal("done", images[0].GetProperty("status").GetString());
+        Assert.Equal("cancelled", images[1].GetProperty("status").GetString());
+        Assert.Equal(0, images[1].GetProperty("outputs").GetArrayLength());
+        Assert.DoesNotContain(Directory.GetFiles(Path.Combine(host.Data, "store", "jobs", second, "out")), f => Path.GetFileName(f).StartsWith("01-", StringComparison.Ordinal));
+        await page.WaitForSelectorAsync($".job[data-job='{second}'] .job-status.cancelled");
+
         // The failed image's preview request was refused with a reason, which the page shows instead of erring.
         studio.Problems.RemoveAll(p => p.StartsWith("console error: Failed to load resource: the server responded with a status of 422", StringComparison.Ordinal));
         Assert.True(studio.Problems.Count == 0, string.Join("\n", studio.Problems));

@@ -37,6 +37,7 @@ public static class JobsApi
         v1.MapGet("/jobs/{id}/archive", Archive).WithSummary("A zip of every output and sidecar of a job, streamed.");
         v1.MapDelete("/jobs/{id}", Cancel).WithSummary("Cancels a job: queued images never start, running ones stop at their next cancellation point.");
         v1.MapPost("/jobs/{id}/cancel", Cancel).WithSummary("Cancels a job, as DELETE does.");
+        v1.MapPost("/jobs/{id}/images/{index:int}/cancel", CancelImage).WithSummary("Cancels one image of a job; the others go on.");
         v1.MapGet("/presets", Presets).WithSummary("The shipped recipes.");
         v1.MapGet("/looks", Looks).WithSummary("The shipped grade looks.");
         v1.MapGet("/models", Models).WithSummary("The bundled super-resolution models and whether this machine has them.");
@@ -276,17 +277,28 @@ public static class JobsApi
     {
         if (book.Find(id) is not { } job) return Problems.NotFound($"job {id}");
         book.RequestCancel(id);
-        foreach (var image in job.Images)
-        {
-            if (book.State(id, image.Index).Status != JobStatus.Queued) continue;
-            if (book.Ticket(id, image.Index) is { } ticket && queue.Withdraw(ticket))
-            {
-                var at = DateTimeOffset.UtcNow;
-                book.Log(id, image.Index, new JobEvent("image-cancelled", at, image.Index, Message: "cancelled before it started"));
-                book.SetState(id, image.Index, ImageState.Queued(at) with { Status = JobStatus.Cancelled });
-            }
-        }
+        foreach (var image in job.Images) Withdraw(book, queue, id, image.Index);
         return Results.Json(View(job, book.States(job)), ServiceJson.Options, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    private static IResult CancelImage(string id, int index, JobBook book, IJobQueue queue)
+    {
+        if (book.Find(id) is not { } job || index < 0 || index >= job.Images.Count) return Problems.NotFound($"image {index} of job {id}");
+        book.RequestCancel(id, index);
+        Withdraw(book, queue, id, index);
+        return Results.Json(View(job, book.States(job)), ServiceJson.Options, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    /// <summary>A queued image is taken out of the queue at once; a running one stops at its next cancellation point.</summary>
+    private static void Withdraw(JobBook book, IJobQueue queue, string id, int image)
+    {
+        if (book.State(id, image).Status != JobStatus.Queued) return;
+        if (book.Ticket(id, image) is { } ticket && queue.Withdraw(ticket))
+        {
+            var at = DateTimeOffset.UtcNow;
+            book.Log(id, image, new JobEvent("image-cancelled", at, image, Message: "cancelled before it started"));
+            book.SetState(id, image, ImageState.Queued(at) with { Status = JobStatus.Cancelled });
+        }
     }
 
     private static IResult Presets() =>

@@ -28,7 +28,7 @@ public sealed class ImageJob(JobBook book, StageResources resources, ServiceLimi
         var state = book.State(jobId, image);
         if (state.Finished) return;
         var attempt = state.Attempts + 1;
-        if (book.CancelRequested(jobId))
+        if (book.CancelRequested(jobId, image))
         {
             End(job, image, state with { Status = JobStatus.Cancelled, Attempts = attempt }, "image-cancelled", "cancelled before it started");
             return;
@@ -40,7 +40,7 @@ public sealed class ImageJob(JobBook book, StageResources resources, ServiceLimi
 
         // A cancel request is a marker in the shared store, so it reaches a worker on any machine.
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
-        await using var watch = new Timer(_ => { if (book.CancelRequested(jobId)) cancel.Cancel(); }, null, CancelPoll, CancelPoll);
+        await using var watch = new Timer(_ => { if (book.CancelRequested(jobId, image)) cancel.Cancel(); }, null, CancelPoll, CancelPoll);
         var progress = new ProgressLog(book, jobId, image, state);
         try
         {

@@ -34,6 +34,7 @@ public sealed class JobBook(IBlobStore store)
     private static string StateKey(string id, int image) => $"jobs/{id}/images/{image}/state.json";
     private static string TicketKey(string id, int image) => $"jobs/{id}/images/{image}/ticket";
     private static string CancelKey(string id) => $"jobs/{id}/cancel";
+    private static string CancelKey(string id, int image) => $"jobs/{id}/images/{image}/cancel";
 
     /// <summary>Records a new job: every image queued, and the job's first event.</summary>
     public void Create(JobRecord job)
@@ -92,6 +93,12 @@ public sealed class JobBook(IBlobStore store)
     public void RequestCancel(string id) => Store.Put(CancelKey(id), "cancel"u8);
 
     public bool CancelRequested(string id) => Store.Exists(CancelKey(id));
+
+    /// <summary>Cancels one image of a job; the others go on.</summary>
+    public void RequestCancel(string id, int image) => Store.Put(CancelKey(id, image), "cancel"u8);
+
+    /// <summary>Whether the image, or its whole job, was cancelled.</summary>
+    public bool CancelRequested(string id, int image) => Store.Exists(CancelKey(id)) || Store.Exists(CancelKey(id, image));
 
     /// <summary>Removes what a refused submission had already stored.</summary>
     public void Discard(string id)

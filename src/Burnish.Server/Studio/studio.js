@@ -532,6 +532,15 @@
       bar.setAttribute('aria-label', `${image.label} progress`);
       item.append(bar, el('span', { className: 'eta', textContent: eta(entry, index, image) }));
       if (image.error) item.append(el('p', { className: 'reason', textContent: image.error }));
+      if (image.status === 'queued' || image.status === 'running') {
+        const cancel = el('button', { type: 'button', className: 'cancel-image', textContent: 'Cancel' });
+        cancel.setAttribute('aria-label', `Cancel ${image.label}`);
+        cancel.addEventListener('click', async () => {
+          cancel.disabled = true;
+          try { entry.job = await api(`/v1/jobs/${job.id}/images/${index}/cancel`, { method: 'POST' }); renderJob(entry); } catch (e) { say(e.message); }
+        });
+        item.append(cancel);
+      }
       if (image.status === 'done') {
         const view = el('button', { type: 'button', textContent: 'View result' });
         view.addEventListener('click', () => showResult(entry, index));

@@ -9,12 +9,16 @@ namespace Burnish.Stages.Grade;
 /// </summary>
 public static class LookPreview
 {
-    /// <summary>A copy no longer than <paramref name="longEdge"/>, resized in linear light and held in memory, ready to grade many times.</summary>
+    /// <summary>
+    /// A copy no longer than <paramref name="longEdge"/>, resized in linear light and held in memory in the grade's
+    /// own space (linear BT.2020), so each look skips that conversion.
+    /// </summary>
     public static WorkImage Working(WorkImage image, int longEdge)
     {
         var scale = Math.Min(1.0, (double)longEdge / Math.Max(image.Width, image.Height));
         var small = LinearImage.Of(image).Resize(Math.Max(1, (int)Math.Round(image.Width * scale)), Math.Max(1, (int)Math.Round(image.Height * scale)));
-        return small.WithPixels(small.Pixels.CopyMemory());
+        var linear = ColourSpaces.Convert(small, ShippedProfiles.LinearRec2020);
+        return linear.WithPixels(linear.Pixels.CopyMemory());
     }
 
     /// <summary>The look graded on <paramref name="working"/> and converted to sRGB, transparency shown on white.</summary>
