@@ -48,28 +48,30 @@ public static class CommonOptions
         Description = $"A shipped recipe: {string.Join(", ", RecipePresets.Names)}.",
     };
 
-    public static Option<string?> Look() => new("--look")
+    /// <summary>The grade's look over the recipe; an unknown name is refused as the option's, before anything runs.</summary>
+    public static Option<string?> Look()
     {
-        Description = $"The grade's look on top of the recipe or preset (sets grade.preset): {string.Join(", ", SectionPresets.Names<GradeParams>())}, or a YAML file of grade keys.",
-        HelpName = "NAME",
-    };
-
-    /// <summary>
-    /// The settings a run lays over its recipe: <paramref name="look"/> as grade.preset (checked here, so an unknown
-    /// name is refused as the option's), then the --set keys.
-    /// </summary>
-    public static IReadOnlyList<string> Overrides(string? look, IReadOnlyList<string>? sets)
-    {
-        if (look is null) return sets ?? [];
-        var file = look.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || look.EndsWith(".yml", StringComparison.OrdinalIgnoreCase);
-        if (file && !File.Exists(look)) throw new BurnishException($"option --look: look file '{look}' not found");
-        if (!file && !SectionPresets.Names<GradeParams>().Contains(look))
+        var looks = SectionPresets.Names<GradeParams>();
+        var look = new Option<string?>("--look")
         {
-            var hint = Names.Closest(look, SectionPresets.Names<GradeParams>());
-            throw new BurnishException($"option --look: unknown look '{look}'" + (hint is null ? $"; looks: {string.Join(", ", SectionPresets.Names<GradeParams>())}" : $"; did you mean '{hint}'?"));
-        }
-        return [$"grade.preset={ImageOutput.Quote(look)}", .. sets ?? []];
+            Description = $"The grade's look on top of the recipe or preset (sets grade.preset): {string.Join(", ", looks)}, or a YAML file of grade keys.",
+            HelpName = "NAME",
+        };
+        look.Check(name =>
+        {
+            if (name is null) return null;
+            if (name.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
+                return File.Exists(name) ? null : $"look file '{name}' not found";
+            if (looks.Contains(name)) return null;
+            var hint = Names.Closest(name, looks);
+            return $"unknown look '{name}'" + (hint is null ? $"; looks: {string.Join(", ", looks)}" : $"; did you mean '{hint}'?");
+        });
+        return look;
     }
+
+    /// <summary>The settings a run lays over its recipe: the look as grade.preset, then the --set keys.</summary>
+    public static IReadOnlyList<string> Overrides(string? look, IReadOnlyList<string>? sets) =>
+        look is null ? sets ?? [] : [$"grade.preset={ImageOutput.Quote(look)}", .. sets ?? []];
 
     /// <summary>The recipe a run uses: the file, else the preset, else the default preset.</summary>
     public static RecipeSource LoadRecipe(string? file, string? preset) => LoadRecipe(file, preset, []);

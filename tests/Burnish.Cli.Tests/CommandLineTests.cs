@@ -42,6 +42,7 @@ public sealed class CommandLineTests : IDisposable
 
         AssertRefused(ws.Burnish("compare", input, input), "option '--output' is required");
         AssertRefused(ws.Burnish("finish", input, "-j", "0"), "option --jobs: must be at least 1, got 0");
+        AssertRefused(ws.Burnish("finish", input, "--look", "polishd"), "option --look: unknown look 'polishd'; did you mean 'polished'?");
         AssertRefused(ws.Burnish("finsh", input), "unknown command 'finsh'; did you mean 'finish'?");
     }
 

@@ -8,6 +8,9 @@ public sealed class PresetFinishTests : IDisposable
 {
     private readonly Workspace ws = new();
 
+    // A preset run upscales and cleans up masters of up to 3508², and the first fetches its model into the test cache.
+    private static readonly TimeSpan PresetRun = TimeSpan.FromMinutes(10);
+
     public void Dispose() => ws.Dispose();
 
     [Fact]
@@ -17,7 +20,7 @@ public sealed class PresetFinishTests : IDisposable
         var a1111 = ws.Copy(Fixtures.A1111, folder: "in");     // 256×192: landscape, so the A4 sheet turns
         var outDir = ws.PathOf("out");
 
-        var run = ws.Burnish("finish", comfy, a1111, "--preset", "web-and-print", "-o", outDir);
+        var run = CliProcess.Run(ws.Root, PresetRun, "finish", comfy, a1111, "--preset", "web-and-print", "-o", outDir);
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("2 finished, 0 skipped, 0 failed", run.Stdout);
@@ -77,7 +80,7 @@ public sealed class PresetFinishTests : IDisposable
             large.WriteToFile(ws.PathOf("in", "gen-1024.png"));
         foreach (var preset in new[] { "web-and-print", "web-only", "print-master", "draft" })
         {
-            var run = ws.Burnish("finish", small, ws.PathOf("in", "gen-1024.png"), "--preset", preset, "--set", "upscale.quality=fast", "-o", ws.PathOf(preset));
+            var run = CliProcess.Run(ws.Root, PresetRun, "finish", small, ws.PathOf("in", "gen-1024.png"), "--preset", preset, "--set", "upscale.quality=fast", "-o", ws.PathOf(preset));
             Assert.True(run.ExitCode == 0, $"{preset}: {run}");
             foreach (var name in new[] { "gen-512", "gen-1024" })
                 AssertFinishedWithoutEnlarging(ws.PathOf(preset, $"{name}.burnish.json"));

@@ -38,6 +38,10 @@ public class UpscaleCommandTests
     [InlineData(new[] { "--model", "esrgan-medum" }, "did you mean 'esrgan-medium'")]
     [InlineData(new[] { "--tile", "10" }, "tile must be auto or a whole number from 32 to 4096")]
     [InlineData(new[] { "--passes", "2,5" }, "each pass is a model scale")]
+    [InlineData(new[] { "--model", "realcugan-x3", "--denoise", "1" }, "realcugan has no ×3 variant at denoise 1: at ×3 it has conservative, none, 3")]
+    [InlineData(new[] { "--model", "esrgan-slim", "--denoise", "2" }, "denoise is Real-CUGAN's")]
+    [InlineData(new[] { "--denoise", "7" }, "denoise must be one of conservative, none, 1, 2, 3, got '7'")]
+    [InlineData(new[] { "--quality", "ultra" }, "'ultra' is not one of fast, balanced, best")]
     [InlineData(new[] { "--device", "cuda" }, "CUDA execution provider is not available")]
     [InlineData(new[] { "--scale", "2", "--long-edge", "900" }, "give scale or target, not both")]
     public void Bad_options_fail_clearly_and_write_nothing(string[] options, string message)

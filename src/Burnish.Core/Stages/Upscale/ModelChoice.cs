@@ -76,7 +76,7 @@ public sealed partial record ModelChoice(string Model, ContentKind Content, Upsc
     {
         if (generation is null) return (ContentKind.Photo, "no generation metadata, taken as photoreal");
         var text = $"{generation.Prompt} {generation.Model}".ToLowerInvariant();
-        var drawn = Words(IllustrationWords(), text);
+        var drawn = Words(IllustrationWords(), text).Union(Words(IllustrationCheckpoints(), generation.Model?.ToLowerInvariant() ?? "")).ToList();
         var photo = Words(PhotoWords(), text);
         if (generation.Tool == GenerationTools.NovelAI) drawn.Insert(0, "made by NovelAI");
         if (drawn.Count > photo.Count)
@@ -92,10 +92,14 @@ public sealed partial record ModelChoice(string Model, ContentKind Content, Upsc
     private static List<string> Words(Regex words, string text) =>
         [.. words.Matches(text).Select(m => m.Value.Trim()).Distinct(StringComparer.Ordinal)];
 
-    // Style words and the checkpoints that are illustration models by name (Anything, Counterfeit, AbyssOrangeMix,
-    // Animagine, Pony, Illustrious, NoobAI, NovelAI's). Whole words only: "animal" is not "anime".
-    [GeneratedRegex(@"\b(anime|manga|illustration|cartoon|cel[- ]shad(ed|ing)|chibi|[1-6]\+?(girl|boy)s?|line ?art|comic|webtoon|vtuber|pixiv|danbooru|ghibli|flat colou?rs?|vector art|anything[- ]?v\d|counterfeit|orangemix|abyssorange|animagine|pony(diffusion|xl|_v\d)?|illustrious|noobai|waifu|nai[- ]diffusion|toon)\b", RegexOptions.CultureInvariant)]
+    // Style words; whole words only: "animal" is not "anime".
+    [GeneratedRegex(@"\b(anime|manga|illustration|cartoon|cel[- ]shad(ed|ing)|chibi|[1-6]\+?(girl|boy)s?|line ?art|comic|webtoon|vtuber|pixiv|danbooru|ghibli|flat colou?rs?|vector art|toon)\b", RegexOptions.CultureInvariant)]
     private static partial Regex IllustrationWords();
+
+    // Checkpoints that are illustration models by name, inside a file name (ponyDiffusionV6XL, noobaiXL, anything-v5):
+    // Anything, Counterfeit, AbyssOrangeMix, Animagine, Pony Diffusion, Illustrious, NoobAI, NovelAI's, and any "anime".
+    [GeneratedRegex(@"anything[-_ ]?v\d|counterfeit|orangemix|abyssorange|animagine|pony[-_ ]?diffusion|illustrious|noobai|waifu|nai[-_ ]?diffusion|anime", RegexOptions.CultureInvariant)]
+    private static partial Regex IllustrationCheckpoints();
 
     [GeneratedRegex(@"\b(photo|photograph(y|ic)?|photorealistic|photo-?realistic|hyperrealistic|realistic|raw photo|dslr|\d{2,3} ?mm|film grain|bokeh|depth of field|portrait photography|realvis\w*|juggernaut\w*|epicrealism|cinematic still)\b", RegexOptions.CultureInvariant)]
     private static partial Regex PhotoWords();

@@ -55,6 +55,8 @@ public class ModelChoiceTests
     {
         // "animal" is not "anime"; a photo of an anime poster is still a photo.
         Assert.Equal(ContentKind.Photo, ModelChoice.Classify(Generation("an animal in a field")).Content);
+        Assert.Equal(ContentKind.Photo, ModelChoice.Classify(Generation("a pony in a field at dawn")).Content);
+        Assert.Equal(ContentKind.Illustration, ModelChoice.Classify(Generation("a pony in a field at dawn", "ponyDiffusionV6XL.safetensors")).Content);
         Assert.Equal(ContentKind.Photo, ModelChoice.Classify(Generation("raw photo of an anime poster on a wall, 35mm, film grain")).Content);
         Assert.Equal(ContentKind.Illustration, ModelChoice.Classify(Generation("a goldfish", "nai-diffusion-3", GenerationTools.NovelAI)).Content);
     }
