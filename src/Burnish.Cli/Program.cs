@@ -21,6 +21,7 @@ var root = new RootCommand("Burnish: finishing for AI-generated images (repair â
     RecipeCommand.Create(),
     DemoCommand.Create(),
     ModelsCommand.Create(),
+    MasksCommand.Create(),
     ServeCommand.Create(),
     ServeCommand.CreateWorker(),
 };

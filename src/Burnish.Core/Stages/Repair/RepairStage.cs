@@ -1,3 +1,4 @@
+using Burnish.Detection;
 using Burnish.Imaging;
 using Burnish.Stages.Repair.TextMask;
 
@@ -13,7 +14,8 @@ public sealed class RepairStage : IStage<IReadOnlyList<RepairPass>>
         ArgumentNullException.ThrowIfNull(resources);
         // The detector's sessions belong to the resources: a service keeps one for every run.
         var plan = RepairPlan.Load(parameters, resources.Limits,
-            () => resources.Shared("text-detector", () => TextDetector.FromCache(resources.Models, progress: resources.Notices)));
+            () => resources.Shared("text-detector", () => TextDetector.FromCache(resources.Models, progress: resources.Notices)),
+            () => resources.Shared("face-detector", () => FaceDetector.FromCache(resources.Models, progress: resources.Notices)));
         return new PreparedRepair(plan);
     }
 
