@@ -17,7 +17,7 @@ def masked_in(mask, box):
     x, y, w, h = box
     with tempfile.NamedTemporaryFile(suffix='.v') as t:
         subprocess.run(['vips', 'extract_area', mask, t.name, str(x), str(y), str(w), str(h)], check=True)
-        subprocess.run(['vips', 'moreeq_const', t.name, t.name + '.b.v', '128'], check=True)
+        subprocess.run(['vips', 'relational_const', t.name, t.name + '.b.v', 'moreeq', '128'], check=True)
         avg = float(subprocess.check_output(['vips', 'avg', t.name + '.b.v']))
         os.remove(t.name + '.b.v')
     return round(avg / 255 * w * h)

@@ -17,6 +17,9 @@ public static class Fixtures
     /// <summary>342×256 16-bit RGBA with an embedded Adobe RGB (1998) profile.</summary>
     public static string Tree16 { get; } = Path.Combine(Dir, "tree_alpha_16bit.png");
 
+    /// <summary>Five children's faces, 566×350 JPEG (see fixtures/SOURCES.md).</summary>
+    public static string Children { get; } = Path.Combine(Dir, "children.jpg");
+
     /// <summary>
     /// A recipe with the default master and one lossless copy whose long edge is <paramref name="longEdge"/>: cheap to
     /// make, and named NAME.<paramref name="copyName"/>.png.
