@@ -22,6 +22,7 @@ var root = new RootCommand("Burnish: finishing for AI-generated images (repair â
     DemoCommand.Create(),
     ModelsCommand.Create(),
     BackendsCommand.Create(),
+    MasksCommand.Create(),
     ServeCommand.Create(),
     ServeCommand.CreateWorker(),
 };

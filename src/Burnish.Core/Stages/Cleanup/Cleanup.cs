@@ -122,7 +122,10 @@ public static class Cleanup
         }
         else
         {
-            if (decoded is null) throw new BurnishException($"cleanup.soften[{index}].mask '{region.Mask}' was not loaded");
+            if (decoded is null)
+                throw new BurnishException(region.Auto is null
+                    ? $"cleanup.soften[{index}].mask '{region.Mask}' was not loaded"
+                    : $"cleanup.soften[{index}].auto: the mask is found per image by the cleanup stage (CleanupStage), not given");
             var ratio = (double)decoded.Width / decoded.Height / ((double)w / h);
             if (Math.Abs(ratio - 1) > 0.02)
                 throw new BurnishException($"cleanup.soften[{index}].mask '{region.Mask}' is {decoded.Width}×{decoded.Height}, not the image's aspect ratio ({w}×{h})");

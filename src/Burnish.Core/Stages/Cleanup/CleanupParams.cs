@@ -1,4 +1,5 @@
 using System.Globalization;
+using Burnish.Detection;
 using Burnish.Schema;
 
 namespace Burnish.Stages.Cleanup;
@@ -47,6 +48,9 @@ public sealed record SoftenRegion : ISelfValidating
     [Doc("A box instead of a mask: \"x,y,w,h\" in output pixels (the upscaled image).")]
     public string? Box { get; init; }
 
+    [Doc("A mask found automatically on the image being cleaned: face (each face's oval), skin (the oval without eyes, brows and mouth: for plasticky skin), eyes or mouth (BlazeFace; see docs/masks.md). An image with no face is left as it is, with a warning.")]
+    public FacePart? Auto { get; init; }
+
     [Doc("How much of the softened result replaces the image inside the region: 0 none, 1 all of it.")]
     [Range(0, 1)]
     public double Amount { get; init; } = 0.5;
@@ -67,8 +71,10 @@ public sealed record SoftenRegion : ISelfValidating
     {
         var hasMask = !string.IsNullOrWhiteSpace(Mask);
         var hasBox = !string.IsNullOrWhiteSpace(Box);
-        if (hasMask == hasBox)
-            yield return (null, hasMask ? "give either mask or box, not both" : "a soften region needs a mask (an image path) or a box (x,y,w,h)");
+        if (Auto is not null && (hasMask || hasBox))
+            yield return ("auto", "give one of mask, box or auto");
+        else if (Auto is null && hasMask == hasBox)
+            yield return (null, hasMask ? "give either mask or box, not both" : "a soften region needs a mask (an image path) or a box (x,y,w,h), or auto: face or skin");
         if (hasBox && ParseBox(Box!) is null)
             yield return ("box", $"'{Box}' is not a box: write x,y,w,h in whole output pixels, with w and h above 0");
     }

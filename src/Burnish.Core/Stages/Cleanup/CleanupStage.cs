@@ -1,3 +1,4 @@
+using Burnish.Detection;
 using Burnish.Imaging;
 
 namespace Burnish.Stages.Cleanup;
@@ -11,17 +12,37 @@ public sealed class CleanupStage : IStage<CleanupParams>
     {
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(resources);
-        return new PreparedCleanup(parameters, SoftenMasks.Load(parameters, resources.Limits));
+        // The face detector belongs to the resources (a service keeps one); it is made only when a region asks for it.
+        var faces = new Lazy<FaceDetector>(() => resources.Shared("face-detector", () => FaceDetector.FromCache(resources.Models, progress: resources.Notices)));
+        return new PreparedCleanup(parameters, SoftenMasks.Load(parameters, resources.Limits), faces);
     }
 
-    private sealed class PreparedCleanup(CleanupParams p, SoftenMasks masks) : IPreparedStage
+    private sealed class PreparedCleanup(CleanupParams p, SoftenMasks masks, Lazy<FaceDetector> faces) : IPreparedStage
     {
         public StageOutcome Apply(WorkImage image, StageContext context)
         {
             // Without an AI stage there is nothing to calm and nothing to measure against.
             if (context.Reference is not { } before) return StageOutcome.Skip(image, "skipped: no AI stage before it");
-            var (cleaned, report) = Cleanup.Apply(image, before, p, masks, context.Cancel);
+            var (found, warnings) = AutoMasks(image, context.Cancel);
+            var (cleaned, report) = Cleanup.Apply(image, before, p, found, context.Cancel);
+            if (warnings.Count > 0) report = report with { Warnings = [.. report.Warnings, .. warnings] };
             return StageOutcome.Done(cleaned, report, Cleanup.IsIdentity(p) ? "identity" : "done");
+        }
+
+        /// <summary>The soften masks with each automatic region's mask found on this image (faces once, whatever the parts).</summary>
+        private (SoftenMasks Masks, List<string> Warnings) AutoMasks(WorkImage image, CancellationToken cancel)
+        {
+            var warnings = new List<string>();
+            var result = masks;
+            IReadOnlyList<DetectedFace>? found = null;
+            for (var i = 0; i < p.Soften.Count; i++)
+            {
+                if (p.Soften[i].Auto is not { } part || p.Soften[i].Amount <= 0) continue;
+                found ??= faces.Value.Detect(image, FaceMaskParams.Default, cancel);
+                if (found.Count == 0) warnings.Add($"cleanup.soften[{i}]: no face found; nothing softened there");
+                result = result.With(i, FaceMasks.Rasterise(found, image.Width, image.Height, part));
+            }
+            return (result, warnings);
         }
 
         public void Dispose() { }

@@ -30,6 +30,15 @@ public sealed class SoftenMasks
     /// <summary>The decoded mask of region <paramref name="index"/>, or null when it has none.</summary>
     public Image? this[int index] => index < masks.Length ? masks[index] : null;
 
+    /// <summary>These masks with region <paramref name="index"/>'s set to <paramref name="mask"/> (an automatic mask, found per image).</summary>
+    public SoftenMasks With(int index, Image mask)
+    {
+        var copy = new Image?[Math.Max(masks.Length, index + 1)];
+        masks.CopyTo(copy, 0);
+        copy[index] = mask;
+        return new SoftenMasks(copy);
+    }
+
     private static Image Decode(string path, LoadLimits limits)
     {
         var image = ImageLoader.Load(path, limits).Image;

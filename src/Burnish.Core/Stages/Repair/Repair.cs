@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Burnish.Backends;
+using Burnish.Detection;
 using Burnish.Imaging;
 using Burnish.Stages.Repair.TextMask;
 using NetVips;
@@ -18,14 +19,18 @@ public sealed class RepairPlan : IDisposable
     private readonly Image?[] maskImages;
     private readonly IRepairMethod[] methods;
     private readonly Lazy<TextDetector>? detector;
+    private readonly Lazy<FaceDetector>? faces;
 
-    private RepairPlan(IReadOnlyList<RepairPass> passes, Image?[] maskImages, IRepairMethod[] methods, Lazy<TextDetector>? detector) =>
-        (Passes, this.maskImages, this.methods, this.detector) = (passes, maskImages, methods, detector);
+    private RepairPlan(IReadOnlyList<RepairPass> passes, Image?[] maskImages, IRepairMethod[] methods, Lazy<TextDetector>? detector, Lazy<FaceDetector>? faces) =>
+        (Passes, this.maskImages, this.methods, this.detector, this.faces) = (passes, maskImages, methods, detector, faces);
 
     public IReadOnlyList<RepairPass> Passes { get; }
 
     /// <summary>The text detector, made on first use by the factory the plan was given, shared by every image.</summary>
     public TextDetector Detector => detector?.Value ?? throw new InvalidOperationException("no pass of this plan detects text");
+
+    /// <summary>The face detector (for auto: face, and to keep the text mask off faces), made on first use, shared by every image.</summary>
+    public FaceDetector Faces => faces?.Value ?? throw new InvalidOperationException("no pass of this plan detects faces");
 
     /// <summary>The method of pass <paramref name="index"/>.</summary>
     public IRepairMethod Method(int index) => methods[index];
@@ -38,12 +43,13 @@ public sealed class RepairPlan : IDisposable
 
     /// <summary>
     /// Checks every pass, decodes its mask file and makes its method. <paramref name="textDetector"/> gives the text
-    /// detector (from the run's resources) to passes with <c>auto: text</c>; it is called on first use. Throws
-    /// <see cref="BurnishException"/> naming the file and the problem. <paramref name="backends"/> gives diffusion passes
-    /// their server's client.
+    /// detector (from the run's resources) to passes with <c>auto: text</c>, <paramref name="faceDetector"/> the face
+    /// detector to passes with <c>auto: face</c> or a text mask that protects faces; each is called on first use.
+    /// <paramref name="backends"/> gives diffusion passes their server's client. Throws <see cref="BurnishException"/>
+    /// naming the file and the problem.
     /// </summary>
     public static RepairPlan Load(IReadOnlyList<RepairPass> passes, LoadLimits? limits = null, Func<TextDetector>? textDetector = null,
-        Func<BackendSpec, IDiffusionBackend>? backends = null)
+        Func<FaceDetector>? faceDetector = null, Func<BackendSpec, IDiffusionBackend>? backends = null)
     {
         ArgumentNullException.ThrowIfNull(passes);
         var images = new Image?[passes.Count];
@@ -78,11 +84,20 @@ public sealed class RepairPlan : IDisposable
             var make = textDetector ?? throw new ArgumentException("a pass finds text, but no text detector was given", nameof(textDetector));
             detector = new Lazy<TextDetector>(make);
         }
-        return new RepairPlan(passes, images, methods, detector);
+        Lazy<FaceDetector>? faces = null;
+        if (passes.Any(NeedsFaces))
+        {
+            var make = faceDetector ?? throw new ArgumentException("a pass finds faces, but no face detector was given", nameof(faceDetector));
+            faces = new Lazy<FaceDetector>(make);
+        }
+        return new RepairPlan(passes, images, methods, detector, faces);
     }
 
     /// <summary>The decoded mask file of pass <paramref name="index"/>, or null when it has none.</summary>
     public Image? MaskImage(int index) => maskImages[index];
+
+    private static bool NeedsFaces(RepairPass p) =>
+        p.Auto == AutoMask.Face || (p.Auto == AutoMask.Text && (p.Text ?? TextMaskParams.Default).ProtectFaces);
 }
 
 /// <summary>One pass as it ran, for the sidecar.</summary>
@@ -97,6 +112,9 @@ public sealed record RepairPassRecord(int Pass, RepairMethod Method, string Sour
 {
     /// <summary>What a method that talks to a server records of the pass (server, checkpoint, sampler, seed, prompt…); null for the others.</summary>
     public object? Server { get; init; }
+
+    /// <summary>What an automatic mask found (kind, box, score, masked pixels); null for a pass without one.</summary>
+    public IReadOnlyList<FoundRegion>? Regions { get; init; }
 }
 
 /// <summary>The whole repair as it ran: one record per pass, plus warnings.</summary>
@@ -143,17 +161,19 @@ public static class Repair
             var pass = plan.Passes[i];
             var clock = Stopwatch.StartNew();
             Mask mask;
+            IReadOnlyList<FoundRegion>? record;
             try
             {
-                var auto = pass.Auto == AutoMask.Text ? plan.Detector.Mask(image, pass.Text ?? TextMaskParams.Default, cancel) : null;
+                var (auto, regions) = AutoMaskOf(pass, i, image, plan, warnings, cancel);
                 mask = RepairMasks.Build(pass, image, plan.MaskImage(i), auto);
                 // An automatic mask alone that finds nothing is a clean image, not a mistake.
                 if (mask.IsEmpty && auto is not null && pass.Mask is null && !pass.Alpha && !pass.Shapes().Any())
                 {
-                    warnings.Add($"repair pass {i + 1}: no text or watermark found; nothing repaired");
-                    records.Add(new RepairPassRecord(i + 1, pass.Method, RepairMasks.Describe(pass), 0, 0, Math.Round(clock.Elapsed.TotalMilliseconds, 1), null));
+                    warnings.Add($"repair pass {i + 1}: {(pass.Auto == AutoMask.Face ? "no face found" : "no text or watermark found")}; nothing repaired");
+                    records.Add(new RepairPassRecord(i + 1, pass.Method, RepairMasks.Describe(pass), 0, 0, Math.Round(clock.Elapsed.TotalMilliseconds, 1), null) { Regions = regions });
                     continue;
                 }
+                record = regions;
                 mask.CheckFillable(image);
             }
             catch (BurnishException e)
@@ -179,9 +199,37 @@ public static class Repair
             }
             records.Add(new RepairPassRecord(i + 1, pass.Method, RepairMasks.Describe(pass),
                 Math.Round(100 * mask.Coverage, 3), Math.Round(100 * hole, 3), Math.Round(clock.Elapsed.TotalMilliseconds, 1),
-                method.Seed) { Server = server });
+                method.Seed) { Server = server, Regions = record });
         }
         return (image, new RepairReport(records, warnings));
+    }
+
+    /// <summary>
+    /// The pass's automatic mask and what it found, or (null, null) without one. A text mask is cleared on every face
+    /// oval unless the pass turns <see cref="TextMaskParams.ProtectFaces"/> off: text detectors read irises and lashes as
+    /// glyphs, and a fill there ruins a face.
+    /// </summary>
+    private static (Image? Mask, IReadOnlyList<FoundRegion>? Regions) AutoMaskOf(RepairPass pass, int index, WorkImage image, RepairPlan plan,
+        List<string> warnings, CancellationToken cancel)
+    {
+        switch (pass.Auto)
+        {
+            case AutoMask.Text:
+                var text = pass.Text ?? TextMaskParams.Default;
+                var mask = plan.Detector.Mask(image, text, cancel);
+                if (!text.ProtectFaces) return (mask, null);
+                var faces = plan.Faces.Detect(image, FaceMaskParams.Default, cancel);
+                mask = AutoRegions.Veto(mask, faces, out var vetoed);
+                if (vetoed > 0)
+                    warnings.Add($"repair pass {index + 1}: {vetoed} px of the text mask lay on {(faces.Count == 1 ? "a face" : "faces")} and were left alone (text.protect_faces)");
+                return (mask, null);
+            case AutoMask.Face:
+                var p = pass.Face ?? FaceMaskParams.Default;
+                var found = plan.Faces.Detect(image, p, cancel);
+                return (FaceMasks.Rasterise(found, image.Width, image.Height, p.Part), [.. AutoRegions.Faces(found, p.Part, image.Width, image.Height)]);
+            default:
+                return (null, null);
+        }
     }
 
     private static bool AspectDiffers(Image mask, WorkImage image) =>

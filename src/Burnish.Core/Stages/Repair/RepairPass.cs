@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Burnish.Backends;
 using Burnish.Stages.Repair.Diffusion;
+using Burnish.Detection;
 using Burnish.Stages.Repair.Learned;
 using Burnish.Stages.Repair.TextMask;
 using Burnish.Schema;
@@ -26,6 +27,8 @@ public enum AutoMask
 {
     /// <summary>Text (PP-OCRv4 detection) and known visible watermarks.</summary>
     Text,
+    /// <summary>Faces (BlazeFace), or a part of them (<see cref="RepairPass.Face"/>).</summary>
+    Face,
 }
 
 /// <summary>
@@ -43,11 +46,14 @@ public sealed record RepairPass : ISelfValidating
     [Doc("Take the mask from the image's own transparency: transparent = repair (partly transparent blends); the repaired pixels become opaque.")]
     public bool Alpha { get; init; }
 
-    [Doc("A mask found automatically: text finds captions, signatures and known visible watermarks (PP-OCRv4 detection on ONNX Runtime with DB post-processing, plus the Gemini mark). It is joined with the pass's other mask sources. An image with none is left as it is, with a warning. See docs/text-mask-and-learned-inpaint.md.")]
+    [Doc("A mask found automatically: text finds captions, signatures and known visible watermarks (PP-OCRv4 detection on ONNX Runtime with DB post-processing, plus the Gemini mark; faces are kept out of it unless text.protect_faces is false); face finds faces (BlazeFace) and masks the part that face.part names. It is joined with the pass's other mask sources. An image with none is left as it is, with a warning. See docs/text-mask-and-learned-inpaint.md and docs/masks.md.")]
     public AutoMask? Auto { get; init; }
 
     [Doc("Tuning of the automatic text mask. The defaults are PaddleOCR's own for PP-OCRv4 detection, with 3 px of dilation.")]
     public TextMaskParams? Text { get; init; }
+
+    [Doc("Tuning of the automatic face mask: which part (face, eyes, mouth, skin), the score a face needs, the test-time flip.")]
+    public FaceMaskParams? Face { get; init; }
 
     [Doc("Boxes to repair, each [x, y, width, height] from the top-left corner, in pixels or percentages of the image (such as 10%). A box must lie inside the image.")]
     public IReadOnlyList<IReadOnlyList<Length>>? Boxes { get; init; }
@@ -118,9 +124,11 @@ public sealed record RepairPass : ISelfValidating
     public IEnumerable<(string? Key, string Message)> Problems()
     {
         if (Mask is null && !Alpha && Auto is null && (Boxes is null || Boxes.Count == 0) && (Ellipses is null || Ellipses.Count == 0))
-            yield return (null, "a repair pass needs a mask: mask (an image file), alpha: true, auto: text, boxes or ellipses");
-        if (Text is not null && Auto is null)
-            yield return ("text", "text tunes the automatic mask; add auto: text");
+            yield return (null, "a repair pass needs a mask: mask (an image file), alpha: true, auto: text or face, boxes or ellipses");
+        if (Text is not null && Auto != AutoMask.Text)
+            yield return ("text", "text tunes the automatic text mask; add auto: text");
+        if (Face is not null && Auto != AutoMask.Face)
+            yield return ("face", "face tunes the automatic face mask; add auto: face");
         if (Method == RepairMethod.Onnx && string.IsNullOrWhiteSpace(Model))
             yield return ("method", "method onnx needs model: the path of a LaMa or MI-GAN ONNX file");
         if (Model is not null && Method != RepairMethod.Onnx)

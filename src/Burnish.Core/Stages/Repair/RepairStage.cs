@@ -1,4 +1,5 @@
 using Burnish.Backends;
+using Burnish.Detection;
 using Burnish.Imaging;
 using Burnish.Stages.Repair.TextMask;
 
@@ -16,6 +17,7 @@ public sealed class RepairStage : IStage<IReadOnlyList<RepairPass>>
         // So are the diffusion servers' clients: one per server, so its concurrency limit holds over the whole run.
         var plan = RepairPlan.Load(parameters, resources.Limits,
             () => resources.Shared("text-detector", () => TextDetector.FromCache(resources.Models, progress: resources.Notices)),
+            () => resources.Shared("face-detector", () => FaceDetector.FromCache(resources.Models, progress: resources.Notices)),
             spec => resources.Shared(BackendClients.ResourceKey, () => new BackendClients()).For(spec));
         return new PreparedRepair(plan);
     }

@@ -35,6 +35,9 @@ public sealed record TextMaskParams
     [Range(1, 100)]
     public int MinSize { get; init; } = 3;
 
+    [Doc("Keep the text mask off faces: faces are found (BlazeFace, as for auto: face) and no pixel inside a face oval, eyes included, is masked. Detectors read irises and eyelashes as glyphs; turn this off only for text that really lies on a face.")]
+    public bool ProtectFaces { get; init; } = true;
+
     [Doc("Also find known visible watermarks that are not text (the Gemini sparkle) by matching their captured shape in the image's corners.")]
     public bool Watermarks { get; init; } = true;
 

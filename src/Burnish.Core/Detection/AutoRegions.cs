@@ -1,0 +1,58 @@
+using NetVips;
+
+namespace Burnish.Detection;
+
+/// <summary>Regions for the sidecar, and the face veto that keeps other automatic masks off faces and eyes.</summary>
+public static class AutoRegions
+{
+    /// <summary>The pixel-wise maximum of two coverage images of one size.</summary>
+    public static Image Union(Image a, Image b) => (a > b).Ifthenelse(a, b);
+
+    /// <summary>One region per face: its box, score, and the pixels its part of the mask covers.</summary>
+    public static IEnumerable<FoundRegion> Faces(IReadOnlyList<DetectedFace> faces, FacePart part, int width, int height)
+    {
+        foreach (var f in faces)
+        {
+            using var alone = FaceMasks.Rasterise([f], width, height, part);
+            var pixels = (long)Math.Round(alone.Avg() * width * height);
+            yield return new FoundRegion("face", Clip(f.Box, width, height), Math.Round(f.Score, 3), pixels);
+        }
+    }
+
+    /// <summary>A region from a polygon: its bounding box, and the pixels of <paramref name="mask"/> (≥ 0.5) inside that box.</summary>
+    public static FoundRegion Of(string kind, IEnumerable<Point2> polygon, double score, Image mask)
+    {
+        var points = polygon.ToList();
+        double x0 = points.Min(p => p.X), y0 = points.Min(p => p.Y), x1 = points.Max(p => p.X), y1 = points.Max(p => p.Y);
+        var box = Clip(new Box(x0, y0, x1 - x0 + 1, y1 - y0 + 1), mask.Width, mask.Height);
+        long pixels = 0;
+        if (box[2] > 0 && box[3] > 0)
+        {
+            using var inside = mask.Crop(box[0], box[1], box[2], box[3]) >= 0.5;
+            pixels = (long)Math.Round(inside.Avg() / 255 * box[2] * box[3]);
+        }
+        return new FoundRegion(kind, box, Math.Round(score, 3), pixels);
+    }
+
+    /// <summary>
+    /// <paramref name="mask"/> with every face oval cleared (the eyes lie inside it), so an automatic text mask never
+    /// repaints a face; <paramref name="vetoed"/> is the number of mask pixels (≥ 0.5) that were cleared.
+    /// </summary>
+    public static Image Veto(Image mask, IReadOnlyList<DetectedFace> faces, out long vetoed)
+    {
+        vetoed = 0;
+        if (faces.Count == 0) return mask;
+        using var ovals = FaceMasks.Rasterise(faces, mask.Width, mask.Height, FacePart.Face);
+        using var hit = (mask >= 0.5) & (ovals > 0.5);
+        vetoed = (long)Math.Round(hit.Avg() / 255 * mask.Width * mask.Height);
+        return (mask * (1 - ovals)).Cast(Enums.BandFormat.Float).CopyMemory();
+    }
+
+    /// <summary>A box as whole pixels [x, y, w, h], clipped to the image.</summary>
+    public static int[] Clip(Box b, int width, int height)
+    {
+        int x0 = Math.Clamp((int)Math.Floor(b.X), 0, width), y0 = Math.Clamp((int)Math.Floor(b.Y), 0, height);
+        int x1 = Math.Clamp((int)Math.Ceiling(b.Right), 0, width), y1 = Math.Clamp((int)Math.Ceiling(b.Bottom), 0, height);
+        return [x0, y0, x1 - x0, y1 - y0];
+    }
+}

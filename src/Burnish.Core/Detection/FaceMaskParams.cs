@@ -1,0 +1,36 @@
+using Burnish.Schema;
+
+namespace Burnish.Detection;
+
+/// <summary>Which part of each found face a face mask covers.</summary>
+public enum FacePart
+{
+    /// <summary>The face oval: brows to chin, ear to ear (an ellipse fitted to the box and key points, turned with the eyes).</summary>
+    Face,
+    /// <summary>Both eyes (ellipses around the eye key points, sized by the distance between the eyes).</summary>
+    Eyes,
+    /// <summary>The mouth.</summary>
+    Mouth,
+    /// <summary>The face oval without the eyes, brows and mouth: for softening skin.</summary>
+    Skin,
+}
+
+/// <summary>
+/// The automatic face mask (recipe <c>auto: face</c>): BlazeFace (MediaPipe) detection over the whole image and over
+/// half-size tiles, so faces down to about 4 % of the image's longer side are found, merged by weighted
+/// non-maximum suppression. See docs/masks.md.
+/// </summary>
+public sealed record FaceMaskParams
+{
+    public static FaceMaskParams Default { get; } = new();
+
+    [Doc("Which part of each face is masked: face (the oval, brows to chin), eyes, mouth, or skin (the oval without eyes, brows and mouth).")]
+    public FacePart Part { get; init; } = FacePart.Face;
+
+    [Doc("Score (0–1) a face needs to be kept. 0.75 is the default of the BlazeFace package the weights come from; lower finds more doubtful faces (small, turned, drawn) with more false alarms (measured in docs/masks.md).")]
+    [Range(0.3, 0.99)]
+    public double MinScore { get; init; } = 0.75;
+
+    [Doc("Also run the detector on the mirrored image (test-time flip) and merge: finds some faces the detector misses one way round (drawn and painted faces), at twice the time.")]
+    public bool Flip { get; init; }
+}

@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using Burnish.Detection;
+using Burnish.Imaging;
+using Burnish.IO;
+using Burnish.Models;
+using Burnish.Stages.Repair.TextMask;
+using NetVips;
+
+namespace Burnish.Pipeline;
+
+/// <summary>What <c>burnish masks</c> looks for.</summary>
+public enum MaskKind
+{
+    /// <summary>Faces (BlazeFace), the part chosen by <see cref="FaceMaskParams.Part"/>.</summary>
+    Face,
+    /// <summary>Text and known watermarks, as <c>repair: {auto: text}</c> would mask them (faces vetoed unless told not to).</summary>
+    Text,
+}
+
+/// <summary>The masks found on one image: every region, the mask's share of the image and the time taken.</summary>
+/// <param name="Width">Image width.</param>
+/// <param name="Height">Image height.</param>
+/// <param name="Regions">Every region found, for the sidecar or a listing.</param>
+/// <param name="MaskedPixels">Pixels the mask covers at least half.</param>
+/// <param name="Warnings">Such as "no face found".</param>
+/// <param name="Ms">From the decoded image to the masks, model loading included.</param>
+/// <param name="FaceMs">Face detection alone, with the models loaded (what each image of a batch costs).</param>
+public sealed record MaskPreviewResult(int Width, int Height, IReadOnlyList<FoundRegion> Regions, long MaskedPixels, IReadOnlyList<string> Warnings, double Ms, double FaceMs);
+
+/// <summary>
+/// <c>burnish masks</c>: the automatic masks of one image, written as a grey PNG (white = masked) and optionally a
+/// preview (the image with the mask tinted red and every region's box drawn), so a user can check what a repair
+/// would touch before anything is repaired. Both files appear whole or not at all.
+/// </summary>
+public static class MaskPreview
+{
+    public static MaskPreviewResult Run(string input, string maskPath, string? overlayPath, IReadOnlyCollection<MaskKind> kinds,
+        FaceMaskParams face, TextMaskParams text, ModelCache models, LoadLimits limits, bool overwrite,
+        IProgress<string>? notices = null, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(kinds);
+        if (kinds.Count == 0) throw new BurnishException("no mask kind given; choose from face, text");
+        foreach (var path in new[] { maskPath, overlayPath }.OfType<string>())
+            if (Path.GetFullPath(path) == Path.GetFullPath(input)) throw new BurnishException($"{path}: would overwrite the input");
+        var image = ImageLoader.Load(input, limits).Image;
+        var clock = Stopwatch.StartNew();
+        var (w, h) = (image.Width, image.Height);
+        var regions = new List<FoundRegion>();
+        var warnings = new List<string>();
+        var mask = Image.Black(w, h).Cast(Enums.BandFormat.Float);
+        IReadOnlyList<DetectedFace> faces = [];
+        double faceMs = 0;
+        if (kinds.Contains(MaskKind.Face) || (kinds.Contains(MaskKind.Text) && text.ProtectFaces))
+        {
+            using var detector = FaceDetector.FromCache(models, progress: notices, cancel: cancel);
+            var faceClock = Stopwatch.StartNew();
+            faces = detector.Detect(image, face, cancel);
+            faceMs = faceClock.Elapsed.TotalMilliseconds;
+        }
+        if (kinds.Contains(MaskKind.Face))
+        {
+            var faceMask = FaceMasks.Rasterise(faces, w, h, face.Part);
+            mask = AutoRegions.Union(mask, faceMask);
+            regions.AddRange(AutoRegions.Faces(faces, face.Part, w, h));
+            if (faces.Count == 0) warnings.Add("no face found");
+        }
+        if (kinds.Contains(MaskKind.Text))
+        {
+            using var detector = TextDetector.FromCache(models, progress: notices, cancel: cancel);
+            var found = detector.Detect(image, text, cancel);
+            var textMask = TextDetector.Rasterise(found, w, h, text.Dilate);
+            if (text.ProtectFaces && faces.Count > 0) textMask = AutoRegions.Veto(textMask, faces, out _);
+            mask = AutoRegions.Union(mask, textMask);
+            regions.AddRange(found.Select(r => AutoRegions.Of(r.Kind == RegionKind.Watermark ? "watermark" : "text", r.Points.Select(q => new Point2(q.X, q.Y)), r.Score, textMask)));
+            if (found.Count == 0) warnings.Add("no text or watermark found");
+        }
+        var masked = (long)Math.Round((mask > 0.5).Avg() / 255 * w * h);
+        var ms = clock.Elapsed.TotalMilliseconds;
+
+        using var outputs = new OutputTransaction(overwrite);
+        var grey = (mask * 255).Cast(Enums.BandFormat.Uchar).Copy(interpretation: Enums.Interpretation.Bw);
+        outputs.StageBytes(maskPath, grey.WriteToBuffer(".png"));
+        if (overlayPath is not null)
+            outputs.StageBytes(overlayPath, Overlay(image, mask, faces, regions).WriteToBuffer(Path.GetExtension(overlayPath) is var ext && ext.Length > 0 ? ext : ".jpg"));
+        outputs.Commit(cancel);
+        return new MaskPreviewResult(w, h, regions, masked, warnings, Math.Round(ms, 1), Math.Round(faceMs, 1));
+    }
+
+    /// <summary>The image in 8-bit sRGB with the mask tinted red, boxes drawn (faces green, text yellow) and the eyes marked.</summary>
+    private static Image Overlay(WorkImage image, Image mask, IReadOnlyList<DetectedFace> faces, IReadOnlyList<FoundRegion> regions)
+    {
+        var rgb = FaceDetector.SrgbColour(image) * 255;
+        var red = Image.Black(image.Width, image.Height).NewFromImage(255.0, 0.0, 0.0);
+        var tinted = rgb * (1 - 0.5 * mask) + red * (0.5 * mask);
+        var canvas = tinted.Cast(Enums.BandFormat.Uchar).Copy(interpretation: Enums.Interpretation.Srgb).CopyMemory();
+        var thick = Math.Max(1, Math.Max(image.Width, image.Height) / 400);
+        return canvas.Mutate(m =>
+        {
+            foreach (var r in regions)
+            {
+                double[] colour = r.Kind == "face" ? [0, 255, 0] : [255, 220, 0];
+                for (var t = 0; t < thick; t++)
+                    m.DrawRect(colour, r.Box[0] - t, r.Box[1] - t, r.Box[2] + 2 * t, r.Box[3] + 2 * t);
+            }
+            foreach (var f in faces)
+                foreach (var eye in new[] { f.RightEye, f.LeftEye })
+                    m.DrawCircle([0, 255, 255], (int)Math.Round(eye.X), (int)Math.Round(eye.Y), Math.Max(2, thick * 2), fill: true);
+        });
+    }
+}
