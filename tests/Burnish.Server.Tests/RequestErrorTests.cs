@@ -10,7 +10,8 @@ namespace Burnish.Server.Tests;
 /// <summary>A server never dies of a bad request: each gets a clear 4xx problem, and the next request is served.</summary>
 public sealed class RequestErrorTests
 {
-    private static async Task<JsonElement> Problem(HttpResponseMessage response, HttpStatusCode expected)
+    /// <summary>Asserts a problem-details answer with <paramref name="expected"/> and a one-line detail; returns it.</summary>
+    internal static async Task<JsonElement> Problem(HttpResponseMessage response, HttpStatusCode expected)
     {
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == expected, $"expected {(int)expected}, got {(int)response.StatusCode}: {body}");

@@ -7,13 +7,7 @@ namespace Burnish.Server.Tests;
 /// <summary>Jobs over images already in the store (JSON), and one image job per outpaint aspect.</summary>
 public sealed class StoredAndAspectJobTests
 {
-    private static async Task<JsonElement> Problem(HttpResponseMessage response, HttpStatusCode status)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == status, $"{(int)response.StatusCode}: {body}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        return JsonDocument.Parse(body).RootElement;
-    }
+    private static Task<JsonElement> Problem(HttpResponseMessage response, HttpStatusCode status) => RequestErrorTests.Problem(response, status);
 
     private static string Sha(JsonElement image, string role) =>
         image.GetProperty("outputs").EnumerateArray().Single(o => o.GetProperty("role").GetString() == role).GetProperty("sha256").GetString()!;

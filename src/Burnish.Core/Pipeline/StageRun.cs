@@ -21,8 +21,14 @@ public sealed class StageRun : IDisposable
     private Stopwatch? streamClock;
 
     private readonly TimeSpan budget;
+    private readonly CancellationToken cancel;
+    // Each stage's budget token, alive until the run ends: a stage's lazy work may still hold it (and the caller's
+    // cancellation must reach it). A streamed stage works as its image is read, so its budget runs on until then.
+    private readonly List<CancellationTokenSource> timers = [];
+    private CancellationTokenSource? streamTimer;
+    private string? streamKey;
 
-    private StageRun(WorkImage image, TimeSpan budget) => (Image, this.budget) = (image, budget);
+    private StageRun(WorkImage image, TimeSpan budget, CancellationToken cancel) => (Image, this.budget, this.cancel) = (image, budget, cancel);
 
     /// <summary>The image after the last stage; streamed until <see cref="Materialise"/> or <see cref="Consume"/>.</summary>
     public WorkImage Image { get; private set; }
@@ -52,7 +58,7 @@ public sealed class StageRun : IDisposable
     {
         ArgumentNullException.ThrowIfNull(steps);
         ArgumentNullException.ThrowIfNull(context);
-        var run = new StageRun(image, stageBudget ?? Timeout.InfiniteTimeSpan);
+        var run = new StageRun(image, stageBudget ?? Timeout.InfiniteTimeSpan, context.Cancel);
         // The copies' sizes are known before any stage runs, so an upscale before export can cover them.
         context = context with { Outputs = context.Outputs ?? steps.Select(s => s.Prepared).OfType<IMasterSizes>().FirstOrDefault() };
         try
@@ -112,15 +118,32 @@ public sealed class StageRun : IDisposable
     private StageOutcome Apply(IPreparedStage stage, string key, StageContext context)
     {
         if (budget == Timeout.InfiniteTimeSpan) return stage.Apply(Image, context);
-        using var timer = CancellationTokenSource.CreateLinkedTokenSource(context.Cancel);
+        var timer = CancellationTokenSource.CreateLinkedTokenSource(context.Cancel);
+        timers.Add(timer);
         timer.CancelAfter(budget);
         try
         {
-            return stage.Apply(Image, context with { Cancel = timer.Token });
+            var outcome = stage.Apply(Image, context with { Cancel = timer.Token });
+            if (outcome.Stream is not null) (streamTimer, streamKey) = (timer, key);
+            else timer.CancelAfter(Timeout.InfiniteTimeSpan); // done: the clock stops, the link stays
+            return outcome;
         }
         catch (OperationCanceledException) when (timer.IsCancellationRequested && !context.Cancel.IsCancellationRequested)
         {
             throw new StageTimeoutException(key, budget);
+        }
+    }
+
+    /// <summary>Reads the stream; its stage's budget running out while it is read is that stage's timeout.</summary>
+    private void Read(Action<WorkImage> consume)
+    {
+        try
+        {
+            stream!.Consume(consume);
+        }
+        catch (OperationCanceledException) when (streamTimer is { IsCancellationRequested: true } && !cancel.IsCancellationRequested)
+        {
+            throw new StageTimeoutException(streamKey!, budget);
         }
     }
 
@@ -131,7 +154,7 @@ public sealed class StageRun : IDisposable
         // The last image may be derived from the stream by sequential stages since; copying it reads the stream once.
         var current = Image;
         WorkImage? copy = null;
-        stream.Consume(_ => copy = current.WithPixels(current.Pixels.CopyMemory()));
+        Read(_ => copy = current.WithPixels(current.Pixels.CopyMemory()));
         Image = copy!;
         Settle();
         return Image;
@@ -147,7 +170,7 @@ public sealed class StageRun : IDisposable
             return;
         }
         var current = Image;
-        stream.Consume(_ => consume(current));
+        Read(_ => consume(current));
         Settle();
     }
 
@@ -164,12 +187,17 @@ public sealed class StageRun : IDisposable
         };
         stream.Dispose();
         stream = null;
+        streamTimer?.CancelAfter(Timeout.InfiniteTimeSpan);
+        streamTimer = null;
     }
 
     public void Dispose()
     {
         stream?.Dispose();
         stream = null;
+        streamTimer = null;
+        foreach (var timer in timers) timer.Dispose();
+        timers.Clear();
     }
 }
 

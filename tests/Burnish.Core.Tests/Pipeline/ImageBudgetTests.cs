@@ -2,7 +2,6 @@ using Burnish.Imaging;
 using Burnish.Pipeline;
 using Burnish.Recipes;
 using Burnish.Stages;
-using Burnish.Stages.Export;
 using Burnish.Stages.Grade;
 
 namespace Burnish.Core.Tests.Pipeline;
@@ -10,23 +9,10 @@ namespace Burnish.Core.Tests.Pipeline;
 /// <summary>One image's budget: a stage past its time fails that image alone; an image over the memory budget is refused before decoding.</summary>
 public class ImageBudgetTests
 {
-    private static RecipeSource GradeRecipe() =>
-        new(RecipeReader.Parse("version: 1\ngrade: {exposure: 0.2}\nexport:\n  copies: [{long_edge: 64}]\n", "test.yaml"), "test");
+    private static RecipeSource GradeRecipe() => PreparedRecipeTests.GradeRecipe();
 
-    private static List<InputItem> Inputs(TempDir dir, int count)
-    {
-        var photo = ImageLoader.Load(Fixtures.PathOf("tree_alpha_16bit.png"), LoadLimits.Default).Image;
-        var items = new List<InputItem>();
-        for (var i = 0; i < count; i++)
-        {
-            var path = dir.File($"in/tree{i}.png");
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            // Image 0 is the one that stalls: it alone has no alpha.
-            ImageFiles.Save16(i == 0 ? photo.WithPixels(photo.Colour) : photo, MasterFormat.Png, OutputMetadata.Bare(72), path);
-            items.Add(new InputItem(path, $"tree{i}"));
-        }
-        return items;
-    }
+    // Image 0 is the one that stalls: it alone has no alpha.
+    private static List<InputItem> Inputs(TempDir dir, int count) => PreparedRecipeTests.Inputs(dir, count, firstWithoutAlpha: true);
 
     [Fact]
     public async Task A_stage_past_its_time_budget_fails_its_image_with_one_line_and_the_batch_goes_on()
@@ -48,6 +34,23 @@ public class ImageBudgetTests
         Assert.All(results.Skip(1), r => Assert.Equal(FinishStatus.Finished, r.Status));
         Assert.Empty(Directory.EnumerateFiles(dir.File("out"), "tree0*"));
         Assert.True(File.Exists(dir.File("out/tree1.burnish.json")));
+    }
+
+    [Fact]
+    public void A_streamed_stage_whose_work_stalls_while_its_image_is_read_fails_as_that_stage()
+    {
+        using var dir = new TempDir();
+        using var resources = StageResources.ForProcess(LoadLimits.Default);
+        var recipe = new RecipeSource(RecipeReader.Parse("version: 1\nupscale: {scale: 2}\nexport:\n  copies: [{long_edge: 64}]\n", "test.yaml"), "test");
+        using var prepared = PreparedRecipe.Prepare(recipe, resources, [.. StageCatalogue.Canonical.Select(s => s.Key == "upscale" ? new StallingStream() : s)]);
+        var options = FinishOptions.Default with { Budget = new ImageBudget(TimeSpan.FromSeconds(1), long.MaxValue) };
+
+        // The stage returns at once; its stream stalls when export reads it, after the stage's Apply has ended.
+        var result = Finisher.Finish(Fixtures.PathOf("tree_alpha_16bit.png"), new OutputNames(dir.File("out/tree")), prepared, options);
+
+        Assert.True(result.Status == FinishStatus.Failed, result.Message);
+        Assert.True(result.Message.EndsWith("tree_alpha_16bit.png: stage 'upscale' ran past its time budget of 1 s (raise it with --stage-timeout)"), result.Message);
+        Assert.False(Directory.Exists(dir.File("out")) && Directory.EnumerateFiles(dir.File("out")).Any());
     }
 
     [Fact]
@@ -103,6 +106,46 @@ public class ImageBudgetTests
         // Outpaint 1:1 to 16:9 grows the canvas by 16/9, and its fill costs more per pixel than a grade.
         var expected = 1024.0 * 1024 * 16 / 9 * WorkingMemory.BytesPerChainPixelWithFill + WorkingMemory.BaseBytes;
         Assert.InRange(Of("outpaint: {aspect: '16:9'}\n"), expected - 1024, expected + 1024);
+    }
+
+    /// <summary>An "upscale" whose result is computed as it is read, and whose computing never ends until the token it was given is cancelled.</summary>
+    private sealed class StallingStream : IStage<Burnish.Stages.Upscale.UpscaleParams>
+    {
+        public string Key => "upscale";
+
+        public IPreparedStage Prepare(Burnish.Stages.Upscale.UpscaleParams parameters, StageResources resources) => new Prepared();
+
+        private sealed class Prepared : IPreparedStage
+        {
+            public ImageAccess Access => ImageAccess.Sequential;
+
+            public StageOutcome Apply(WorkImage image, StageContext context) =>
+                StageOutcome.Done(image, StageReport.Empty) with { Stream = new Stream(image, context.Cancel) };
+
+            public void Dispose() { }
+        }
+
+        private sealed class Stream(WorkImage image, CancellationToken cancel) : IStreamedImage
+        {
+            public WorkImage Image => image;
+
+            public StageReport Report => StageReport.Empty;
+
+            public void Consume(Action<WorkImage> consume)
+            {
+                cancel.WaitHandle.WaitOne(TimeSpan.FromSeconds(60));
+                cancel.ThrowIfCancellationRequested();
+                consume(image);
+            }
+
+            public WorkImage Materialise()
+            {
+                Consume(_ => { });
+                return image;
+            }
+
+            public void Dispose() { }
+        }
     }
 
     /// <summary>A grade stage that never finishes on an image without alpha, until its token is cancelled.</summary>

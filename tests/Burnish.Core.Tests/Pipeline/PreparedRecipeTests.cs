@@ -10,12 +10,12 @@ namespace Burnish.Core.Tests.Pipeline;
 /// <summary>A run prepares each stage once and shares it; one image's fault fails that image alone.</summary>
 public class PreparedRecipeTests
 {
-    private static RecipeSource GradeRecipe() =>
+    internal static RecipeSource GradeRecipe() =>
         new(RecipeReader.Parse("version: 1\ngrade: {exposure: 0.2}\nexport:\n  copies: [{long_edge: 64}]\n", "test.yaml"), "test");
 
     private static IReadOnlyList<IStage> WithGrade(IStage grade) => [.. StageCatalogue.Canonical.Select(s => s.Key == "grade" ? grade : s)];
 
-    private static List<InputItem> Inputs(TempDir dir, int count, bool firstWithoutAlpha = false)
+    internal static List<InputItem> Inputs(TempDir dir, int count, bool firstWithoutAlpha = false)
     {
         var photo = ImageLoader.Load(Fixtures.PathOf("tree_alpha_16bit.png"), LoadLimits.Default).Image;
         var items = new List<InputItem>();
