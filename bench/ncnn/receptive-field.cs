@@ -13,7 +13,7 @@ using Burnish.Stages.Upscale;
 var model = args[0];
 var edge = int.Parse(args[1]);
 using var engine = new UpscaleModels(new ModelCache(ModelCache.DefaultRoot()), Device.Cpu, null);
-var m = engine.Get(model, 0 + (model.Contains("-x") ? int.Parse(model[(model.LastIndexOf("-x") + 2)..]) : 4));
+var m = engine.Get(model, model.Contains("-x") ? int.Parse(model[(model.LastIndexOf("-x") + 2)..]) : 4);
 var s = m.Scale;
 var cut = edge / 2;
 var worst = new double[cut];

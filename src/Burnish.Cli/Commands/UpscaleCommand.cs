@@ -61,10 +61,10 @@ public static class UpscaleCommand
     private static void PrintTimings(TimeSpan startUp, IReadOnlyDictionary<string, double> m)
     {
         var total = (DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalSeconds;
-        double model = m["model_seconds"], setup = m["setup_seconds"];
+        double stage = m["seconds"], model = m["model_seconds"], setup = m["setup_seconds"];
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"timing: {total:0.00} s in all: start-up {startUp.TotalSeconds:0.00} s, model set-up and colour {setup:0.00} s, tiles {model:0.00} s, " +
-            $"decode, encode and write {total - startUp.TotalSeconds - setup - model:0.00} s"));
+            $"timing: {total:0.00} s in all: start-up {startUp.TotalSeconds:0.00} s, decode, recipe and commit {total - startUp.TotalSeconds - stage:0.00} s, " +
+            $"model set-up and colour {setup:0.00} s, tiles {model:0.00} s, encode {stage - setup - model:0.00} s"));
         Console.Error.WriteLine(string.Join(" ", m.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key}={kv.Value:0.###}"))));
     }
 
