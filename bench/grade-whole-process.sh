@@ -13,7 +13,7 @@ results="$root/bench/results"
 mkdir -p "$results"
 im=/usr/bin/convert-im6.q16
 command -v /usr/bin/time >/dev/null || { echo "needs GNU time (apt-get install time)" >&2; exit 1; }
-for tool in hyperfine vips "$im"; do command -v "$tool" >/dev/null || { echo "needs $tool (apt-get install hyperfine libvips-tools imagemagick)" >&2; exit 1; }; done
+for tool in hyperfine vips $([[ -n "${NO_IM:-}" ]] || echo "$im"); do command -v "$tool" >/dev/null || { echo "needs $tool (apt-get install hyperfine libvips-tools imagemagick)" >&2; exit 1; }; done
 "$root/burnish" --help >/dev/null
 # BEFORE=/path/to/another/checkout adds that build as a "before" command to the same hyperfine invocation, so both
 # builds and the peers run under the same load. RUNS sets the runs per command (3); NO_IM=1 leaves ImageMagick out.

@@ -19,6 +19,7 @@ public sealed class StageRun : IDisposable
     private IStreamedImage? stream;
     private int streamRecord = -1;
     private Stopwatch? streamClock;
+    private bool materialised;
 
     private readonly TimeSpan budget;
     private readonly CancellationToken cancel;
@@ -87,8 +88,16 @@ public sealed class StageRun : IDisposable
         // A read-once stream (the upscale's) can be read once, top to bottom; a stage that reads its input more than
         // once (cleanup, export) gets it in memory. This is the one place a streamed result is materialised.
         if (stage.Access == ImageAccess.Random && stream is { Rereadable: false }) Materialise();
+        var held = materialised;
         var outcome = Apply(stage, key, context);
         Image = outcome.Image;
+        if (held)
+        {
+            // The in-memory copy of a stream was this stage's input; once the stage no longer refers to it, free it
+            // now rather than when the GC gets round to its wrapper, before the next stage allocates its own.
+            materialised = false;
+            DroppedImages.Release();
+        }
         models.AddRange(outcome.Models);
         if (outcome.Reference is { } reference) context = context with { Reference = reference };
         if (stage is ISharpensOutput sharpen) context = context with { Sharpener = sharpen.Sharpener };
@@ -156,6 +165,7 @@ public sealed class StageRun : IDisposable
         WorkImage? copy = null;
         Read(_ => copy = current.WithPixels(current.Pixels.CopyMemory()));
         Image = copy!;
+        materialised = true;
         Settle();
         return Image;
     }

@@ -45,9 +45,10 @@ public static class Cleanup
         var aiLab = ColourSpaces.ToLab(upscaled);
         var classicalLab = ColourSpaces.ToLab(classical);
         var classicalL = classicalLab[0].WriteToMemory<float>();
-        var aiL = aiLab[0].WriteToMemory<float>();
         var alpha = upscaled.Alpha?.Cast(Enums.BandFormat.Float).WriteToMemory<float>();
         var window = ImageMetrics.HaloWindow(scale);
+        // The "before" figures first, so the AI result's L* plane is not held while the output is made.
+        var before = Before(aiLab[0].WriteToMemory<float>(), classicalL, alpha, w, h, window, cancel);
         cancel.ThrowIfCancellationRequested();
 
         var lab = aiLab;
@@ -56,6 +57,13 @@ public static class Cleanup
         if (p.Colour) lab = ColourMatch.Apply(lab, classicalLab, p.ColourRadius * scale, p.ColourLightness);
         cancel.ThrowIfCancellationRequested();
         var planes = Planes(lab); // read once, band by band, straight into the three planes
+        // The two Lab images (a full float copy each, pinned by libvips) are done with: let them go before the output
+        // is allocated, so the peak holds the planes and the output but not these.
+        if (!ReferenceEquals(lab, aiLab)) lab.Dispose();
+        aiLab.Dispose();
+        classicalLab.Dispose();
+        (aiLab, classicalLab, lab) = (null!, null!, null!);
+        DroppedImages.Release();
         if (p.Halo > 0)
         {
             var clamped = new float[planes[0].Length];
@@ -70,14 +78,23 @@ public static class Cleanup
         }
 
         var converted = ColourSpaces.FromLabPlanes(planes[0], planes[1], planes[2], upscaled);
+        var resultL = planes[0];
+        planes = null!; // a* and b* are in the output now
         var colour = upscaled.IsGrey
             ? Image.NewFromMemoryCopy<float>(converted, w, h, upscaled.ColourBands, Enums.BandFormat.Float).Copy(interpretation: upscaled.Colour.Interpretation)
             : new PixelBuffer(w, h, 3, converted).AsImage(upscaled.Colour.Interpretation);
         var result = upscaled.WithPixels(ColourSpaces.WithAlpha(colour, upscaled.Alpha));
 
         cancel.ThrowIfCancellationRequested();
-        return (result, Report(upscaled, result, source, aiL, planes[0], classicalL, alpha, w, h, window, scale, softened, cancel));
+        return (result, Report(upscaled, result, source, before, resultL, classicalL, alpha, w, h, window, scale, softened, cancel));
     }
+
+    private sealed record BeforeFigures(double Halo, double Sharpness, double SharpnessLanczos);
+
+    private static BeforeFigures Before(float[] aiL, float[] classicalL, float[]? alpha, int w, int h, int window, CancellationToken cancel) =>
+        new(HaloMeter.Measure(classicalL, aiL, alpha, w, h, window, HaloMeter.DefaultEdgeFloor, cancel).Score,
+            ImageMetrics.LaplacianVariance(new Lightness(aiL, alpha, w, h)),
+            ImageMetrics.LaplacianVariance(new Lightness(classicalL, alpha, w, h)));
 
     private static float[][] Planes(Image lab)
     {
@@ -187,14 +204,12 @@ public static class Cleanup
         return crop;
     }
 
-    private static StageReport Report(WorkImage upscaled, WorkImage result, WorkImage source, float[] aiL, float[] resultL, float[] classicalL,
+    private static StageReport Report(WorkImage upscaled, WorkImage result, WorkImage source, BeforeFigures before, float[] resultL, float[] classicalL,
         float[]? alpha, int w, int h, int window, double scale, double softened, CancellationToken cancel)
     {
-        var haloBefore = HaloMeter.Measure(classicalL, aiL, alpha, w, h, window, HaloMeter.DefaultEdgeFloor, cancel).Score;
+        var (haloBefore, sharpBefore, sharpLanczos) = (before.Halo, before.Sharpness, before.SharpnessLanczos);
         var haloAfter = HaloMeter.Measure(classicalL, resultL, alpha, w, h, window, HaloMeter.DefaultEdgeFloor, cancel).Score;
-        var sharpBefore = ImageMetrics.LaplacianVariance(new Lightness(aiL, alpha, w, h));
         var sharpAfter = ImageMetrics.LaplacianVariance(new Lightness(resultL, alpha, w, h));
-        var sharpLanczos = ImageMetrics.LaplacianVariance(new Lightness(classicalL, alpha, w, h));
         var driftBefore = ImageMetrics.DeltaE2000Mean(upscaled, source);
         var driftAfter = ImageMetrics.DeltaE2000Mean(result, source);
         var m = new Dictionary<string, double>

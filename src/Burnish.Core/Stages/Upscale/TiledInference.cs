@@ -38,15 +38,17 @@ public static class TiledInference
             var (keptTop, keptBottom) = TilePlan.Kept(row, input.Height);
             var accEnd = keptBottom * s;
             acc = Carry(acc, accStart, accEnd, outW * bands);
-            foreach (var column in plan.Columns)
+            for (var c = 0; c < plan.Columns.Count; c++)
             {
+                var column = plan.Columns[c];
+                var last = r == plan.Rows.Count - 1 && c == plan.Columns.Count - 1;
                 cancel.ThrowIfCancellationRequested();
                 Window(input, column, row, 0, planar);
-                model.Run(planar, row.Window, column.Window, result, cancel);
+                model.Run(planar, row.Window, column.Window, result, cancel, releaseArena: last && alphaResult is null);
                 if (alphaResult is not null)
                 {
                     Window(input, column, row, 3, planar);
-                    model.Run(planar, row.Window, column.Window, alphaResult, cancel);
+                    model.Run(planar, row.Window, column.Window, alphaResult, cancel, releaseArena: last);
                 }
                 Accumulate(acc, accStart, outW, bands, s, plan, column, row, keptTop * s, accEnd, result, alphaResult, colourRange);
                 tileDone?.Invoke(++tilesDone);

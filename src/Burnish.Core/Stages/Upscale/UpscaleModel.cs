@@ -122,9 +122,10 @@ public sealed class UpscaleModel : IDisposable
 
     /// <summary>
     /// Runs the model on one RGB tile, planar (3 × h × w, values 0–1, RGB), writing planar RGB 0–1 output
-    /// (3 × h·s × w·s, unclipped) into <paramref name="output"/>.
+    /// (3 × h·s × w·s, unclipped) into <paramref name="output"/>. With <paramref name="releaseArena"/> (the last tile
+    /// of a pass), ONNX Runtime hands its arena's working memory back afterwards, so what runs next does not stack on it.
     /// </summary>
-    public void Run(ReadOnlySpan<float> planar, int h, int w, Span<float> output, CancellationToken cancel = default)
+    public void Run(ReadOnlySpan<float> planar, int h, int w, Span<float> output, CancellationToken cancel = default, bool releaseArena = false)
     {
         var s = Scale;
         if (planar.Length != 3 * h * w || output.Length != 3 * h * w * s * s) throw new ArgumentException("tile buffers do not match the tile size");
@@ -133,6 +134,8 @@ public sealed class UpscaleModel : IDisposable
             var b = Bind(h, w);
             Pack(planar, b.Input, h, w);
             using var run = new RunOptions();
+            // Shrinking after every tile would make each tile fault its working memory in again; after the last it is free.
+            if (releaseArena) run.AddRunConfigEntry("memory.enable_memory_arena_shrinkage", "cpu:0");
             using var stop = cancel.Register(() => run.Terminate = true);
             try
             {
