@@ -6,7 +6,8 @@ namespace Burnish.Imaging;
 
 /// <summary>
 /// A colour as people write it: sRGB-encoded, "#rrggbb", "#rgb" or a CSS basic name (white, black, grey…). A typed
-/// value: a recipe and an option read it with one parser; <see cref="ToString"/> writes "#rrggbb".
+/// value: a recipe and an option read it with one parser; <see cref="ToString"/> writes its name, else "#rrggbb" (a name
+/// needs no quotes in YAML, where an unquoted # starts a comment).
 /// </summary>
 [JsonConverter(typeof(TextValueJsonConverter<SrgbColour>))]
 public readonly record struct SrgbColour(byte R, byte G, byte B) : ITextValue<SrgbColour>
@@ -23,7 +24,11 @@ public readonly record struct SrgbColour(byte R, byte G, byte B) : ITextValue<Sr
     /// <summary>The sRGB code values, 0–1.</summary>
     public (double R, double G, double B) Encoded => (R / 255.0, G / 255.0, B / 255.0);
 
-    public override string ToString() => $"#{R:x2}{G:x2}{B:x2}";
+    public override string ToString()
+    {
+        var self = this;
+        return Named.FirstOrDefault(n => n.Value == self && n.Key != "gray").Key ?? $"#{R:x2}{G:x2}{B:x2}";
+    }
 
     public static bool TryParse(string? text, out SrgbColour value, out string problem)
     {
