@@ -23,10 +23,14 @@ public static class BackendsCommand
             foreach (var c in capabilities.Checkpoints) Console.WriteLine($"  {c.Title}");
             Console.WriteLine($"samplers:    {string.Join(", ", capabilities.Samplers)}");
             Console.WriteLine($"upscalers:   {string.Join(", ", capabilities.Upscalers)}");
-            // The ComfyUI client has already refused a server that lacks one of its graph's nodes.
-            Console.WriteLine(spec.Kind == BackendKind.Comfyui
-                ? $"nodes:       {string.Join(", ", Burnish.Backends.ComfyUi.ComfyUiClient.Nodes)} (all present)"
-                : "api:         /sdapi/v1 img2img, /internal/progress, /interrupt");
+            if (spec.Kind == BackendKind.Comfyui)
+            {
+                var missing = Burnish.Backends.ComfyUi.ComfyUiClient.Nodes.Where(n => !capabilities.Nodes.Contains(n)).ToList();
+                Console.WriteLine(missing.Count == 0 ? $"nodes:       {capabilities.Nodes.Count}, with every node of Burnish's graph"
+                    : $"nodes:       {capabilities.Nodes.Count}; missing {string.Join(", ", missing)}: Burnish's own graph cannot run, a graph of your own (diffusion.graph) without them can");
+            }
+            else
+                Console.WriteLine("api:         /sdapi/v1 img2img, /internal/progress, /interrupt");
             Console.WriteLine("burnish can: repair with method: diffusion (inpainting of the masked region)");
             if (capabilities.Checkpoints.Count == 0) Console.WriteLine("warning: the server lists no checkpoint; img2img will fail until one is installed");
             return ExitCodes.Ok;

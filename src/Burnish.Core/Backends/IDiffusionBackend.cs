@@ -24,6 +24,9 @@ public sealed record BackendCapabilities(
     string Version, IReadOnlyList<CheckpointInfo> Checkpoints, IReadOnlyList<string> Samplers, string? CurrentCheckpoint,
     IReadOnlyList<string> Upscalers)
 {
+    /// <summary>The node types a graph-running server (ComfyUI) has; empty for the others.</summary>
+    public IReadOnlyList<string> Nodes { get; init; } = [];
+
     /// <summary>The server's title of the checkpoint <paramref name="name"/> names (title, file name without extension, or short hash), or null.</summary>
     public string? Checkpoint(string? name, string? hash = null)
     {
@@ -66,7 +69,11 @@ public sealed record InpaintRequest(
     byte[] Image, byte[] Mask, int Width, int Height,
     string Prompt, string Negative, double Denoise, long Seed,
     int Steps, double Cfg, string? Sampler, string? Checkpoint,
-    int MaskBlur, InpaintingFill Fill);
+    int MaskBlur, InpaintingFill Fill)
+{
+    /// <summary>A ComfyUI API-format graph of the user's own with placeholders (<see cref="ComfyUi.GraphPlaceholders"/>), run instead of Burnish's; null for Burnish's.</summary>
+    public System.Text.Json.Nodes.JsonObject? Graph { get; init; }
+}
 
 /// <summary>What came back: the image (PNG or another format the server chose) and the settings it ran with.</summary>
 public sealed record InpaintResult(byte[] Image, long Seed, string? Sampler, string? Checkpoint, int Steps, double Cfg, string ServerVersion, string TaskId);

@@ -34,6 +34,7 @@ public static class RecipeResources
             var pass = recipe.Repair![i];
             if (pass.Mask is { } mask) Try($"repair[{i}].mask", () => ImageLoader.Load(mask, limits ?? LoadLimits.Default));
             if (pass.Model is { } model && !File.Exists(model)) problems.Add($"repair[{i}].model: {model}: file not found");
+            if (pass.Diffusion?.Graph is { } graph) Try($"repair[{i}].diffusion.graph", () => Burnish.Backends.ComfyUi.GraphPlaceholders.Load(graph));
         }
         return problems;
     }

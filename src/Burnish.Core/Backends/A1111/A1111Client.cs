@@ -5,6 +5,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using static Burnish.Backends.BackendHttp;
 
 namespace Burnish.Backends.A1111;
 
@@ -310,8 +311,6 @@ public sealed class A1111Client : IDiffusionBackend, IDisposable
         }
     }
 
-    private static Task Backoff(int attempt, CancellationToken cancel) => Task.Delay(TimeSpan.FromMilliseconds(500 * (1 << Math.Min(attempt, 6))), cancel);
-
     private static async Task<string> DescribeAsync(HttpResponseMessage response)
     {
         var code = (int)response.StatusCode;
@@ -339,17 +338,7 @@ public sealed class A1111Client : IDiffusionBackend, IDisposable
         };
     }
 
-    private static string Reason(Exception e) => (e.InnerException?.Message ?? e.Message).ReplaceLineEndings(" ");
-
     private BackendException Fail(string what) => new($"back-end {Spec}: {what}");
-
-    private static string? Credentials(BackendSpec spec, Uri uri)
-    {
-        if (spec.AuthEnv is { } name)
-            return Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value
-                : throw new BurnishException($"back-end {spec}: auth_env {name} is not set; it should hold USER:PASSWORD");
-        return uri.UserInfo.Length > 0 ? Uri.UnescapeDataString(uri.UserInfo) : null;
-    }
 
     public void Dispose()
     {

@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
+using static Burnish.Backends.BackendHttp;
 using System.Text.Json.Nodes;
 using NetVips;
 
@@ -57,9 +58,6 @@ public sealed class ComfyUiClient : IDiffusionBackend, IDisposable
         lock (gate)
             if (capabilities is not null) return capabilities;
         var info = await GetJsonAsync("object_info", cancel) as JsonObject ?? throw Fail("GET /object_info: not a JSON object");
-        var missing = Nodes.Where(n => info[n] is null).ToList();
-        if (missing.Count > 0)
-            throw Fail($"the server lacks the node{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing)} (GET /object_info); update ComfyUI");
         static IReadOnlyList<string> Choices(JsonNode? node) =>
             node is JsonArray { Count: > 0 } a && a[0] is JsonArray list ? [.. list.Select(v => v?.GetValue<string>() ?? "")] : [];
         var checkpoints = Choices(info["CheckpointLoaderSimple"]?["input"]?["required"]?["ckpt_name"]);
@@ -74,7 +72,10 @@ public sealed class ComfyUiClient : IDiffusionBackend, IDisposable
             // Older servers have no system_stats; the version is then unknown.
         }
         var made = new BackendCapabilities(version,
-            [.. checkpoints.Select(c => new CheckpointInfo(c, Path.GetFileNameWithoutExtension(c), null))], samplers, null, []);
+            [.. checkpoints.Select(c => new CheckpointInfo(c, Path.GetFileNameWithoutExtension(c), null))], samplers, null, [])
+        {
+            Nodes = [.. info.Select(kv => kv.Key)],
+        };
         lock (gate)
         {
             schedulers = Choices(info["KSampler"]?["input"]?["required"]?["scheduler"]);
@@ -94,8 +95,15 @@ public sealed class ComfyUiClient : IDiffusionBackend, IDisposable
             var sampler = request.Sampler ?? (caps.Samplers.Contains("euler") ? "euler" : caps.Samplers.FirstOrDefault() ?? "euler");
             string scheduler;
             lock (gate) scheduler = schedulers.Contains("normal") ? "normal" : schedulers.FirstOrDefault() ?? "normal";
+            // Every node the graph needs must exist before anything is uploaded.
+            var needed = request.Graph is { } own ? GraphPlaceholders.NodeTypes(own) : Nodes;
+            var missing = needed.Where(n => !caps.Nodes.Contains(n)).Distinct().ToList();
+            if (missing.Count > 0)
+                throw Fail($"the server lacks the node{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing)} (GET /object_info); {(request.Graph is null ? "update ComfyUI" : "install them or change the graph")}");
             var uploaded = await UploadAsync(request, cancel);
-            var graph = Graph(request, uploaded, checkpoint, sampler, scheduler);
+            var graph = request.Graph is { } template
+                ? GraphPlaceholders.Fill(template, request, uploaded, checkpoint, sampler)
+                : Graph(request, uploaded, checkpoint, sampler, scheduler);
             var promptId = Guid.NewGuid().ToString();
             var clientId = Guid.NewGuid().ToString("N");
             using var socket = await ConnectAsync(clientId, cancel);
@@ -399,19 +407,7 @@ public sealed class ComfyUiClient : IDiffusionBackend, IDisposable
         }
     }
 
-    private static Task Backoff(int attempt, CancellationToken cancel) => Task.Delay(TimeSpan.FromMilliseconds(500 * (1 << Math.Min(attempt, 6))), cancel);
-
-    private static string Reason(Exception e) => (e.InnerException?.Message ?? e.Message).ReplaceLineEndings(" ");
-
     private BackendException Fail(string what) => new($"back-end {Spec}: {what}");
-
-    private static string? Credentials(BackendSpec spec, Uri uri)
-    {
-        if (spec.AuthEnv is { } name)
-            return Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value
-                : throw new BurnishException($"back-end {spec}: auth_env {name} is not set; it should hold USER:PASSWORD");
-        return uri.UserInfo.Length > 0 ? Uri.UnescapeDataString(uri.UserInfo) : null;
-    }
 
     public void Dispose()
     {

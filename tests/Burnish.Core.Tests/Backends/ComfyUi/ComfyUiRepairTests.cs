@@ -126,3 +126,75 @@ public sealed class ComfyUiRepairTests
         Assert.Equal((1, 1), (server.PromptPosts, server.Interrupts));
     }
 }
+
+/// <summary>A team's own ComfyUI graph with placeholders, run inside a repair pass.</summary>
+public sealed class ComfyUiOwnGraphTests
+{
+    // Burnish's core nodes arranged as a user might: fixed steps and scheduler, a style prefix on the prompt.
+    private const string Graph = """
+        {
+          "10": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "{{checkpoint}}"}},
+          "11": {"class_type": "LoadImage", "inputs": {"image": "{{image}}"}},
+          "12": {"class_type": "CLIPTextEncode", "inputs": {"text": "masterpiece, {{prompt}}", "clip": ["10", 1]}},
+          "13": {"class_type": "CLIPTextEncode", "inputs": {"text": "{{negative}}", "clip": ["10", 1]}},
+          "14": {"class_type": "InpaintModelConditioning", "inputs": {"positive": ["12", 0], "negative": ["13", 0], "vae": ["10", 2], "pixels": ["11", 0], "mask": ["11", 1], "noise_mask": true}},
+          "6": {"class_type": "KSampler", "inputs": {"model": ["10", 0], "seed": "{{seed}}", "steps": 8, "cfg": "{{cfg}}", "sampler_name": "dpmpp_2m", "scheduler": "karras", "positive": ["14", 0], "negative": ["14", 1], "latent_image": ["14", 2], "denoise": "{{denoise}}"}},
+          "16": {"class_type": "VAEDecode", "inputs": {"samples": ["6", 0], "vae": ["10", 2]}},
+          "2": {"class_type": "SaveImage", "inputs": {"images": ["16", 0], "filename_prefix": "team"}}
+        }
+        """;
+
+    private static RepairPass Pass(BackendSpec spec, string graph) => new RepairPass
+    {
+        Boxes = [[new Length(100, false), new Length(60, false), new Length(70, false), new Length(40, false)]],
+        Method = RepairMethod.Diffusion,
+        Backend = spec.Name,
+        Prompt = "a red wooden door",
+        Diffusion = new DiffusionParams { Graph = graph, Seed = 99 },
+    }.WithEndpoint(spec);
+
+    [Fact]
+    public async Task Placeholders_are_filled_numbers_as_numbers_and_the_server_accepts_the_graph()
+    {
+        await using var server = await ComfyUiTestServer.StartAsync();
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("team.json"), Graph);
+        var spec = new BackendSpec { Name = "comfy", Kind = BackendKind.Comfyui, Url = server.Url };
+        using (var clients = new BackendClients())
+        using (var plan = RepairPlan.Load([Pass(spec, dir.File("team.json"))], backends: clients.For))
+            Burnish.Stages.Repair.Repair.Apply(ImageLoader.Load(Fixtures.PathOf("tree_alpha_16bit.png"), LoadLimits.Default).Image, plan,
+                SourceMetadata.Empty with { Generation = new GenerationParams(GenerationTools.ComfyUI, "a house", null, null, "sd_xl_base_1.0.safetensors", null, null, null, null, null, null, new Dictionary<string, string>()) }, null);
+
+        Assert.Empty(server.Problems);
+        var graph = Assert.Single(server.Prompts)["prompt"]!;
+        Assert.Equal("masterpiece, a red wooden door, a house", (string)graph["12"]!["inputs"]!["text"]!);
+        Assert.Equal("sd_xl_base_1.0.safetensors", (string)graph["10"]!["inputs"]!["ckpt_name"]!);
+        Assert.Equal(99, (long)graph["6"]!["inputs"]!["seed"]!);
+        Assert.Equal(8, (int)graph["6"]!["inputs"]!["steps"]!);
+        Assert.Equal(0.6, (double)graph["6"]!["inputs"]!["denoise"]!);
+        Assert.StartsWith("burnish-", (string)graph["11"]!["inputs"]!["image"]!, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("{\"1\": {\"class_type\": \"SaveImage\", \"inputs\": {\"filename_prefix\": \"x\"}}}", "no {{image}} placeholder")]
+    [InlineData("{\"1\": {\"class_type\": \"LoadImage\", \"inputs\": {\"image\": \"{{image}}\", \"x\": \"{{colour}}\"}}}", "unknown placeholder {{colour}}")]
+    [InlineData("{\"nodes\": [], \"links\": []}", "not ComfyUI's API format")]
+    public void A_graph_that_cannot_be_used_fails_when_the_plan_is_made(string graph, string message)
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("g.json"), graph);
+        var spec = new BackendSpec { Name = "comfy", Kind = BackendKind.Comfyui, Url = "http://127.0.0.1:9" };
+        using var clients = new BackendClients();
+        var e = Assert.Throws<BurnishException>(() => RepairPlan.Load([Pass(spec, dir.File("g.json"))], backends: clients.For));
+        Assert.Contains(message, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_graph_is_refused_for_an_a1111_backend()
+    {
+        var spec = new BackendSpec { Name = "a", Kind = BackendKind.A1111, Url = "http://127.0.0.1:9" };
+        using var clients = new BackendClients();
+        var e = Assert.Throws<BurnishException>(() => RepairPlan.Load([Pass(spec, "team.json")], backends: clients.For));
+        Assert.Contains("diffusion.graph is for kind: comfyui", e.Message, StringComparison.Ordinal);
+    }
+}

@@ -245,7 +245,8 @@ public sealed class ComfyUiTestServer : IAsyncDisposable
             }
         }
         await Event("execution_start", new JsonObject { ["timestamp"] = 1 });
-        var steps = graph["6"]!["inputs"]!["steps"]!.GetValue<int>();
+        JsonNode Of(string type) => graph.First(kv => kv.Value?["class_type"]?.GetValue<string>() == type).Value!;
+        var steps = Of("KSampler")["inputs"]!["steps"]!.GetValue<int>();
         try
         {
             await Event("executing", new JsonObject { ["node"] = "6", ["display_node"] = "6" });
@@ -261,7 +262,7 @@ public sealed class ComfyUiTestServer : IAsyncDisposable
                 }
             }
             if (behaviour.Hold) await Task.Delay(Timeout.Infinite, stop);
-            var name = graph["2"]!["inputs"]!["image"]!.GetValue<string>();
+            var name = Of("LoadImage")["inputs"]!["image"]!.GetValue<string>();
             using var uploaded = Image.NewFromBuffer(inputs[name]);
             using var rgb = uploaded.ExtractBand(0, 3);
             using var hole = uploaded[3] < 128;
@@ -269,9 +270,10 @@ public sealed class ComfyUiTestServer : IAsyncDisposable
             var file = $"burnish_{outputs.Count + 1:00000}_.png";
             outputs[file] = inverted.PngsaveBuffer();
             var images = new JsonObject { ["images"] = new JsonArray(new JsonObject { ["filename"] = file, ["subfolder"] = "", ["type"] = "output" }) };
-            await Event("executed", new JsonObject { ["node"] = "8", ["display_node"] = "8", ["output"] = images.DeepClone() });
+            var save = graph.First(kv => kv.Value?["class_type"]?.GetValue<string>() == "SaveImage").Key;
+            await Event("executed", new JsonObject { ["node"] = save, ["display_node"] = save, ["output"] = images.DeepClone() });
             await Event("execution_success", new JsonObject { ["timestamp"] = 2 });
-            history[id] = Entry(graph, new JsonObject { ["8"] = images }, "success", messages);
+            history[id] = Entry(graph, new JsonObject { [save] = images }, "success", messages);
         }
         catch (OperationCanceledException)
         {

@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Text.Json.Nodes;
 using Burnish.Backends;
+using Burnish.Backends.ComfyUi;
 using Burnish.Imaging;
 using Burnish.Stages.Repair.Learned;
 using Burnish.Schema;
@@ -13,7 +15,7 @@ namespace Burnish.Stages.Repair.Diffusion;
 /// the result is scaled back and pasted in linear light with the pass's mask as the weight, so pixels the mask does
 /// not reach keep their 16-bit values exactly.
 /// </summary>
-public sealed class DiffusionMethod(RepairPass pass, IDiffusionBackend backend) : IRepairMethod
+public sealed class DiffusionMethod(RepairPass pass, IDiffusionBackend backend, JsonObject? graph = null) : IRepairMethod
 {
     /// <summary>The denoising strength when the pass gives none: the middle of the 0.5–0.8 usually advised for a fix.</summary>
     public const double DefaultDenoise = 0.6;
@@ -27,7 +29,13 @@ public sealed class DiffusionMethod(RepairPass pass, IDiffusionBackend backend) 
             ? "method diffusion needs backend: the name of a back-end in the recipe's backends (or --backend KIND=URL)"
             : $"backend '{pass.Backend}' is not among the recipe's backends");
         var make = backends ?? throw new BurnishException("method diffusion needs the run's back-end clients; none were given");
-        return new DiffusionMethod(pass, make(spec));
+        JsonObject? graph = null;
+        if (pass.Diffusion?.Graph is { } path)
+        {
+            if (spec.Kind != BackendKind.Comfyui) throw new BurnishException($"diffusion.graph is for kind: comfyui; back-end {spec} is {Names.EnumValue(spec.Kind)}");
+            graph = GraphPlaceholders.Load(path);
+        }
+        return new DiffusionMethod(pass, make(spec), graph);
     }
 
     public RepairMethod Method => RepairMethod.Diffusion;
@@ -103,7 +111,7 @@ public sealed class DiffusionMethod(RepairPass pass, IDiffusionBackend backend) 
             settings.Seed ?? generation?.Seed ?? 0,
             settings.Steps ?? generation?.Steps ?? 30,
             settings.Cfg ?? generation?.CfgScale ?? 7,
-            sampler, checkpoint, settings.MaskBlur, settings.InpaintingFill);
+            sampler, checkpoint, settings.MaskBlur, settings.InpaintingFill) { Graph = graph };
     }
 
     // The pass's text first: it is what this region needs; the image's own prompt keeps the style.

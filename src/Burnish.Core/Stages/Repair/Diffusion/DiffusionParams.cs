@@ -45,6 +45,9 @@ public sealed record DiffusionParams
     [Range(0, int.MaxValue)]
     public int? Seed { get; init; }
 
+    [Doc("kind comfyui: your own workflow in ComfyUI's API format (\"Save (API)\"), run instead of Burnish's graph. String inputs may hold placeholders: {{image}} (required: the uploaded crop, its alpha the mask), {{mask}} (the same file, for LoadImageMask on its alpha), {{prompt}}, {{negative}}, {{seed}}, {{steps}}, {{cfg}}, {{denoise}}, {{checkpoint}}, {{sampler}}, {{width}}, {{height}}; a value that is exactly a number's placeholder becomes that number. Read and checked when the run is prepared.")]
+    public string? Graph { get; init; }
+
     [Doc("Add the image's own prompt and negative (from its metadata) after the pass's text. Off: the pass's text alone.")]
     public bool OwnPrompt { get; init; } = true;
 }
