@@ -22,8 +22,14 @@ public static class FaceMasks
         return Image.NewFromMemoryCopy(mask, width, height, 1, Enums.BandFormat.Float).Copy(interpretation: Enums.Interpretation.Bw);
     }
 
-    /// <summary>The face oval, for vetoes (the text mask never touches it).</summary>
-    public static IEnumerable<Ellipse> Oval(DetectedFace face) => Ellipses(face, FacePart.Face, add: true);
+    /// <summary>A W×H float coverage image (0 or 1) of every face's oval with its axes scaled by <paramref name="scale"/>.</summary>
+    public static Image Ovals(IReadOnlyList<DetectedFace> faces, int width, int height, double scale)
+    {
+        var mask = new float[(long)width * height];
+        foreach (var e in faces.SelectMany(f => Ellipses(f, FacePart.Face, add: true)))
+            Paint(mask, width, height, e with { Rx = e.Rx * scale, Ry = e.Ry * scale }, 1f);
+        return Image.NewFromMemoryCopy(mask, width, height, 1, Enums.BandFormat.Float).Copy(interpretation: Enums.Interpretation.Bw);
+    }
 
     /// <summary>The ellipses that add to a part (<paramref name="add"/>) or are cut out of it afterwards.</summary>
     private static IEnumerable<Ellipse> Ellipses(DetectedFace face, FacePart part, bool add)

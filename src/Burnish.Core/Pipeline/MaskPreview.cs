@@ -54,15 +54,16 @@ public static class MaskPreview
         {
             using var detector = FaceDetector.FromCache(models, progress: notices, cancel: cancel);
             var faceClock = Stopwatch.StartNew();
-            faces = detector.Detect(image, face, cancel);
+            // The text veto spares doubtful faces too (AutoRegions.VetoScore); the face mask keeps only those above its own score.
+            faces = detector.Detect(image, kinds.Contains(MaskKind.Text) ? face with { MinScore = Math.Min(face.MinScore, AutoRegions.VetoScore) } : face, cancel);
             faceMs = faceClock.Elapsed.TotalMilliseconds;
         }
         if (kinds.Contains(MaskKind.Face))
         {
-            var faceMask = FaceMasks.Rasterise(faces, w, h, face.Part);
-            mask = AutoRegions.Union(mask, faceMask);
-            regions.AddRange(AutoRegions.Faces(faces, face.Part, w, h));
-            if (faces.Count == 0) warnings.Add("no face found");
+            var kept = faces.Where(f => f.Score >= face.MinScore).ToList();
+            mask = AutoRegions.Union(mask, FaceMasks.Rasterise(kept, w, h, face.Part));
+            regions.AddRange(AutoRegions.Faces(kept, face.Part, w, h));
+            if (kept.Count == 0) warnings.Add("no face found");
         }
         if (kinds.Contains(MaskKind.Text))
         {

@@ -118,7 +118,10 @@ public class FaceDetectorTests(FaceDetectorFixture fixture, ITestOutputHelper ou
         var faces = Detect(image);
         using var all = (Image.Black(image.Width, image.Height) + 1.0).Cast(Enums.BandFormat.Float);
         var kept = Fixtures.Pixels(AutoRegions.Veto(all, faces, out var vetoed));
-        var ovals = Fixtures.Pixels(FaceMasks.Rasterise(faces, image.Width, image.Height, FacePart.Face));
+        var ovals = Fixtures.Pixels(FaceMasks.Ovals(faces, image.Width, image.Height, AutoRegions.VetoOval));
+        var plain = Fixtures.Pixels(FaceMasks.Rasterise(faces, image.Width, image.Height, FacePart.Face));
+        Assert.True(ovals.Count(v => v > 0.5f) > plain.Count(v => v > 0.5f));
+        Assert.All(Enumerable.Range(0, plain.Length).Where(i => plain[i] > 0.5f), i => Assert.True(ovals[i] > 0.5f));
         Assert.Equal(ovals.Count(v => v > 0.5f), vetoed);
         for (var i = 0; i < kept.Length; i++) Assert.Equal(ovals[i] > 0.5f ? 0f : 1f, kept[i]);
     }

@@ -218,7 +218,7 @@ public static class Repair
                 var text = pass.Text ?? TextMaskParams.Default;
                 var mask = plan.Detector.Mask(image, text, cancel);
                 if (!text.ProtectFaces) return (mask, null);
-                var faces = plan.Faces.Detect(image, FaceMaskParams.Default, cancel);
+                var faces = plan.Faces.Detect(image, FaceMaskParams.Default with { MinScore = AutoRegions.VetoScore }, cancel);
                 mask = AutoRegions.Veto(mask, faces, out var vetoed);
                 if (vetoed > 0)
                     warnings.Add($"repair pass {index + 1}: {vetoed} px of the text mask lay on {(faces.Count == 1 ? "a face" : "faces")} and were left alone (text.protect_faces)");
