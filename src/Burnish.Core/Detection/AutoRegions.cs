@@ -44,17 +44,48 @@ public static class AutoRegions
     public const double VetoOval = 1.2;
 
     /// <summary>
-    /// <paramref name="mask"/> with every face oval (grown by <see cref="VetoOval"/>) cleared, so an automatic text mask
-    /// never repaints a face; <paramref name="vetoed"/> is the number of mask pixels (≥ 0.5) that were cleared.
+    /// <paramref name="mask"/> with every blob that lies mostly on a face (inside its oval, grown by
+    /// <see cref="VetoOval"/>) cleared whole, so an automatic text mask never repaints an eye or a mouth it took for a
+    /// glyph; <paramref name="vetoed"/> is the number of mask pixels (≥ 0.5) cleared. A blob mostly off the faces (a
+    /// caption that crosses one, or a face the detector saw in snow) is kept whole: clearing only its part on the oval
+    /// would leave half-letters behind.
     /// </summary>
     public static Image Veto(Image mask, IReadOnlyList<DetectedFace> faces, out long vetoed)
     {
         vetoed = 0;
         if (faces.Count == 0) return mask;
         using var ovals = FaceMasks.Ovals(faces, mask.Width, mask.Height, VetoOval);
-        using var hit = (mask >= 0.5) & (ovals > 0.5);
-        vetoed = (long)Math.Round(hit.Avg() / 255 * mask.Width * mask.Height);
-        return (mask * (1 - ovals)).Cast(Enums.BandFormat.Float).CopyMemory();
+        using var marked = mask >= 0.5;
+        using var labels = marked.Labelregions();
+        using var ones = marked / 255;
+        using var onFace = (marked & (ovals > 0.5)) / 255;
+        var area = Sums(ones.HistFindIndexed(labels));
+        var inside = Sums(onFace.HistFindIndexed(labels));
+        Image? veto = null;
+        for (var label = 0; label < area.Length; label++)
+        {
+            if (area[label] == 0 || inside[label] < MostlyOnFace * area[label]) continue;
+            vetoed += (long)area[label];
+            var blob = labels.Equal(label);
+            veto = veto is null ? blob : veto | blob;
+        }
+        if (veto is null) return mask;
+        // Grown by two pixels so the blob's soft edge (coverage under 0.5) goes with it.
+        var square = new double[5, 5];
+        for (var i = 0; i < 25; i++) square[i / 5, i % 5] = 255;
+        using var grown = veto.Morph(Image.NewFromArray(square), Enums.OperationMorphology.Dilate);
+        veto.Dispose();
+        return (mask * (1 - grown / 255.0)).Cast(Enums.BandFormat.Float).CopyMemory();
+    }
+
+    /// <summary>The share of a blob's pixels that must lie on face ovals for the veto to clear it.</summary>
+    public const double MostlyOnFace = 0.5;
+
+    private static double[] Sums(Image histogram)
+    {
+        using (histogram)
+        using (var wide = histogram.Cast(Enums.BandFormat.Double))
+            return wide.WriteToMemory<double>();
     }
 
     /// <summary>A box as whole pixels [x, y, w, h], clipped to the image.</summary>
