@@ -18,7 +18,12 @@ public sealed class LoadTests(ITestOutputHelper output)
     /// at a load average of 25–38, so the bound has a tenfold margin for a busy CI machine.
     /// </summary>
     private static readonly TimeSpan StatusP95Bound = TimeSpan.FromMilliseconds(100);
-    private const long PeakRssBound = 1L << 30;
+    /// <summary>
+    /// What the load may add to the process's resident memory. The suite runs the other service tests (jobs that
+    /// upscale) in the same process first, so the process's lifetime peak says nothing about this load: its working
+    /// set is sampled during the load instead. Alone, the whole process peaked at 154 MB.
+    /// </summary>
+    private const long GrowthBound = 512L << 20;
 
     [Fact]
     public async Task Fifty_concurrent_submissions_and_twenty_event_streams_get_only_intended_answers()
@@ -26,6 +31,7 @@ public sealed class LoadTests(ITestOutputHelper output)
         // No workers: this measures the API, not the finishing. Every submission comes from 127.0.0.1, so past
         // the per-client limit the intended answer is 429.
         await using var host = await ServiceHost.StartAsync(workers: 0, limits: ServiceLimits.Default with { MaxUnfinishedPerClient = Allowed });
+        using var memory = new WorkingSetSampler();
         var image = await File.ReadAllBytesAsync(ServiceHost.Fixture("a1111-parameters.png"));
         var statuses = new ConcurrentBag<HttpStatusCode>();
         var ids = new ConcurrentBag<string>();
@@ -62,12 +68,49 @@ public sealed class LoadTests(ITestOutputHelper output)
 
         var sorted = latencies.Order().ToList();
         var p95 = sorted[(int)(sorted.Count * 0.95)];
-        var peak = Process.GetCurrentProcess().PeakWorkingSet64;
+        var growth = memory.Stop();
         var posts = submitting.Order().ToList();
         output.WriteLine($"GET /v1/jobs/ID: p50 {sorted[sorted.Count / 2]:0} ms, p95 {p95:0} ms over {sorted.Count}; " +
             $"POST /v1/jobs (50 at once, store + hash + header): p50 {posts[posts.Count / 2]:0} ms, p95 {posts[(int)(posts.Count * 0.95)]:0} ms; " +
-            $"peak RSS of the test process (service included) {peak >> 20} MB");
+            $"working set grew by at most {growth >> 20} MB during the load (service included)");
         Assert.True(p95 < StatusP95Bound.TotalMilliseconds, $"p95 {p95:0} ms");
-        Assert.True(peak < PeakRssBound, $"peak RSS {peak >> 20} MB");
+        Assert.True(growth < GrowthBound, $"working set grew by {growth >> 20} MB");
+    }
+
+    /// <summary>The largest rise of this process's working set over its value at the start, sampled every 10 ms.</summary>
+    private sealed class WorkingSetSampler : IDisposable
+    {
+        private readonly CancellationTokenSource stop = new();
+        private readonly Task<long> sampling;
+
+        public WorkingSetSampler()
+        {
+            using var self = Process.GetCurrentProcess();
+            var start = self.WorkingSet64;
+            sampling = Task.Run(async () =>
+            {
+                long most = 0;
+                using var process = Process.GetCurrentProcess();
+                while (!stop.IsCancellationRequested)
+                {
+                    process.Refresh();
+                    most = Math.Max(most, process.WorkingSet64 - start);
+                    try { await Task.Delay(10, stop.Token); } catch (OperationCanceledException) { }
+                }
+                return most;
+            });
+        }
+
+        public long Stop()
+        {
+            stop.Cancel();
+            return sampling.GetAwaiter().GetResult();
+        }
+
+        public void Dispose()
+        {
+            stop.Cancel();
+            stop.Dispose();
+        }
     }
 }
