@@ -10,9 +10,10 @@ if ! command -v dotnet >/dev/null; then
     exit 1
 fi
 missing=()
-ldconfig -p 2>/dev/null | grep -q 'liblcms2\.so\.2' || missing+=(liblcms2-2)
+# grep reads to the end (no -q): under pipefail an early exit would SIGPIPE the lister and read as "missing".
+ldconfig -p 2>/dev/null | grep 'liblcms2\.so\.2' >/dev/null || missing+=(liblcms2-2)
 # The text-mask tests render their text in DejaVu Sans.
-fc-list 2>/dev/null | grep -qi "DejaVu Sans" || missing+=(fonts-dejavu-core fontconfig)
+fc-list 2>/dev/null | grep -i "DejaVu Sans" >/dev/null || missing+=(fonts-dejavu-core fontconfig)
 command -v npm >/dev/null || missing+=(nodejs npm)
 if [[ "${1:-}" == --tests ]]; then
     [[ -x /usr/bin/chromium ]] || missing+=(chromium)
