@@ -18,17 +18,8 @@ internal static class CieLab
     private const int Chunk = 3 * 8 * 4096; // whole triples and whole 24-sample vector groups
 
     /// <summary>XYZ (white Y = 1) → L*a*b*, in place.</summary>
-    public static void FromXyz(float[] samples, CancellationToken cancel = default) => Chunks(samples, cancel, (start, end) =>
-    {
-        ForwardCurve(samples, start, end);
-        for (var i = start; i < end; i += 3)
-        {
-            float fx = samples[i], fy = samples[i + 1], fz = samples[i + 2];
-            samples[i] = 116 * fy - 16;
-            samples[i + 1] = 500 * (fx - fy);
-            samples[i + 2] = 200 * (fy - fz);
-        }
-    });
+    public static void FromXyz(float[] samples, CancellationToken cancel = default) =>
+        Chunks(samples, cancel, (start, end) => FromXyzRange(samples, start, end));
 
     /// <summary>Samples per parallel chunk of <see cref="FromXyz"/> and <see cref="ToXyz"/>: whole triples and whole vector groups.</summary>
     public const int ChunkSamples = Chunk;
@@ -66,19 +57,8 @@ internal static class CieLab
     }
 
     /// <summary>L*a*b* → XYZ (white Y = 1), in place.</summary>
-    public static void ToXyz(float[] samples, CancellationToken cancel = default) => Chunks(samples, cancel, (start, end) =>
-    {
-        for (var i = start; i < end; i += 3)
-        {
-            var fy = (samples[i] + 16) / 116;
-            var fx = fy + samples[i + 1] / 500;
-            var fz = fy - samples[i + 2] / 200;
-            samples[i] = fx;
-            samples[i + 1] = fy;
-            samples[i + 2] = fz;
-        }
-        InverseCurve(samples, start, end);
-    });
+    public static void ToXyz(float[] samples, CancellationToken cancel = default) =>
+        Chunks(samples, cancel, (start, end) => ToXyzRange(samples, start, end));
 
     // t/white → f: the white scale repeats every 3 samples, so every 24 samples (three vectors) the pattern repeats.
     private static void ForwardCurve(float[] samples, int start, int end)
