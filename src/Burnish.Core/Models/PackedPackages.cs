@@ -2,6 +2,7 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using Burnish.IO;
 
 namespace Burnish.Models;
 
@@ -56,13 +57,7 @@ internal static class PackedPackages
             File.Delete(tarball);
             File.Delete(Path.Combine(staging, ".npmrc"));
             File.WriteAllText(Path.Combine(staging, IntegrityMarker), integrity);
-            if (Directory.Exists(dir))
-            {
-                var old = Path.Combine(packagesDir, $"{name}.old-{Guid.NewGuid().ToString("N")[..8]}");
-                Directory.Move(dir, old);
-                Directory.Delete(old, recursive: true);
-            }
-            Directory.Move(staging, dir);
+            AtomicFile.ReplaceDirectory(staging, dir);
         }
         finally
         {
