@@ -17,7 +17,31 @@ public interface IDiffusionBackend
     /// own job is stopped before <see cref="OperationCanceledException"/> is thrown.
     /// </summary>
     Task<InpaintResult> InpaintAsync(InpaintRequest request, IProgress<double>? progress, CancellationToken cancel);
+
+    /// <summary>
+    /// Restores the faces in <see cref="RestoreRequest.Image"/> with the server's own face restorer, at the same size.
+    /// Throws <see cref="BackendException"/> with one line when the server cannot (a protocol without one says so).
+    /// </summary>
+    Task<RestoreResult> RestoreFacesAsync(RestoreRequest request, CancellationToken cancel);
 }
+
+/// <summary>The face restorers A1111's extras offer.</summary>
+public enum FaceRestorer
+{
+    /// <summary>GFPGAN (Tencent ARC): strong, smooths skin.</summary>
+    Gfpgan,
+    /// <summary>CodeFormer (S-Lab, NTU): keeps more identity at its middle fidelity.</summary>
+    Codeformer,
+}
+
+/// <summary>
+/// One face-restoration job: an sRGB 8-bit PNG, the restorer, how much of its result shows (0–1, A1111's visibility) and,
+/// for CodeFormer, its fidelity weight (0 = strongest restoration, 1 = closest to the input).
+/// </summary>
+public sealed record RestoreRequest(byte[] Image, FaceRestorer Model, double Strength, double Fidelity);
+
+/// <summary>The restored image (PNG) and the version of the server that made it.</summary>
+public sealed record RestoreResult(byte[] Image, string ServerVersion);
 
 /// <summary>What a server offers. <see cref="Version"/> is "unknown" when the server does not say.</summary>
 public sealed record BackendCapabilities(

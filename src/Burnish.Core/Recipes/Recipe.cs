@@ -22,7 +22,7 @@ public sealed record Recipe : ISelfValidating
     [Doc("Recipe format version. Required; this Burnish reads version 1.")]
     public int Version { get; init; }
 
-    [Doc("Your own Stable Diffusion servers, each with a name that repair passes with method: diffusion refer to (backend: NAME): kind, url, auth_env, concurrency, timeouts and retries. See docs/diffusion.md.")]
+    [Doc("Your own Stable Diffusion servers, each with a name that repair passes with method: diffusion or restore, and outpaint or upscale with method: diffusion, refer to (backend: NAME): kind, url, auth_env, concurrency, timeouts and retries. See docs/diffusion.md.")]
     [SharedSection]
     public IReadOnlyList<BackendSpec>? Backends { get; init; }
 
@@ -61,15 +61,22 @@ public sealed record Recipe : ISelfValidating
             if (Repair![i].Backend is { } name && !names.Contains(name))
                 yield return ($"repair[{i}].backend", $"repair[{i}].backend: no back-end named '{name}'"
                     + (names.Count == 0 ? "; add it under backends:" : $"; the recipe's backends are {string.Join(", ", names)}"));
+        foreach (var (key, name) in new[] { ("outpaint.backend", Outpaint?.Backend), ("upscale.backend", Upscale?.Backend) })
+            if (name is not null && !names.Contains(name))
+                yield return (key, $"{key}: no back-end named '{name}'"
+                    + (names.Count == 0 ? "; add it under backends:" : $"; the recipe's backends are {string.Join(", ", names)}"));
     }
 
-    /// <summary>The recipe with each diffusion pass given the server its backend names (what the stage connects to).</summary>
+    /// <summary>The recipe with each diffusion pass (repair, outpaint, upscale) given the server its backend names (what the stage connects to).</summary>
     public Recipe WithBackendsAttached()
     {
-        if (Repair is null || Backends is null) return this;
+        if (Backends is null) return this;
+        BackendSpec? Named(string? name) => name is null ? null : Backends.FirstOrDefault(b => b.Name == name);
         return this with
         {
-            Repair = [.. Repair.Select(p => p.Backend is { } name && Backends.FirstOrDefault(b => b.Name == name) is { } spec ? p.WithEndpoint(spec) : p)],
+            Repair = Repair is null ? null : [.. Repair.Select(p => Named(p.Backend) is { } spec ? p.WithEndpoint(spec) : p)],
+            Outpaint = Outpaint is { } o && Named(o.Backend) is { } outpaintSpec ? o.WithEndpoint(outpaintSpec) : Outpaint,
+            Upscale = Upscale is { } u && Named(u.Backend) is { } upscaleSpec ? u.WithEndpoint(upscaleSpec) : Upscale,
         };
     }
 }

@@ -1,6 +1,7 @@
 using Burnish.Imaging;
 using Burnish.Stages.Cleanup;
 using Burnish.Stages.Grade.Lut;
+using Burnish.Stages.Repair;
 using Burnish.Stages.Upscale;
 
 namespace Burnish.Recipes;
@@ -33,9 +34,11 @@ public static class RecipeResources
         {
             var pass = recipe.Repair![i];
             if (pass.Mask is { } mask) Try($"repair[{i}].mask", () => ImageLoader.Load(mask, limits ?? LoadLimits.Default));
-            if (pass.Model is { } model && !File.Exists(model)) problems.Add($"repair[{i}].model: {model}: file not found");
+            if (pass.Method == RepairMethod.Onnx && pass.Model is { } model && !File.Exists(model)) problems.Add($"repair[{i}].model: {model}: file not found");
             if (pass.Diffusion?.Graph is { } graph) Try($"repair[{i}].diffusion.graph", () => Burnish.Backends.ComfyUi.GraphPlaceholders.Load(graph));
         }
+        if (recipe.Outpaint?.Diffusion?.Graph is { } outpaintGraph) Try("outpaint.diffusion.graph", () => Burnish.Backends.ComfyUi.GraphPlaceholders.Load(outpaintGraph));
+        if (recipe.Upscale?.Diffusion?.Graph is { } upscaleGraph) Try("upscale.diffusion.graph", () => Burnish.Backends.ComfyUi.GraphPlaceholders.Load(upscaleGraph));
         return problems;
     }
 }

@@ -104,6 +104,71 @@ public sealed class A1111Client : IDiffusionBackend, IDisposable
         }
     }
 
+    public async Task<RestoreResult> RestoreFacesAsync(RestoreRequest request, CancellationToken cancel)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        await slots.WaitAsync(cancel);
+        try
+        {
+            var version = (await CapabilitiesAsync(cancel)).Version;
+            var body = JsonSerializer.SerializeToUtf8Bytes(new ExtrasSingleImageRequest
+            {
+                GfpganVisibility = request.Model == FaceRestorer.Gfpgan ? request.Strength : 0,
+                CodeformerVisibility = request.Model == FaceRestorer.Codeformer ? request.Strength : 0,
+                CodeformerWeight = request.Fidelity,
+                Image = Convert.ToBase64String(request.Image),
+            });
+            for (var attempt = 0; ; attempt++)
+            {
+                using var job = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+                job.CancelAfter(JobTimeout);
+                HttpResponseMessage response;
+                try
+                {
+                    using var content = new ByteArrayContent(body);
+                    content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                    response = await http.PostAsync("sdapi/v1/extra-single-image", content, job.Token);
+                }
+                catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConnectionError && !cancel.IsCancellationRequested)
+                {
+                    if (attempt < Spec.Retries)
+                    {
+                        await Backoff(attempt, cancel);
+                        continue;
+                    }
+                    throw Fail($"cannot connect ({Reason(e)}), {attempt + 1} tries");
+                }
+                catch (Exception e) when (e is OperationCanceledException or HttpRequestException)
+                {
+                    // Extras take no task id, so the server cannot be asked whether it has the job, and /interrupt could
+                    // stop someone else's: a job that may have arrived is left alone and never sent again.
+                    if (cancel.IsCancellationRequested) throw new OperationCanceledException("cancelled", e, cancel);
+                    var what = e is OperationCanceledException ? $"no result within {Spec.Timeout.ToString(CultureInfo.InvariantCulture)} s" : $"the connection was lost ({Reason(e)})";
+                    throw Fail($"extra-single-image: {what}; the job may have reached the server, so it was not sent again");
+                }
+                using (response)
+                {
+                    if (!response.IsSuccessStatusCode) throw Fail("extra-single-image: " + await DescribeAsync(response));
+                    ExtrasSingleImageResponse? answer;
+                    try
+                    {
+                        answer = await response.Content.ReadFromJsonAsync<ExtrasSingleImageResponse>(cancel);
+                    }
+                    catch (JsonException e)
+                    {
+                        throw Fail($"the extra-single-image answer is not the documented JSON ({e.Message})");
+                    }
+                    if (answer?.Image is not { Length: > 0 } text) throw Fail("the server sent no image back from extra-single-image");
+                    return new RestoreResult(FromBase64(text), version);
+                }
+            }
+        }
+        finally
+        {
+            slots.Release();
+        }
+    }
+
     // One try; null when the server never took the job and another try is allowed.
     private async Task<Img2ImgResponse?> SubmitAsync(byte[] body, string taskId, int attempt, IProgress<double>? progress, CancellationToken cancel)
     {
@@ -172,18 +237,7 @@ public sealed class A1111Client : IDiffusionBackend, IDisposable
     {
         if (response.Images is not { Count: > 0 } images || string.IsNullOrEmpty(images[0]))
             throw Fail("the server sent no image back (send_images was true)");
-        byte[] image;
-        try
-        {
-            var text = images[0];
-            // Some builds send a data: URI.
-            if (text.StartsWith("data:", StringComparison.Ordinal)) text = text[(text.IndexOf(',', StringComparison.Ordinal) + 1)..];
-            image = Convert.FromBase64String(text);
-        }
-        catch (FormatException)
-        {
-            throw Fail("the returned image is not base64");
-        }
+        var image = FromBase64(images[0]);
         // info is a JSON string with what the job ran with (Processed.js()); the seed matters when -1 was asked.
         long seed = request.Seed;
         string? sampler = request.Sampler, checkpoint = request.Checkpoint;
@@ -206,6 +260,20 @@ public sealed class A1111Client : IDiffusionBackend, IDisposable
             }
         }
         return new InpaintResult(image, seed, sampler, checkpoint, steps, cfg, version, taskId);
+    }
+
+    private byte[] FromBase64(string text)
+    {
+        try
+        {
+            // Some builds send a data: URI.
+            if (text.StartsWith("data:", StringComparison.Ordinal)) text = text[(text.IndexOf(',', StringComparison.Ordinal) + 1)..];
+            return Convert.FromBase64String(text);
+        }
+        catch (FormatException)
+        {
+            throw Fail("the returned image is not base64");
+        }
     }
 
     private async Task PollAsync(string taskId, IProgress<double> progress, CancellationToken stop)

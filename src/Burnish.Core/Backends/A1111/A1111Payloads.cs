@@ -46,6 +46,30 @@ internal sealed record Img2ImgResponse
     [JsonPropertyName("info")] public string? Info { get; init; }
 }
 
+/// <summary>POST /sdapi/v1/extra-single-image: ExtrasBaseRequest's fields and ExtrasSingleImageRequest's image.</summary>
+internal sealed record ExtrasSingleImageRequest
+{
+    // 0: scale by upscaling_resize; Burnish asks for 1, so the image comes back at its own size.
+    [JsonPropertyName("resize_mode")] public int ResizeMode { get; init; }
+    [JsonPropertyName("show_extras_results")] public bool ShowExtrasResults { get; init; } = true;
+    [JsonPropertyName("gfpgan_visibility")] public double GfpganVisibility { get; init; }
+    [JsonPropertyName("codeformer_visibility")] public double CodeformerVisibility { get; init; }
+    [JsonPropertyName("codeformer_weight")] public double CodeformerWeight { get; init; }
+    [JsonPropertyName("upscaling_resize")] public double UpscalingResize { get; init; } = 1;
+    [JsonPropertyName("upscaler_1")] public string Upscaler1 { get; init; } = "None";
+    [JsonPropertyName("upscaler_2")] public string Upscaler2 { get; init; } = "None";
+    [JsonPropertyName("extras_upscaler_2_visibility")] public double ExtrasUpscaler2Visibility { get; init; }
+    [JsonPropertyName("upscale_first")] public bool UpscaleFirst { get; init; }
+    [JsonPropertyName("image")] public required string Image { get; init; }
+}
+
+/// <summary>ExtrasSingleImageResponse: html_info and the base64 image.</summary>
+internal sealed record ExtrasSingleImageResponse
+{
+    [JsonPropertyName("html_info")] public string? HtmlInfo { get; init; }
+    [JsonPropertyName("image")] public string? Image { get; init; }
+}
+
 /// <summary>POST /internal/progress body.</summary>
 internal sealed record ProgressRequest(
     [property: JsonPropertyName("id_task")] string IdTask,

@@ -129,6 +129,10 @@ public sealed class ComfyUiClient : IDiffusionBackend, IDisposable
         }
     }
 
+    /// <summary>ComfyUI has no face restorer among its core nodes, so this is refused before anything is sent.</summary>
+    public Task<RestoreResult> RestoreFacesAsync(RestoreRequest request, CancellationToken cancel) =>
+        throw Fail("face restoration (method restore) needs kind a1111: ComfyUI's core nodes have no face restorer");
+
     /// <summary>The API-format graph of core nodes: checkpoint, image with its alpha mask, prompts, InpaintModelConditioning, KSampler, decode, save.</summary>
     public static JsonObject Graph(InpaintRequest request, string image, string checkpoint, string sampler, string scheduler)
     {

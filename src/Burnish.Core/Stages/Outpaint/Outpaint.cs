@@ -1,5 +1,8 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
+using Burnish.Backends;
 using Burnish.Imaging;
+using Burnish.Imaging.Generation;
 using NetVips;
 using Burnish.Synthesis;
 using Burnish.Schema;
@@ -8,6 +11,12 @@ namespace Burnish.Stages.Outpaint;
 
 /// <summary>The side of the canvas a band was added on.</summary>
 public enum BandSide { Left, Right, Top, Bottom }
+
+/// <summary>The server a diffusion outpaint runs on for one image: its client, the image's own generation (prompt, seed, model) and the user's graph.</summary>
+public sealed record OutpaintServer(IDiffusionBackend Backend, GenerationParams? Generation, JsonObject? Graph = null);
+
+/// <summary>An outpaint's result: the image, its report, and what each server job did (empty for content-aware fill).</summary>
+public sealed record OutpaintResult(WorkImage Image, StageReport Report, IReadOnlyList<DiffusionPassRecord> Server);
 
 /// <summary>One aspect variant of an outpaint.</summary>
 public sealed record OutpaintVariant(AspectRatio Aspect, WorkImage Image, StageReport Report);
@@ -54,16 +63,28 @@ public static class Outpaint
     /// </summary>
     public static (WorkImage Image, StageReport Report) Extend(WorkImage image, AspectRatio target, OutpaintParams p, CancellationToken cancel = default)
     {
+        var result = Extend(image, target, p, server: null, cancel);
+        return (result.Image, result.Report);
+    }
+
+    /// <summary>
+    /// As <see cref="Extend(WorkImage, AspectRatio, OutpaintParams, CancellationToken)"/>; with a <paramref name="server"/>
+    /// (method diffusion) each band is inpainted by it instead, then its seam strip at low denoise.
+    /// </summary>
+    public static OutpaintResult Extend(WorkImage image, AspectRatio target, OutpaintParams p, OutpaintServer? server, CancellationToken cancel = default)
+    {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(p);
         var plan = OutpaintPlan.For(image.Width, image.Height, target, p.Anchor, p.Step);
         if (plan.IsIdentity)
-            return (image, new StageReport([], new Dictionary<string, double> { ["steps"] = 0, ["added_percent"] = 0 }));
+            return new OutpaintResult(image, new StageReport([], new Dictionary<string, double> { ["steps"] = 0, ["added_percent"] = 0 }), []);
         if (image.Width < MinSide || image.Height < MinSide)
             throw new BurnishException($"the image ({image.Width}×{image.Height}) is too small to outpaint: both sides must be at least {MinSide} pixels");
 
         var canvas = image.WithPixels(image.Pixels.Cast(Enums.BandFormat.Float).CopyMemory());
+        if (server is not null && image.IsGrey) throw new BurnishException("outpaint method diffusion needs a colour image; this one is grey");
         var bands = new List<NewBand>();
+        var records = new List<DiffusionPassRecord>();
         foreach (var step in plan.Steps)
         {
             cancel.ThrowIfCancellationRequested();
@@ -79,9 +100,13 @@ public static class Outpaint
             if (step.After > 0) sides.Add(false);
             var patches = new BandPatch[sides.Count];
             var current = canvas;
-            Together(sides.Count, i => patches[i] = FillBand(current, step, sides[i], target, p, cancel), cancel);
+            Together(sides.Count, i => patches[i] = FillBand(current, step, sides[i], target, p, server, cancel), cancel);
             var pixels = canvas.Pixels;
-            foreach (var patch in patches) pixels = pixels.Insert(patch.Pixels, patch.X, patch.Y);
+            foreach (var patch in patches)
+            {
+                pixels = pixels.Insert(patch.Pixels, patch.X, patch.Y);
+                records.AddRange(patch.Records);
+            }
             canvas = canvas.WithPixels(pixels.CopyMemory());
             if (step.Before > 0)
                 bands.Add(horizontal ? new NewBand(step.Number, BandSide.Left, 0, 0, step.Before, canvas.Height)
@@ -90,7 +115,7 @@ public static class Outpaint
                 bands.Add(horizontal ? new NewBand(step.Number, BandSide.Right, canvas.Width - step.After, 0, step.After, canvas.Height)
                     : new NewBand(step.Number, BandSide.Bottom, 0, canvas.Height - step.After, canvas.Width, step.After));
         }
-        return (canvas, Report(image, canvas, plan, bands, target, p));
+        return new OutpaintResult(canvas, Report(image, canvas, plan, bands, target, p), records);
     }
 
     /// <summary>A band added by one step, in the coordinates of the current canvas.</summary>
@@ -101,7 +126,11 @@ public static class Outpaint
     }
 
     /// <summary>What one side's fill changed (its band and the seam strip beside it), to insert at (X, Y) of the canvas.</summary>
-    private sealed record BandPatch(Image Pixels, int X, int Y);
+    private sealed record BandPatch(Image Pixels, int X, int Y)
+    {
+        /// <summary>The server jobs that made it (method diffusion).</summary>
+        public IReadOnlyList<DiffusionPassRecord> Records { get; init; } = [];
+    }
 
     // Runs count actions in parallel; a failure surfaces as itself (the first one), not wrapped in an AggregateException.
     private static void Together(int count, Action<int> action, CancellationToken cancel)
@@ -117,11 +146,12 @@ public static class Outpaint
     }
 
     // Fills the step's band on one side from a crop of the band plus its context, then re-fills the seam strip.
-    private static BandPatch FillBand(WorkImage canvas, OutpaintStep step, bool atStart, AspectRatio target, OutpaintParams p, CancellationToken cancel)
+    private static BandPatch FillBand(WorkImage canvas, OutpaintStep step, bool atStart, AspectRatio target, OutpaintParams p, OutpaintServer? server,
+        CancellationToken cancel)
     {
         try
         {
-            return FillSide(canvas, step, atStart, p, cancel);
+            return server is null ? FillSide(canvas, step, atStart, p, cancel) : InpaintSide(canvas, step, atStart, p, server, cancel);
         }
         catch (BurnishException e)
         {
@@ -167,6 +197,56 @@ public static class Outpaint
         return horizontal
             ? new BandPatch(filled.Pixels.Crop(start, 0, changed, ch).CopyMemory(), x0 + start, y0)
             : new BandPatch(filled.Pixels.Crop(0, start, cw, changed).CopyMemory(), x0, y0 + start);
+    }
+
+    // Method diffusion: the band with its context goes to the server as a padded canvas with the band as its mask (high
+    // denoise, starting from blurred surroundings), then a window around the seam strip goes again with the strip's
+    // coverage as its mask (low denoise, starting from what is there). Each answer is pasted in linear light by its
+    // coverage, so the existing image outside the strip keeps its values bit for bit.
+    private static BandPatch InpaintSide(WorkImage canvas, OutpaintStep step, bool atStart, OutpaintParams p, OutpaintServer server, CancellationToken cancel)
+    {
+        var horizontal = step.Axis == GrowthAxis.Horizontal;
+        var band = atStart ? step.Before : step.After;
+        var context = Math.Min(step.SizeBefore, Math.Max(MinContext, (int)Math.Ceiling(p.Context * band)));
+        var length = band + context;
+        var canvasLength = horizontal ? canvas.Width : canvas.Height;
+        var offset = atStart ? 0 : canvasLength - length;
+        var (x0, y0, cw, ch) = horizontal ? (offset, 0, length, canvas.Height) : (0, offset, canvas.Width, length);
+        var crop = canvas.WithPixels(canvas.Pixels.Crop(x0, y0, cw, ch));
+        var settings = p.Diffusion ?? DiffusionParams.Default;
+        var side = Names.EnumValue(horizontal ? (atStart ? BandSide.Left : BandSide.Right) : (atStart ? BandSide.Top : BandSide.Bottom));
+        var records = new List<DiffusionPassRecord>();
+
+        var bandCoverage = BandMask(cw, ch, horizontal, atStart, t => t < band ? 1f : 0f).ToImage();
+        var (fill, record) = DiffusionRegion.Inpaint(server.Backend, settings, server.Generation, crop, new RegionRect(0, 0, cw, ch), bandCoverage,
+            DiffusionRegion.ModelSize(cw, ch, settings.Size), new RegionAsk(p.Prompt, p.Negative, p.Denoise, InpaintingFill.Fill, $"step{step.Number}.{side} band"),
+            server.Graph, null, cancel);
+        records.Add(record with { Crop = [x0, y0, cw, ch] });
+        var filled = DiffusionRegion.Paste(crop, fill, bandCoverage, 0, 0);
+
+        var changed = band;
+        if (p.Seam > 0)
+        {
+            var inNew = Math.Min(p.Seam - p.Seam / 2, band);
+            var inOld = Math.Min(p.Seam / 2, context / 2);
+            var margin = Math.Max(MinContext, 4 * p.Seam);
+            int from = Math.Max(0, band - inNew - margin), to = Math.Min(length, band + inOld + margin);
+            var windowOffset = atStart ? from : length - to;
+            var (wx, wy, ww, wh) = horizontal ? (windowOffset, 0, to - from, ch) : (0, windowOffset, cw, to - from);
+            var seam = BandMask(ww, wh, horizontal, atStart, t => SeamCoverage(from + t, band, inNew, inOld)).ToImage();
+            var window = filled.WithPixels(filled.Pixels.Crop(wx, wy, ww, wh));
+            var (again, seamRecord) = DiffusionRegion.Inpaint(server.Backend, settings, server.Generation, window, new RegionRect(0, 0, ww, wh), seam,
+                DiffusionRegion.ModelSize(ww, wh, settings.Size), new RegionAsk(p.Prompt, p.Negative, p.SeamDenoise, InpaintingFill.Original, $"step{step.Number}.{side} seam"),
+                server.Graph, null, cancel);
+            records.Add(seamRecord with { Crop = [x0 + wx, y0 + wy, ww, wh] });
+            filled = filled.WithPixels(filled.Pixels.Insert(DiffusionRegion.Paste(window, again, seam, 0, 0).Pixels, wx, wy));
+            changed = band + inOld;
+        }
+        var start = atStart ? 0 : length - changed;
+        var patch = horizontal
+            ? new BandPatch(filled.Pixels.Crop(start, 0, changed, ch).CopyMemory(), x0 + start, y0)
+            : new BandPatch(filled.Pixels.Crop(0, start, cw, changed).CopyMemory(), x0, y0 + start);
+        return patch with { Records = records };
     }
 
     /// <summary>

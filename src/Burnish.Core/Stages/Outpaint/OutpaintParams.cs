@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+using Burnish.Backends;
 using Burnish.Imaging;
 using Burnish.Schema;
 
@@ -17,6 +19,15 @@ public enum OutpaintAnchor
     TopRight,
     BottomLeft,
     BottomRight,
+}
+
+/// <summary>How the new bands are filled.</summary>
+public enum OutpaintMethod
+{
+    /// <summary>Content-aware fill from the image's own patches.</summary>
+    Fill,
+    /// <summary>Your own Stable Diffusion server inpaints each band of the padded canvas from a prompt (docs/diffusion.md).</summary>
+    Diffusion,
 }
 
 /// <summary>
@@ -56,6 +67,43 @@ public sealed record OutpaintParams : ISelfValidating
     [Range(0, int.MaxValue)]
     public int Seed { get; init; }
 
+    [Doc("fill: content-aware fill from the image's own patches; diffusion: your own Stable Diffusion server inpaints each band of the padded canvas (the band with its context, at the model's size) at denoise, then the seam strip again at seam_denoise (backend: NAME; docs/diffusion.md).")]
+    public OutpaintMethod Method { get; init; } = OutpaintMethod.Fill;
+
+    [Doc("method diffusion: the name of the server, one of the recipe's backends.")]
+    public string? Backend { get; init; }
+
+    [Doc("method diffusion: what the new bands should show (\"more of the misty forest\"); it comes first, before the image's own prompt.")]
+    public string? Prompt { get; init; }
+
+    [Doc("method diffusion: what the new bands should not show; before the image's own negative prompt.")]
+    public string? Negative { get; init; }
+
+    [Doc("method diffusion: denoising strength of a new band, which starts from blurred surroundings (A1111's fill) and needs nearly all new content.")]
+    [Range(0, 1)]
+    public double Denoise { get; init; } = 0.9;
+
+    [Doc("method diffusion: denoising strength of the seam strip's second pass, which starts from what is there and only joins the two sides.")]
+    [Range(0, 1)]
+    public double SeamDenoise { get; init; } = 0.35;
+
+    [Doc("method diffusion: the model's size, steps, CFG, sampler, checkpoint, seed and own graph. Left out, the image's own generation settings where its metadata has them.")]
+    public DiffusionParams? Diffusion { get; init; }
+
+    private BackendSpec? endpoint;
+
+    /// <summary>The server <see cref="Backend"/> names, attached from the recipe's backends before the run; not a recipe key.</summary>
+    [JsonIgnore]
+    public BackendSpec? Endpoint => endpoint;
+
+    /// <summary>These parameters with <paramref name="spec"/> as the server <see cref="Backend"/> names.</summary>
+    public OutpaintParams WithEndpoint(BackendSpec? spec)
+    {
+        var copy = this with { };
+        copy.endpoint = spec;
+        return copy;
+    }
+
     /// <summary>The target ratios, in the order given (<see cref="Aspect"/> alone, or every entry of <see cref="Aspects"/>).</summary>
     public IReadOnlyList<AspectRatio> Targets() => Aspect is { } one ? [one] : [.. Aspects ?? []];
 
@@ -65,6 +113,11 @@ public sealed record OutpaintParams : ISelfValidating
             yield return ("aspects", "give aspect or aspects, not both");
         else if (Aspect is null && (Aspects is null || Aspects.Count == 0))
             yield return (null, "a target is needed: aspect (such as 16:9) or aspects (such as [1:1, 4:5, 16:9])");
+        if (Method == OutpaintMethod.Diffusion && string.IsNullOrWhiteSpace(Backend))
+            yield return ("method", "method diffusion needs backend: the name of one of the recipe's backends");
+        foreach (var (key, set) in new[] { ("backend", Backend is not null), ("prompt", Prompt is not null), ("negative", Negative is not null), ("diffusion", Diffusion is not null) })
+            if (set && Method != OutpaintMethod.Diffusion)
+                yield return (key, $"{key} is for method: diffusion");
         var seen = new Dictionary<double, string>();
         for (var i = 0; i < (Aspects?.Count ?? 0); i++)
         {

@@ -1,4 +1,8 @@
+using System.Text.Json.Nodes;
+using Burnish.Backends;
+using Burnish.Backends.ComfyUi;
 using Burnish.Imaging;
+using Burnish.Schema;
 
 namespace Burnish.Stages.Outpaint;
 
@@ -10,10 +14,26 @@ public sealed class OutpaintStage : IStage<OutpaintParams>
     public IPreparedStage Prepare(OutpaintParams parameters, StageResources resources)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        return new PreparedOutpaint(parameters, parameters.Targets());
+        ArgumentNullException.ThrowIfNull(resources);
+        IDiffusionBackend? backend = null;
+        JsonObject? graph = null;
+        if (parameters.Method == OutpaintMethod.Diffusion)
+        {
+            var spec = parameters.Endpoint ?? throw new BurnishException(parameters.Backend is null
+                ? "outpaint method diffusion needs backend: the name of a back-end in the recipe's backends (or --backend KIND=URL)"
+                : $"outpaint backend '{parameters.Backend}' is not among the recipe's backends");
+            if (parameters.Diffusion?.Graph is { } path)
+            {
+                if (spec.Kind != BackendKind.Comfyui) throw new BurnishException($"outpaint diffusion.graph is for kind: comfyui; back-end {spec} is {Names.EnumValue(spec.Kind)}");
+                graph = GraphPlaceholders.Load(path);
+            }
+            // One client per server for the whole run, so its concurrency limit holds over every image and stage.
+            backend = resources.Shared(BackendClients.ResourceKey, () => new BackendClients()).For(spec);
+        }
+        return new PreparedOutpaint(parameters, parameters.Targets(), backend, graph);
     }
 
-    private sealed class PreparedOutpaint(OutpaintParams p, IReadOnlyList<AspectRatio> targets) : IPreparedStage
+    private sealed class PreparedOutpaint(OutpaintParams p, IReadOnlyList<AspectRatio> targets, IDiffusionBackend? backend, JsonObject? graph) : IPreparedStage
     {
         // One aspect is one set under the given names; several are one set each, named by aspect.
         public IReadOnlyList<StageVariant> Variants { get; } =
@@ -23,11 +43,17 @@ public sealed class OutpaintStage : IStage<OutpaintParams>
         {
             if (targets.Count == 0) return StageOutcome.Skip(image, "no aspect");
             var target = targets[context.Variant];
-            var (extended, report) = Outpaint.Extend(image, target, p, context.Cancel);
+            var server = backend is null ? null : new OutpaintServer(backend, context.Metadata.Generation, graph);
+            var (extended, report, jobs) = Outpaint.Extend(image, target, p, server, context.Cancel);
             var measured = new Dictionary<string, double>(report.Measurements) { ["width"] = extended.Width, ["height"] = extended.Height };
-            return StageOutcome.Done(extended, report with { Measurements = measured }, $"done: {target}");
+            var outcome = StageOutcome.Done(extended, report with { Measurements = measured }, $"done: {target}");
+            // A diffusion outpaint records each server job (band and seam) beside the recipe section.
+            return backend is null ? outcome : outcome with { Detail = new OutpaintRecord(p, jobs) };
         }
 
         public void Dispose() { }
     }
 }
+
+/// <summary>What the sidecar records for a diffusion outpaint: the recipe section and every server job, band and seam, in order.</summary>
+public sealed record OutpaintRecord(OutpaintParams Recipe, IReadOnlyList<DiffusionPassRecord> Server);

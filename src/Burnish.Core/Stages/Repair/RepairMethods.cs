@@ -46,6 +46,7 @@ public static class RepairMethods
         RepairMethod.Telea => new Telea.TeleaMethod(),
         RepairMethod.Onnx => Onnx.OnnxMethod.Load(pass),
         RepairMethod.Diffusion => Diffusion.DiffusionMethod.Create(pass, backends),
+        RepairMethod.Restore => Restore.RestoreMethod.Create(pass, backends),
         _ => new Fill.FillMethod(pass.Seed),
     };
 }

@@ -20,6 +20,8 @@ public enum RepairMethod
     Onnx,
     /// <summary>Your own Stable Diffusion server regenerates the region from a prompt (docs/diffusion.md).</summary>
     Diffusion,
+    /// <summary>Your own AUTOMATIC1111 server's face restorer (GFPGAN or CodeFormer), kept to the mask (docs/diffusion.md).</summary>
+    Restore,
 }
 
 /// <summary>Masks found by looking at the image.</summary>
@@ -73,16 +75,16 @@ public sealed record RepairPass : ISelfValidating
     [Range(0, 128)]
     public double Feather { get; init; }
 
-    [Doc("fill: content-aware fill from the image's own patches (multi-scale PatchMatch in L*a*b*, Poisson-blended edge; holes up to about a quarter of the image); telea: smooth fast-marching inpainting (Telea 2004), for thin scratches and lines; onnx: a learned inpainting model you bring (model: PATH); diffusion: your own Stable Diffusion server regenerates the region from a prompt (backend: NAME; docs/diffusion.md).")]
+    [Doc("fill: content-aware fill from the image's own patches (multi-scale PatchMatch in L*a*b*, Poisson-blended edge; holes up to about a quarter of the image); telea: smooth fast-marching inpainting (Telea 2004), for thin scratches and lines; onnx: a learned inpainting model you bring (model: PATH); diffusion: your own Stable Diffusion server regenerates the region from a prompt (backend: NAME; docs/diffusion.md); restore: your own AUTOMATIC1111 server's face restorer (model: gfpgan or codeformer), kept to the mask, usually with auto: face.")]
     public RepairMethod Method { get; init; } = RepairMethod.Fill;
 
-    [Doc("method onnx: the model file, a LaMa or MI-GAN ONNX export (docs/text-mask-and-learned-inpaint.md lists which files fit), loaded when the recipe is read.")]
+    [Doc("method onnx: the model file, a LaMa or MI-GAN ONNX export (docs/text-mask-and-learned-inpaint.md lists which files fit), loaded when the recipe is read. method restore: the server's face restorer, gfpgan or codeformer.")]
     public string? Model { get; init; }
 
     [Doc("method onnx: how the model is run (only the masked region at the model's size, padding, paste feather). The defaults are AUTOMATIC1111's inpaint defaults.")]
     public LearnedInpaintParams? Learned { get; init; }
 
-    [Doc("method diffusion: the name of the server, one of the recipe's backends.")]
+    [Doc("method diffusion or restore: the name of the server, one of the recipe's backends.")]
     public string? Backend { get; init; }
 
     [Doc("method diffusion: what the region should show (\"a natural hand holding a coffee cup\"); it comes first, before the image's own prompt.")]
@@ -94,6 +96,14 @@ public sealed record RepairPass : ISelfValidating
     [Doc("method diffusion: denoising strength, how far the region may move from what is there (0.5–0.8 for a fix); left out, 0.6.")]
     [Range(0, 1)]
     public double? Denoise { get; init; }
+
+    [Doc("method restore: how much of the restored face shows over the original, 0–1 (A1111's visibility); left out, 0.8.")]
+    [Range(0, 1)]
+    public double? Strength { get; init; }
+
+    [Doc("method restore with model codeformer: CodeFormer's fidelity weight, 0 (strongest restoration) to 1 (closest to the input); left out, 0.5.")]
+    [Range(0, 1)]
+    public double? Fidelity { get; init; }
 
     [Doc("method diffusion: the model's size, padding, mask blur, start of the masked area, steps, CFG, sampler, checkpoint and seed. Left out, the image's own generation settings where its metadata has them.")]
     public DiffusionParams? Diffusion { get; init; }
@@ -131,15 +141,22 @@ public sealed record RepairPass : ISelfValidating
             yield return ("face", "face tunes the automatic face mask; add auto: face");
         if (Method == RepairMethod.Onnx && string.IsNullOrWhiteSpace(Model))
             yield return ("method", "method onnx needs model: the path of a LaMa or MI-GAN ONNX file");
-        if (Model is not null && Method != RepairMethod.Onnx)
-            yield return ("model", "model is for method: onnx");
+        if (Method == RepairMethod.Restore && !Enum.TryParse<FaceRestorer>(Model, ignoreCase: true, out _))
+            yield return ("model", Model is null ? "method restore needs model: gfpgan or codeformer" : $"method restore: model '{Model}' is not gfpgan or codeformer");
+        if (Model is not null && Method is not (RepairMethod.Onnx or RepairMethod.Restore))
+            yield return ("model", "model is for method: onnx or restore");
         if (Learned is not null && Method != RepairMethod.Onnx)
             yield return ("learned", "learned is for method: onnx");
-        if (Method == RepairMethod.Diffusion && string.IsNullOrWhiteSpace(Backend))
-            yield return ("method", "method diffusion needs backend: the name of one of the recipe's backends");
-        foreach (var (key, set) in new[] { ("backend", Backend is not null), ("prompt", Prompt is not null), ("negative", Negative is not null), ("denoise", Denoise is not null), ("diffusion", Diffusion is not null) })
+        if (Method is RepairMethod.Diffusion or RepairMethod.Restore && string.IsNullOrWhiteSpace(Backend))
+            yield return ("method", $"method {Names.EnumValue(Method)} needs backend: the name of one of the recipe's backends");
+        if (Backend is not null && Method is not (RepairMethod.Diffusion or RepairMethod.Restore))
+            yield return ("backend", "backend is for method: diffusion or restore");
+        foreach (var (key, set) in new[] { ("prompt", Prompt is not null), ("negative", Negative is not null), ("denoise", Denoise is not null), ("diffusion", Diffusion is not null) })
             if (set && Method != RepairMethod.Diffusion)
                 yield return (key, $"{key} is for method: diffusion");
+        foreach (var (key, set) in new[] { ("strength", Strength is not null), ("fidelity", Fidelity is not null) })
+            if (set && Method != RepairMethod.Restore)
+                yield return (key, $"{key} is for method: restore");
         if (Mask is not null && string.IsNullOrWhiteSpace(Mask))
             yield return ("mask", "mask is empty; give the path of a mask image");
         if (Invert && Mask is null)

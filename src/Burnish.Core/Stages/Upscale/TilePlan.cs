@@ -38,6 +38,18 @@ public sealed record TilePlan(int Width, int Height, int Margin, int Feather, IR
     }
 
     /// <summary>
+    /// Tiles of <paramref name="tile"/> px that overlap by <paramref name="margin"/> px either side of each cut and are
+    /// cross-faded over a feather of half that (within a quarter core), for a redraw whose output no margin makes
+    /// exact (a diffusion tile). An image that fits one tile is one window, with no cut.
+    /// </summary>
+    public static TilePlan Overlapping(int width, int height, int tile, int margin)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(tile - 2 * margin, MinCore, nameof(margin));
+        var feather = margin == 0 ? 0 : Math.Max(1, Math.Min(margin / 2, (tile - 2 * margin) / 4 - 1));
+        return new TilePlan(width, height, margin, feather, Axis(width, tile, margin, width > tile ? feather : 0), Axis(height, tile, margin, height > tile ? feather : 0));
+    }
+
+    /// <summary>
     /// The smallest tile whose plan is exact for <paramref name="receptiveRadius"/>: the full radius as margin and a core
     /// of at least <see cref="MinCore"/> and a quarter of the tile (the rule of <see cref="Make"/>).
     /// </summary>

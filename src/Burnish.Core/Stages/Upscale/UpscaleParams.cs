@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Burnish.Backends;
 using Burnish.Imaging;
 using Burnish.Schema;
 
@@ -14,6 +15,15 @@ public enum AlphaPath
     Classical,
     /// <summary>Through the model as grey: crisper cut-out edges.</summary>
     Model,
+}
+
+/// <summary>How an upscale makes its detail.</summary>
+public enum UpscaleMethod
+{
+    /// <summary>AI super-resolution models on ONNX Runtime.</summary>
+    Model,
+    /// <summary>The model passes, then your own Stable Diffusion server redraws each tile at low denoise (docs/diffusion.md).</summary>
+    Diffusion,
 }
 
 /// <summary>What an upscale's target covers instead of a size of its own.</summary>
@@ -157,6 +167,39 @@ public sealed record UpscaleParams : ISelfValidating
     [Range(1, 1024)]
     public int? Threads { get; init; }
 
+    [Doc("model: the model passes alone; diffusion: the model passes, then your own Stable Diffusion server redraws the result tile by tile at diffusion_denoise (img2img on Burnish's own tile plan, tiles of diffusion.size px overlapping by diffusion.padding and cross-faded in linear light; each tile's prompt is the image's own). backend: NAME; docs/diffusion.md.")]
+    public UpscaleMethod Method { get; init; } = UpscaleMethod.Model;
+
+    [Doc("method diffusion: the name of the server, one of the recipe's backends.")]
+    public string? Backend { get; init; }
+
+    [Doc("method diffusion: text put before the image's own prompt in every tile (\"sharp focus, fine detail\"); keep it about quality, since every tile gets it.")]
+    public string? Prompt { get; init; }
+
+    [Doc("method diffusion: text put before the image's own negative prompt in every tile.")]
+    public string? Negative { get; init; }
+
+    [Doc("method diffusion: denoising strength of each tile's redraw: 0.2–0.35 adds texture and keeps the composition; higher invents content that differs from tile to tile.")]
+    [Range(0, 1)]
+    public double DiffusionDenoise { get; init; } = 0.3;
+
+    [Doc("method diffusion: the tile edge (size, 512–1024 is usual), the overlap (padding), steps, CFG, sampler, checkpoint, seed and own graph. Left out, the image's own generation settings where its metadata has them.")]
+    public DiffusionParams? Diffusion { get; init; }
+
+    private BackendSpec? endpoint;
+
+    /// <summary>The server <see cref="Backend"/> names, attached from the recipe's backends before the run; not a recipe key.</summary>
+    [JsonIgnore]
+    public BackendSpec? Endpoint => endpoint;
+
+    /// <summary>These parameters with <paramref name="spec"/> as the server <see cref="Backend"/> names.</summary>
+    public UpscaleParams WithEndpoint(BackendSpec? spec)
+    {
+        var copy = this with { };
+        copy.endpoint = spec;
+        return copy;
+    }
+
     /// <summary>The explicit tile edge, or null for auto.</summary>
     public int? TileEdge => Tile.Edge;
 
@@ -173,5 +216,12 @@ public sealed record UpscaleParams : ISelfValidating
                 yield return ("passes", $"each pass is a model scale: 2, 3, 4 or 8, got [{string.Join(", ", passes)}]");
             if (passes.Count > 4) yield return ("passes", "at most 4 passes");
         }
+        if (Method == UpscaleMethod.Diffusion && string.IsNullOrWhiteSpace(Backend))
+            yield return ("method", "method diffusion needs backend: the name of one of the recipe's backends");
+        foreach (var (key, set) in new[] { ("backend", Backend is not null), ("prompt", Prompt is not null), ("negative", Negative is not null), ("diffusion", Diffusion is not null) })
+            if (set && Method != UpscaleMethod.Diffusion)
+                yield return (key, $"{key} is for method: diffusion");
+        if (Method == UpscaleMethod.Diffusion && Diffusion is { } d && d.Size - 2 * d.Padding < TilePlan.MinCore)
+            yield return ("diffusion.padding", $"diffusion.padding {d.Padding} leaves no core in a {d.Size} px tile; keep it under a third of size");
     }
 }

@@ -1,5 +1,9 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
+using Burnish.Backends;
+using Burnish.Backends.ComfyUi;
 using Burnish.Imaging;
+using Burnish.Schema;
 
 namespace Burnish.Stages.Upscale;
 
@@ -18,7 +22,21 @@ public sealed class UpscaleStage : IStage<UpscaleParams>
         // bundled names only, per image.
         var named = ModelChoice.Named(parameters);
         if (named != "auto") models.Scales(named);
-        return new PreparedUpscale(parameters, models);
+        IDiffusionBackend? backend = null;
+        JsonObject? graph = null;
+        if (parameters.Method == UpscaleMethod.Diffusion)
+        {
+            var spec = parameters.Endpoint ?? throw new BurnishException(parameters.Backend is null
+                ? "upscale method diffusion needs backend: the name of a back-end in the recipe's backends (or --backend KIND=URL)"
+                : $"upscale backend '{parameters.Backend}' is not among the recipe's backends");
+            if (parameters.Diffusion?.Graph is { } path)
+            {
+                if (spec.Kind != BackendKind.Comfyui) throw new BurnishException($"upscale diffusion.graph is for kind: comfyui; back-end {spec} is {Names.EnumValue(spec.Kind)}");
+                graph = GraphPlaceholders.Load(path);
+            }
+            backend = resources.Shared(BackendClients.ResourceKey, () => new BackendClients()).For(spec);
+        }
+        return new PreparedUpscale(parameters, models, backend, graph);
     }
 
     /// <summary>The shared sessions for a device and thread count: one set per process, whatever the number of runs.</summary>
@@ -30,7 +48,7 @@ public sealed class UpscaleStage : IStage<UpscaleParams>
     public static StageProgress Progress(TileProgress t) =>
         new("upscale", (t.Pass - 1 + (double)t.Done / t.Total) / t.Passes, $"pass {t.Pass}/{t.Passes}", $"{t.Done}/{t.Total} tiles");
 
-    private sealed class PreparedUpscale(UpscaleParams p, UpscaleModels models) : IPreparedStage
+    private sealed class PreparedUpscale(UpscaleParams p, UpscaleModels models, IDiffusionBackend? backend, JsonObject? graph) : IPreparedStage
     {
         public StageOutcome Apply(WorkImage image, StageContext context)
         {
@@ -46,12 +64,33 @@ public sealed class UpscaleStage : IStage<UpscaleParams>
             var choice = ModelChoice.For(p, context.Metadata.Generation);
             IProgress<TileProgress>? tiles = context.Progress is { } progress ? new TileReporter(progress) : null;
             var upscaled = Upscale.Apply(image, p with { Model = choice.Model, Denoise = null }, models, tiles, context.Cancel, cover);
+            var record = new UpscaleRecord(p, choice, cover is { } cc ? new CoverRecord(cc.Width, cc.Height, "the smallest master from which no export copy is enlarged") : null);
+            if (backend is not null)
+            {
+                // The redraw reads the model's result whole (tiles overlap), so it is held in memory, then redrawn.
+                WorkImage enlarged;
+                StageReport modelReport;
+                using (upscaled)
+                {
+                    enlarged = upscaled.Materialise();
+                    modelReport = upscaled.Report;
+                }
+                var redraw = DiffusionTiles.Redraw(enlarged, p, new UpscaleServer(backend, context.Metadata.Generation, graph),
+                    (done, total) => context.Report("upscale", (double)done / total, "diffusion", $"{done}/{total} tiles"), context.Cancel);
+                var measured = new Dictionary<string, double>(modelReport.Measurements);
+                foreach (var (key, value) in redraw.Measurements) measured[key] = value;
+                return new StageOutcome(redraw.Image, modelReport with { Measurements = measured }, "done", upscaled.Models)
+                {
+                    Reference = image,
+                    Detail = record with { Diffusion = redraw.Jobs },
+                };
+            }
             // The result streams from the last model pass; the pipeline takes the report from the stream once it has been read.
             return new StageOutcome(upscaled.Image, StageReport.Empty, "done", upscaled.Models)
             {
                 Stream = upscaled,
                 Reference = image,
-                Detail = new UpscaleRecord(p, choice, cover is { } c ? new CoverRecord(c.Width, c.Height, "the smallest master from which no export copy is enlarged") : null),
+                Detail = record,
             };
         }
 
@@ -66,7 +105,11 @@ public sealed class UpscaleStage : IStage<UpscaleParams>
 }
 
 /// <summary>What the sidecar records for an upscale: the recipe section, the model run and why, and a cover target's size.</summary>
-public sealed record UpscaleRecord(UpscaleParams Recipe, ModelChoice Chosen, CoverRecord? Cover);
+public sealed record UpscaleRecord(UpscaleParams Recipe, ModelChoice Chosen, CoverRecord? Cover)
+{
+    /// <summary>Method diffusion: every tile's server job, in order; null for the model passes alone.</summary>
+    public IReadOnlyList<DiffusionPassRecord>? Diffusion { get; init; }
+}
 
 /// <summary>The size a <c>cover: copies</c> target stood for on one image.</summary>
 public sealed record CoverRecord(int Width, int Height, string Reason);

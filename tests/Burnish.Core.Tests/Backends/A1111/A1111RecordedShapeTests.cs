@@ -61,4 +61,26 @@ public sealed class A1111RecordedShapeTests
         Assert.Equal(422, (int)refused.StatusCode);
         Assert.Contains(server.Problems, p => p.Contains("unknown field 'denoise'", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Extra_single_image_has_the_documented_keys_and_refuses_an_unknown_field()
+    {
+        await using var server = await A1111TestServer.StartAsync();
+        using var http = new HttpClient { BaseAddress = new Uri(server.Url) };
+        using var tiny = NetVips.Image.Black(8, 8, bands: 3).Cast(NetVips.Enums.BandFormat.Uchar);
+        var body = new JsonObject
+        {
+            ["resize_mode"] = 0, ["show_extras_results"] = true, ["gfpgan_visibility"] = 0.8, ["codeformer_visibility"] = 0, ["codeformer_weight"] = 0.5,
+            ["upscaling_resize"] = 1, ["upscaler_1"] = "None", ["upscaler_2"] = "None", ["extras_upscaler_2_visibility"] = 0, ["upscale_first"] = false,
+            ["image"] = Convert.ToBase64String(tiny.PngsaveBuffer()),
+        };
+        using var ok = await http.PostAsJsonAsync("/sdapi/v1/extra-single-image", body);
+        Assert.Empty(server.Problems);
+        Assert.Equal(Keys(Recorded("extra-single-image-response.json")), Keys(JsonNode.Parse(await ok.Content.ReadAsStringAsync())!));
+
+        body["strength"] = 0.8;
+        using var refused = await http.PostAsJsonAsync("/sdapi/v1/extra-single-image", body);
+        Assert.Equal(422, (int)refused.StatusCode);
+        Assert.Contains(server.Problems, p => p.Contains("unknown field 'strength'", StringComparison.Ordinal));
+    }
 }

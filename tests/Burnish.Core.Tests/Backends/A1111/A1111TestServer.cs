@@ -26,6 +26,12 @@ public sealed record A1111Behaviour
     /// <summary>img2img returns an image this many pixels wider than asked.</summary>
     public int WrongWidthBy { get; init; }
 
+    /// <summary>extra-single-image answers 500 with A1111's error body.</summary>
+    public bool FailExtras { get; init; }
+
+    /// <summary>extra-single-image answers only after this long (it has no task id, so nothing shows it was taken).</summary>
+    public TimeSpan? HoldExtras { get; init; }
+
     /// <summary>USER:PASSWORD the server requires (A1111's --api-auth), or null.</summary>
     public string? Auth { get; init; }
 }
@@ -65,10 +71,22 @@ public sealed class A1111TestServer : IAsyncDisposable
         "script_name", "script_args", "send_images", "save_images", "alwayson_scripts", "infotext",
     ];
 
+    // ExtrasBaseRequest's fields plus ExtrasSingleImageRequest's image (modules/api/models.py, v1.10.1); refused when
+    // unknown, as for img2img.
+    private static readonly HashSet<string> ExtrasFields =
+    [
+        "resize_mode", "show_extras_results", "gfpgan_visibility", "codeformer_visibility", "codeformer_weight", "upscaling_resize",
+        "upscaling_resize_w", "upscaling_resize_h", "upscaling_crop", "upscaler_1", "upscaler_2", "extras_upscaler_2_visibility",
+        "upscale_first", "image",
+    ];
+
+    private static readonly string[] Upscalers = ["None", "Lanczos", "R-ESRGAN 4x+"];
+
     private readonly WebApplication app;
     private readonly A1111Behaviour behaviour;
     private readonly ConcurrentDictionary<string, string> tasks = new(); // id → queued | active | completed
     private int img2imgPosts;
+    private int extrasPosts;
     private int interrupts;
 
     private A1111TestServer(WebApplication app, A1111Behaviour behaviour) => (this.app, this.behaviour) = (app, behaviour);
@@ -85,6 +103,12 @@ public sealed class A1111TestServer : IAsyncDisposable
     public int Img2ImgPosts => Volatile.Read(ref img2imgPosts);
 
     public int Interrupts => Volatile.Read(ref interrupts);
+
+    /// <summary>Every POST to extra-single-image, valid or not.</summary>
+    public int ExtrasPosts => Volatile.Read(ref extrasPosts);
+
+    /// <summary>Every extra-single-image body that passed validation, in order.</summary>
+    public ConcurrentQueue<JsonObject> ExtrasRequests { get; } = new();
 
     private readonly TaskCompletionSource accepted = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -124,7 +148,7 @@ public sealed class A1111TestServer : IAsyncDisposable
             ["filename"] = $"/models/Stable-diffusion/{c.ModelName}.safetensors", ["config"] = null,
         }));
         app.MapGet("/sdapi/v1/samplers", () => Samplers.Select(s => new { name = s, aliases = new[] { s.ToLowerInvariant() }, options = new { } }));
-        app.MapGet("/sdapi/v1/upscalers", () => new[] { "None", "Lanczos", "R-ESRGAN 4x+" }.Select(n => new { name = n, model_name = (string?)null, model_path = (string?)null, model_url = (string?)null, scale = 4.0 }));
+        app.MapGet("/sdapi/v1/upscalers", () => Upscalers.Select(n => new { name = n, model_name = (string?)null, model_path = (string?)null, model_url = (string?)null, scale = 4.0 }));
         app.MapGet("/sdapi/v1/options", () => new Dictionary<string, object> { ["sd_model_checkpoint"] = Checkpoints[0].Title, ["samples_format"] = "png" });
         app.MapGet("/internal/sysinfo", () => new Dictionary<string, object> { ["Platform"] = "Linux", ["Version"] = Version, ["Commit"] = "82a973c04367123ae98bd9abdf80d9eda9b910e2" });
         app.MapPost("/sdapi/v1/interrupt", () =>
@@ -146,6 +170,91 @@ public sealed class A1111TestServer : IAsyncDisposable
             });
         });
         app.MapPost("/sdapi/v1/img2img", (Func<HttpContext, Task<IResult>>)Img2Img);
+        app.MapPost("/sdapi/v1/extra-single-image", (Func<HttpContext, Task<IResult>>)ExtraSingleImage);
+    }
+
+    // POST /sdapi/v1/extra-single-image (modules/api/api.py extras_single_image_api → run_extras): the image through the
+    // face restorers and upscalers the body names. Answers ExtrasSingleImageResponse {html_info, image}; the
+    // deterministic "restoration" is the image inverted, scaled by upscaling_resize (1 keeps the size).
+    private async Task<IResult> ExtraSingleImage(HttpContext context)
+    {
+        Interlocked.Increment(ref extrasPosts);
+        JsonObject body;
+        try
+        {
+            body = (await JsonNode.ParseAsync(context.Request.Body)) as JsonObject ?? throw new JsonException("not an object");
+        }
+        catch (JsonException e)
+        {
+            return Refuse($"body is not a JSON object: {e.Message}");
+        }
+        var problems = new List<string>();
+        foreach (var key in body.Select(kv => kv.Key).Where(k => !ExtrasFields.Contains(k)))
+            problems.Add($"unknown field '{key}'");
+        void Need(string key, JsonValueKind kind, Func<JsonNode, bool>? ok = null, string? why = null)
+        {
+            var node = body[key];
+            if (node is null) return; // every field has a default in ExtrasBaseRequest
+            var actual = node.GetValueKind();
+            var fits = kind == JsonValueKind.True ? actual is JsonValueKind.True or JsonValueKind.False : actual == kind;
+            if (!fits) problems.Add($"{key} is {actual}, not {(kind == JsonValueKind.True ? "a boolean" : kind)}");
+            else if (ok is not null && !ok(node)) problems.Add($"{key}: {why}");
+        }
+        static bool Unit(JsonNode n) => n.GetValue<double>() is >= 0 and <= 1;
+        Need("resize_mode", JsonValueKind.Number, n => n.GetValue<double>() is 0 or 1, "not 0 or 1 (Literal[0, 1])");
+        Need("show_extras_results", JsonValueKind.True);
+        Need("gfpgan_visibility", JsonValueKind.Number, Unit, "outside 0–1");
+        Need("codeformer_visibility", JsonValueKind.Number, Unit, "outside 0–1");
+        Need("codeformer_weight", JsonValueKind.Number, Unit, "outside 0–1");
+        Need("upscaling_resize", JsonValueKind.Number, n => n.GetValue<double>() is >= 1 and <= 8, "outside 1–8");
+        Need("upscaling_resize_w", JsonValueKind.Number, n => n.GetValue<double>() >= 1, "below 1");
+        Need("upscaling_resize_h", JsonValueKind.Number, n => n.GetValue<double>() >= 1, "below 1");
+        Need("upscaling_crop", JsonValueKind.True);
+        Need("upscaler_1", JsonValueKind.String, n => Upscalers.Contains(n.GetValue<string>()), "not one of /sdapi/v1/upscalers");
+        Need("upscaler_2", JsonValueKind.String, n => Upscalers.Contains(n.GetValue<string>()), "not one of /sdapi/v1/upscalers");
+        Need("extras_upscaler_2_visibility", JsonValueKind.Number, Unit, "outside 0–1");
+        Need("upscale_first", JsonValueKind.True);
+        if (body["image"] is not { } imageNode || imageNode.GetValueKind() != JsonValueKind.String || imageNode.GetValue<string>().Length == 0)
+            problems.Add("image is missing: the default \"\" has nothing to work on");
+        if (problems.Count > 0) return Refuse(string.Join("; ", problems));
+        Image input;
+        try
+        {
+            input = Image.NewFromBuffer(Convert.FromBase64String(body["image"]!.GetValue<string>()));
+        }
+        catch (Exception e) when (e is FormatException or VipsException)
+        {
+            return Refuse($"image is not base64 image data: {e.Message}");
+        }
+        using (input)
+        {
+            if (input.Bands != 3 || input.Format != Enums.BandFormat.Uchar) return Refuse($"image has {input.Bands} bands of {input.Format}, not 8-bit RGB");
+            if ((body["gfpgan_visibility"]?.GetValue<double>() ?? 0) == 0 && (body["codeformer_visibility"]?.GetValue<double>() ?? 0) == 0)
+                return Refuse("neither gfpgan_visibility nor codeformer_visibility is above 0: no face restorer would run");
+            ExtrasRequests.Enqueue(body);
+            if (behaviour.FailExtras)
+                return Results.Json(Error("RuntimeError", "", "CUDA out of memory. Tried to allocate 512.00 MiB"), statusCode: 500);
+            if (behaviour.HoldExtras is { } hold)
+            {
+                try
+                {
+                    await Task.Delay(hold, context.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                    return Results.Empty;
+                }
+            }
+            var scale = body["upscaling_resize"]?.GetValue<double>() ?? 2;
+            using var inverted = (255 - input).Cast(Enums.BandFormat.Uchar);
+            using var sized = scale == 1 ? inverted.Copy() : inverted.Resize(scale);
+            using var output = behaviour.WrongWidthBy == 0 ? sized.Copy() : sized.Embed(0, 0, sized.Width + behaviour.WrongWidthBy, sized.Height, extend: Enums.Extend.Copy);
+            return Results.Json(new Dictionary<string, object?>
+            {
+                ["html_info"] = "<p>GFPGAN visibility: …</p>",
+                ["image"] = Convert.ToBase64String(output.PngsaveBuffer()),
+            });
+        }
     }
 
     private async Task<IResult> Img2Img(HttpContext context)

@@ -1,22 +1,21 @@
-using Burnish.Backends;
 using Burnish.Schema;
 
-namespace Burnish.Stages.Repair.Diffusion;
+namespace Burnish.Backends;
 
 /// <summary>
-/// How a repair pass with <c>method: diffusion</c> runs on its server, beyond the pass's backend, prompt, negative and
-/// denoise. Settings left out take the image's own generation settings when its metadata has them and the server
-/// has them too, else the values given here.
+/// How a pass with <c>method: diffusion</c> (repair, outpaint or upscale) runs on its server, beyond the pass's backend,
+/// prompt, negative and denoise. Settings left out take the image's own generation settings when its metadata has them
+/// and the server has them too, else the values given here.
 /// </summary>
 public sealed record DiffusionParams
 {
     public static DiffusionParams Default { get; } = new();
 
-    [Doc("The size the model works at: the crop around the mask (plus padding) is scaled so its longer side is this many pixels, each side a multiple of 8 (512 for SD 1.5, 1024 for SDXL). Only this crop is sent.")]
+    [Doc("The size the model works at: the crop around the mask (plus padding), or an outpaint band with its context, is scaled so its longer side is this many pixels, each side a multiple of 8 (512 for SD 1.5, 1024 for SDXL). Only this crop is sent. upscale: the tile edge in pixels of the upscaled image, sent at its own size (512–1024 is usual).")]
     [Range(64, 4096)]
     public int Size { get; init; } = 512;
 
-    [Doc("Context around the mask's bounds, in image pixels, that is sent with it (A1111's only-masked padding).")]
+    [Doc("Context around the mask's bounds, in image pixels, that is sent with it (A1111's only-masked padding). upscale: the overlap of neighbouring tiles on each side of a cut; the cut is cross-faded over half of it.")]
     [Range(0, 1024)]
     public int Padding { get; init; } = 32;
 
