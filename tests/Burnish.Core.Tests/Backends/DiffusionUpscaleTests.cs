@@ -113,6 +113,11 @@ public sealed class DiffusionUpscaleTests
         Console.WriteLine($"diffusion upscale drift: feather {plan.Feather} px, largest step {largest * 255:0.00}/255 (bound {bound * 255:0.00}/255)");
         Assert.True(largest <= bound, $"largest step {largest * 255:0.00}/255, bound {bound * 255:0.00}/255");
         Assert.True(largest < 8 / 255.0 / 2);
+
+        // The same drift with no overlap (padding 0) is a butt cut: the whole step shows.
+        var butted = Redraw(new DriftingBackend(8), image, Params(Spec("http://127.0.0.1:9"), 128, 0));
+        var buttRow = Fixtures.Pixels(butted.Image.Colour.Crop(0, 16, 400, 1).ExtractBand(0));
+        Assert.True(buttRow.Zip(buttRow.Skip(1), (x, y) => Math.Abs(y - x)).Max() > 7 / 255.0);
     }
 
     [Fact]
