@@ -26,13 +26,16 @@ public static class OutpaintCommand
         var step = new Option<double?>("--step") { Description = "Largest step as a fraction of the current size (default 0.3)." };
         var context = new Option<double?>("--context") { Description = "Existing image each band's fill sees, as a multiple of the band's width (default 3)." };
         var seam = new Option<int?>("--seam") { Description = "Width in pixels of the strip re-filled across each boundary (default 16; 0 for none)." };
-        var seed = new Option<int?>("--seed") { Description = "Seed of the fill: the same seed gives the same pixels (default 0)." };
+        var seed = new Option<int?>("--seed") { Description = "Seed of the fill: the same seed gives the same pixels (default 0); with --backend also the server's noise seed (default: the image's own)." };
+        var server = new DiffusionOptions();
+        var denoise = new Option<double?>("--denoise") { Description = "With --backend: denoising strength of each new band (default 0.9)." };
         var force = new Option<bool>("--force") { Description = "Overwrite existing output files (never the input)." };
         var maxPixels = CommonOptions.MaxPixels();
         var command = new Command("outpaint", "Extend an image's canvas to other aspect ratios, filling the new area from the image's own content in modest steps.")
         {
             input, output, aspect, anchor, step, context, seam, seed, force, maxPixels,
         };
+        foreach (var option in server.All.Append(denoise)) command.Options.Add(option);
         command.SetAction((parse, cancel) => CommonOptions.Guard(parse, () =>
         {
             var inPath = parse.GetValue(input)!;
@@ -46,9 +49,15 @@ public static class OutpaintCommand
             if (parse.GetValue(context) is { } c) settings.Add($"context={c.ToString(CultureInfo.InvariantCulture)}");
             if (parse.GetValue(seam) is { } sm) settings.Add($"seam={sm.ToString(CultureInfo.InvariantCulture)}");
             if (parse.GetValue(seed) is { } sd) settings.Add($"seed={sd.ToString(CultureInfo.InvariantCulture)}");
+            var backend = server.Server(parse, denoise);
+            if (backend is not null)
+            {
+                settings.AddRange(server.Settings(parse, backend, parse.GetValue(seed)));
+                if (parse.GetValue(denoise) is { } dn) settings.Add($"denoise={dn.ToString(CultureInfo.InvariantCulture)}");
+            }
             var p = Parse(settings);
             OutputKind.For(outPath);
-            var written = SingleImage.Run(inPath, outPath, new Recipe { Version = Recipe.CurrentVersion, Outpaint = p },
+            var written = SingleImage.Run(inPath, outPath, new Recipe { Version = Recipe.CurrentVersion, Backends = backend is null ? null : [backend], Outpaint = p },
                 new SingleImageOptions(parse.GetValue(force), new LoadLimits(parse.GetValue(maxPixels))), cancel: cancel);
             var targets = p.Targets();
             foreach (var w in written.SelectMany(f => f.Warnings)) Console.Error.WriteLine($"warning: {w}");
@@ -85,7 +94,7 @@ public static class OutpaintCommand
 
     private static string OptionMessage(string message)
     {
-        foreach (var (key, option) in new[] { ("aspects", "--aspect"), ("anchor", "--anchor"), ("step", "--step"), ("context", "--context"), ("seam", "--seam"), ("seed", "--seed") })
+        foreach (var (key, option) in new[] { ("aspects", "--aspect"), ("anchor", "--anchor"), ("step", "--step"), ("context", "--context"), ("seam", "--seam"), ("seed", "--seed"), ("denoise", "--denoise"), ("diffusion.seed", "--seed") })
         {
             if (!message.StartsWith(key, StringComparison.Ordinal)) continue;
             var rest = message[key.Length..];

@@ -27,9 +27,9 @@ public static class RepairCommand
         var box = new Option<string[]>("--box") { Description = "A box to repair, x,y,width,height in pixels or percentages (10%); repeatable.", AllowMultipleArgumentsPerToken = false };
         var ellipse = new Option<string[]>("--ellipse") { Description = "An ellipse to repair, centre-x,centre-y,radius-x,radius-y in pixels or percentages; repeatable." };
         var invert = new Option<bool>("--invert") { Description = "Read the mask image the other way round: black = repair." };
-        var method = new Option<string>("--method") { Description = "fill (content-aware, the default), telea (thin scratches), onnx (a learned inpainting model, --model) or diffusion (your own Stable Diffusion server, --backend).", DefaultValueFactory = _ => "fill" };
+        var method = new Option<string>("--method") { Description = "fill (content-aware, the default), telea (thin scratches), onnx (a learned inpainting model, --model) diffusion (your own Stable Diffusion server, --backend) or restore (your own A1111 server's face restorer, --model gfpgan|codeformer, --backend).", DefaultValueFactory = _ => "fill" };
         var auto = new Option<string?>("--auto") { Description = "Find the mask automatically: text (captions, signatures and known visible watermarks; faces are kept out) or face (every face found)." };
-        var model = new Option<string?>("--model") { Description = "With --method onnx: a LaMa or MI-GAN ONNX export." };
+        var model = new Option<string?>("--model") { Description = "With --method onnx: a LaMa or MI-GAN ONNX export; with --method restore: gfpgan or codeformer." };
         var feather = new Option<double>("--feather") { Description = "Soften the mask's edge outwards, Gaussian sigma in pixels." };
         var grow = new Option<double>("--grow") { Description = "Grow the mask by this many pixels." };
         var shrink = new Option<double>("--shrink") { Description = "Shrink the mask by this many pixels." };
