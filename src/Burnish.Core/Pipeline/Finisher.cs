@@ -120,7 +120,7 @@ public static class Finisher
 
         // Hash and decide on names before decoding, so a resumed batch skips finished images cheaply.
         var (inputSha, inputBytes) = File.Exists(input) ? OutputPlan.HashInput(input) : ("", 0);
-        var resolved = OutputPlan.ResolveNames(input, names, inputSha, source, options);
+        var resolved = OutputPlan.ResolveNames(input, names, inputSha, source, options, prepared.Servers);
         if (resolved.Skip is { } reason)
             return new FinishResult(input, FinishStatus.Skipped, reason, Sidecar: resolved.Names.Sidecar);
         names = resolved.Names;

@@ -15,7 +15,12 @@ public static class OutputPlan
     /// redone in place. Otherwise existing outputs are skipped, overwritten, or a new numbered set is made, never under
     /// a name that another image of the batch owns (<see cref="FinishOptions.BatchBases"/>).
     /// </summary>
-    public static NameDecision ResolveNames(string input, OutputNames names, string inputSha, RecipeSource source, FinishOptions options)
+    /// <para>
+    /// <paramref name="servers"/>, when the recipe has diffusion servers, says whether a set's jobs would run on another
+    /// checkpoint today; such a set counts as made by another recipe.
+    /// </para>
+    public static NameDecision ResolveNames(string input, OutputNames names, string inputSha, RecipeSource source, FinishOptions options,
+        ServerCheckpoints? servers = null)
     {
         var export = source.Recipe.Export;
         var inputFull = Path.GetFullPath(input);
@@ -33,7 +38,7 @@ public static class OutputPlan
         {
             foreach (var set in sets)
             {
-                if (Lineage.TryRead(set.Sidecar) is { } previous && IsComplete(previous, set, inputSha, source.Sha256))
+                if (Lineage.TryRead(set.Sidecar) is { } previous && IsComplete(previous, set, inputSha, source.Sha256) && servers?.Changed(previous) is null)
                     return new NameDecision(set, false, set == names
                         ? "already finished (sidecar matches input and recipe)"
                         : $"already finished as {Path.GetFileName(set.Base)} (sidecar matches input and recipe)");

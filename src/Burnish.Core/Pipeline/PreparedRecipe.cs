@@ -1,3 +1,4 @@
+using Burnish.Backends;
 using Burnish.Stages;
 
 namespace Burnish.Pipeline;
@@ -11,9 +12,12 @@ public sealed record PreparedStep(IStage Stage, object? Parameters, IPreparedSta
 /// </summary>
 public sealed class PreparedRecipe : IDisposable
 {
-    private PreparedRecipe(RecipeSource source, IReadOnlyList<PreparedStep> steps) => (Source, Steps) = (source, steps);
+    private PreparedRecipe(RecipeSource source, IReadOnlyList<PreparedStep> steps, ServerCheckpoints? servers) => (Source, Steps, Servers) = (source, steps, servers);
 
     public RecipeSource Source { get; }
+
+    /// <summary>For --resume: the checkpoints the recipe's diffusion servers would use now; null without servers.</summary>
+    public ServerCheckpoints? Servers { get; }
 
     /// <summary>Every stage of the catalogue, in its order; <see cref="PreparedStep.Prepared"/> is null for those the recipe leaves out.</summary>
     public IReadOnlyList<PreparedStep> Steps { get; }
@@ -47,7 +51,10 @@ public sealed class PreparedRecipe : IDisposable
             foreach (var step in steps) step.Prepared?.Dispose();
             throw;
         }
-        return new PreparedRecipe(source, steps);
+        var servers = source.Recipe.Backends is { Count: > 0 }
+            ? new ServerCheckpoints(source.Recipe, spec => resources.Shared(BackendClients.ResourceKey, () => new BackendClients()).For(spec))
+            : null;
+        return new PreparedRecipe(source, steps, servers);
     }
 
     public void Dispose()

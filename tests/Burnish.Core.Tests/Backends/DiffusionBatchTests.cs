@@ -15,23 +15,55 @@ namespace Burnish.Core.Tests.Backends;
 /// </summary>
 public sealed class DiffusionBatchTests
 {
-    private static InputItem Input(TempDir dir, string name, string prompt, string fixture)
+    private static InputItem Input(TempDir dir, string name, string prompt, string fixture, string model = "v1-5-pruned-emaonly", string hash = "6ce0161689")
     {
         var image = ImageLoader.Load(fixture, LoadLimits.Default).Image;
         var path = dir.File($"in/{name}.png");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         // A1111's own "parameters" text, as its PNGs carry it.
-        var parameters = $"{prompt}\nNegative prompt: blurry\nSteps: 22, Sampler: Euler a, CFG scale: 6, Seed: 777, Size: 512x512, Model hash: 6ce0161689, Model: v1-5-pruned-emaonly";
+        var parameters = $"{prompt}\nNegative prompt: blurry\nSteps: 22, Sampler: Euler a, CFG scale: 6, Seed: 777, Size: 512x512, Model hash: {hash}, Model: {model}";
         ImageFiles.Save16(image, MasterFormat.Png, new OutputMetadata([new("parameters", parameters)], [], [], 72, true), path);
         return new InputItem(path, name);
     }
 
-    private static async Task<IReadOnlyList<FinishResult>> Run(string yaml, TempDir dir, params InputItem[] inputs)
+    private static Task<IReadOnlyList<FinishResult>> Run(string yaml, TempDir dir, params InputItem[] inputs) => Run(yaml, dir, FinishOptions.Default, inputs);
+
+    private static async Task<IReadOnlyList<FinishResult>> Run(string yaml, TempDir dir, FinishOptions options, params InputItem[] inputs)
     {
         var recipe = RecipeReader.Parse(yaml, "diffusion.yaml");
         using var resources = StageResources.ForProcess(LoadLimits.Default);
         using var prepared = PreparedRecipe.Prepare(new RecipeSource(recipe, "diffusion.yaml"), resources);
-        return await Batch.RunAsync(new BatchRequest(inputs, dir.File("out"), prepared, FinishOptions.Default, Parallelism: 1), null, CancellationToken.None);
+        return await Batch.RunAsync(new BatchRequest(inputs, dir.File("out"), prepared, options, Parallelism: 1), null, CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Resume_runs_an_image_again_when_the_server_would_use_another_checkpoint()
+    {
+        await using var server = await A1111TestServer.StartAsync();
+        using var dir = new TempDir();
+        var yaml = $$"""
+            version: 1
+            backends:
+              - {name: studio, kind: a1111, url: "{{server.Url}}"}
+            repair:
+              - {boxes: [[100, 60, 70, 40]], method: diffusion, backend: studio, prompt: a red door}
+            export:
+              copies: [{long_edge: 64}]
+            """;
+        // Made with a model the server does not have, so the job runs on the server's current checkpoint.
+        var input = Input(dir, "house", "a house by a lake", Fixtures.PathOf("tree_alpha_16bit.png"), model: "someone-elses-model", hash: "0000000000");
+        var resume = FinishOptions.Default with { Resume = true };
+        Assert.Equal(FinishStatus.Finished, (await Run(yaml, dir, resume, input))[0].Status);
+        Assert.Equal(FinishStatus.Skipped, (await Run(yaml, dir, resume, input))[0].Status);
+        Assert.Equal(1, server.Img2ImgPosts);
+
+        // The user loads SDXL in the web UI: the same recipe would now run on it, so the image is made again.
+        server.CurrentCheckpoint = A1111TestServer.Checkpoints[1].Title;
+        var again = (await Run(yaml, dir, resume, input))[0];
+        Assert.Equal(FinishStatus.Finished, again.Status);
+        Assert.Equal(2, server.Img2ImgPosts);
+        Assert.Contains("sd_xl_base_1.0", File.ReadAllText(again.Sidecar!), StringComparison.Ordinal);
+        Assert.Equal(FinishStatus.Skipped, (await Run(yaml, dir, resume, input))[0].Status);
     }
 
     [Fact]

@@ -93,6 +93,9 @@ public sealed class A1111TestServer : IAsyncDisposable
 
     public string Url { get; private set; } = "";
 
+    /// <summary>The checkpoint /sdapi/v1/options names as loaded, and that a job without override_settings runs on; a test may switch it, as a user does in the web UI.</summary>
+    public string CurrentCheckpoint { get; set; } = Checkpoints[0].Title;
+
     /// <summary>Every img2img body that passed validation, in order.</summary>
     public ConcurrentQueue<JsonObject> Requests { get; } = new();
 
@@ -149,7 +152,7 @@ public sealed class A1111TestServer : IAsyncDisposable
         }));
         app.MapGet("/sdapi/v1/samplers", () => Samplers.Select(s => new { name = s, aliases = new[] { s.ToLowerInvariant() }, options = new { } }));
         app.MapGet("/sdapi/v1/upscalers", () => Upscalers.Select(n => new { name = n, model_name = (string?)null, model_path = (string?)null, model_url = (string?)null, scale = 4.0 }));
-        app.MapGet("/sdapi/v1/options", () => new Dictionary<string, object> { ["sd_model_checkpoint"] = Checkpoints[0].Title, ["samples_format"] = "png" });
+        app.MapGet("/sdapi/v1/options", () => new Dictionary<string, object> { ["sd_model_checkpoint"] = CurrentCheckpoint, ["samples_format"] = "png" });
         app.MapGet("/internal/sysinfo", () => new Dictionary<string, object> { ["Platform"] = "Linux", ["Version"] = Version, ["Commit"] = "82a973c04367123ae98bd9abdf80d9eda9b910e2" });
         app.MapPost("/sdapi/v1/interrupt", () =>
         {
@@ -307,7 +310,7 @@ public sealed class A1111TestServer : IAsyncDisposable
                 ["seed"] = body["seed"]?.GetValue<long>() ?? -1, ["sampler_name"] = body["sampler_name"]?.GetValue<string>() ?? Samplers[0],
                 ["steps"] = body["steps"]?.GetValue<int>() ?? 20, ["cfg_scale"] = body["cfg_scale"]?.GetValue<double>() ?? 7.0,
                 ["width"] = output.Width, ["height"] = output.Height, ["denoising_strength"] = body["denoising_strength"]!.GetValue<double>(),
-                ["sd_model_name"] = Checkpoints.First(c => c.Title == (body["override_settings"]?["sd_model_checkpoint"]?.GetValue<string>() ?? Checkpoints[0].Title)).ModelName,
+                ["sd_model_name"] = Checkpoints.First(c => c.Title == (body["override_settings"]?["sd_model_checkpoint"]?.GetValue<string>() ?? CurrentCheckpoint)).ModelName,
             };
             return Results.Json(new Dictionary<string, object?>
             {
