@@ -98,7 +98,7 @@ public class RepairCommandTests
     [InlineData("missing mask", "--mask nowhere.png", "nowhere.png: file not found")]
     [InlineData("black mask", "--mask black.png", "the mask is empty")]
     [InlineData("white mask", "--mask white.png", "covers the whole image")]
-    [InlineData("method", "--box 10,10,50,50 --method telae", "--method 'telae' is not one of fill, telea, onnx, diffusion; did you mean 'telea'?")]
+    [InlineData("method", "--box 10,10,50,50 --method telae", "--method 'telae' is not one of fill, telea, onnx, diffusion, restore; did you mean 'telea'?")]
     public void Bad_masks_and_options_are_refused_with_one_clear_line_and_nothing_written(string _, string options, string message)
     {
         using var ws = new Workspace();
