@@ -31,7 +31,10 @@ public static class BackendsCommand
             }
             else
                 Console.WriteLine("api:         /sdapi/v1 img2img, /internal/progress, /interrupt");
-            Console.WriteLine("burnish can: repair with method: diffusion (inpainting of the masked region)");
+            Console.WriteLine("burnish can: repair, outpaint and upscale with method: diffusion (inpainting of the masked region, of each new band, img2img of each tile)");
+            Console.WriteLine(spec.Kind == BackendKind.A1111
+                ? "             repair with method: restore (GFPGAN or CodeFormer through /sdapi/v1/extra-single-image, when the server has them installed)"
+                : "             not method: restore (ComfyUI's core nodes have no face restorer)");
             if (capabilities.Checkpoints.Count == 0) Console.WriteLine("warning: the server lists no checkpoint; img2img will fail until one is installed");
             return ExitCodes.Ok;
         }));
