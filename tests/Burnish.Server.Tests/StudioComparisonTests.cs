@@ -86,8 +86,9 @@ public sealed class StudioComparisonTests
         Assert.Equal(["a", "b"], versions.Select(v => v.GetProperty("version").GetString()));
         var winner = versions.Single(v => v.GetProperty("version").GetString() == leftArm);
         Assert.Equal(1, winner.GetProperty("wins").GetInt32());
-        // One win in one: Wilson 95 % is 0.2065–1 (Wilson 1927; the published value for 1/1).
-        Assert.Equal(0.2065, winner.GetProperty("ci95")[0].GetDouble(), 3);
+        // One win in one: Wilson 95 % is 0.2065–1 (Wilson 1927; the published value for 1/1, to four places).
+        Assert.InRange(winner.GetProperty("ci95")[0].GetDouble(), 0.20645, 0.20655 + 1e-6);
+        Assert.Equal(1, winner.GetProperty("ci95")[1].GetDouble());
         Assert.Contains("recipe B: ", await page.InnerTextAsync("#rate-summary"));
         var csv = await host.Client.GetStringAsync($"/v1/jobs/{id}/ratings?format=csv");
         Assert.Contains($",0,{leftArm},{(leftArm == "a" ? "b" : "a")},a,{leftArm},", csv);
