@@ -96,6 +96,44 @@ public sealed class StudioComparisonTests
         Assert.True(studio.Problems.Count == 0, string.Join("\n", studio.Problems));
     }
 
+    [Fact]
+    public async Task An_ab_request_that_compares_nothing_or_mixes_in_aspects_is_refused_and_its_ratings_name_arms()
+    {
+        await using var host = await ServiceHost.StartAsync(workers: 0);
+        MultipartFormDataContent Form(params (string Name, string Value)[] fields)
+        {
+            var form = new MultipartFormDataContent
+            {
+                { new ByteArrayContent(File.ReadAllBytes(ServiceHost.Fixture("a1111-parameters.png"))) { Headers = { ContentType = new MediaTypeHeaderValue("image/png") } }, "images", "a1111-parameters.png" },
+                { new StringContent(ServiceHost.LightRecipe), "recipe" },
+            };
+            foreach (var (name, value) in fields) form.Add(new StringContent(value), name);
+            return form;
+        }
+        async Task Refused(HttpResponseMessage response, string words)
+        {
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == System.Net.HttpStatusCode.BadRequest, $"{response.StatusCode}: {text}");
+            Assert.Contains(words, text);
+        }
+        // The light recipe's own look is warm-golden: B under warm-golden is A.
+        await Refused(await host.Client.PostAsync("/v1/jobs", Form(("b_look", "warm-golden"))), "recipe B is the same as recipe A");
+        await Refused(await host.Client.PostAsync("/v1/jobs", Form(("b_look", "cool-moody"), ("aspects", "16:9"))), "an A/B job takes no aspects");
+        await Refused(await host.Client.PostAsync("/v1/jobs", Form(("b_preset", "no-such-preset"))), "recipe B: ");
+        Assert.Empty(Directory.Exists(Path.Combine(host.Data, "store", "jobs")) ? Directory.GetDirectories(Path.Combine(host.Data, "store", "jobs")) : []);
+
+        using var made = await host.Client.PostAsync("/v1/jobs", Form(("b_preset", "web-only")));
+        var job = JsonDocument.Parse(await made.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("preset:web-only", job.GetProperty("recipe_b").GetProperty("origin").GetString());
+        Assert.Equal(["a", "b"], job.GetProperty("images").EnumerateArray().Select(i => i.GetProperty("arm").GetString()));
+        var id = job.GetProperty("id").GetString();
+        // Ratings of an A/B job name the arms, and its one submitted image is image 0.
+        StringContent Rating(string a, string b, int image) => new($"{{\"image\":{image},\"a\":\"{a}\",\"b\":\"{b}\",\"choice\":\"same\"}}", System.Text.Encoding.UTF8, "application/json");
+        await Refused(await host.Client.PostAsync($"/v1/jobs/{id}/ratings", Rating("source", "master", 0)), "two different versions of: a, b");
+        await Refused(await host.Client.PostAsync($"/v1/jobs/{id}/ratings", Rating("a", "b", 1)), "the job has 1 images to rate");
+        Assert.Equal(System.Net.HttpStatusCode.Created, (await host.Client.PostAsync($"/v1/jobs/{id}/ratings", Rating("b", "a", 0))).StatusCode);
+    }
+
     /// <summary>
     /// The lens on the compare page (the compare report's own script): right of the divider it shows the right
     /// version's display image at one image pixel per screen pixel. Its middle 64² is compared with that image at the
