@@ -14,14 +14,9 @@
   const frame = data.frame;
   const lens = $('lens');
   const lensCanvas = $('lens-canvas');
-  // The lens shows copies of the same images (same data, decoded once by the browser), not a second renderer.
-  const lensLayers = layers.map((img) => {
-    const copy = img.cloneNode();
-    copy.className = 'lens-version';
-    copy.alt = '';
-    lensCanvas.append(copy);
-    return copy;
-  });
+  // The lens shows copies of the same images (same data, decoded once by the browser), not a second renderer;
+  // made the first time it is turned on.
+  let lensLayers = null;
   // Smooth by default: a smaller version then looks as it would if enlarged for real; N shows its pixels.
   // lensAt: the pointer in client coordinates; null puts the lens on the divider (keyboard use).
   const state = { left: 0, right: layers.length - 1, pos: 0.5, zoom: 'fit', interp: 'smooth', lens: false, lensAt: null };
@@ -122,6 +117,16 @@
   }
 
   function setLens(on) {
+    if (on && !lensLayers) {
+      lensLayers = layers.map((img) => {
+        const copy = img.cloneNode();
+        copy.className = 'lens-version';
+        copy.alt = '';
+        copy.addEventListener('load', render);
+        lensCanvas.append(copy);
+        return copy;
+      });
+    }
     state.lens = on;
     $('lens-toggle').setAttribute('aria-pressed', String(on));
     render();
