@@ -28,26 +28,30 @@ load=$(cut -d' ' -f1-3 /proc/loadavg)
     echo "with load average $load (the shared machine: other builds running, so these are upper bounds)."
     echo "Input: \`$(basename "$input")\`, $(python3 -c "import struct,sys; b=open(sys.argv[1],'rb').read(24); print('%d×%d' % struct.unpack('>II', b[16:24]))" "$input"); the preview's long edge is 1024 px."
     echo "Server: the render as the server times it (grade, sRGB, JPEG q85). Client: curl's total time on loopback."
+    echo "CPU: the server process's user + system time over the look's requests, per request (from /proc; a load-independent"
+    echo "figure: on an idle machine a preview cannot take longer than its CPU time unless it waits on something, which it does not)."
     echo
-    echo "| look | server p50 | server p95 | client p50 | client p95 |"
-    echo "|---|---:|---:|---:|---:|"
+    echo "| look | server p50 | server p95 | client p50 | client p95 | server CPU per request |"
+    echo "|---|---:|---:|---:|---:|---:|"
     for look in none $looks; do
         curl -fs -o /dev/null "$url?look=$look"
         : > "$work/times"
+        cpu_before=$(awk '{print $14 + $15}' "/proc/$server/stat")
         for _ in $(seq "$runs"); do
             curl -fs -D "$work/headers" -o /dev/null -w '%{time_total}' "$url?look=$look" > "$work/total"
             render=$(grep -i '^server-timing:' "$work/headers" | sed -E 's/.*dur=([0-9.]+).*/\1/')
             echo "$render $(awk '{print $1 * 1000}' "$work/total")" >> "$work/times"
         done
-        python3 - "$look" "$work/times" <<'PY'
+        cpu_ms=$(awk -v b="$cpu_before" -v hz="$(getconf CLK_TCK)" -v n="$runs" '{print ($14 + $15 - b) * 1000 / hz / n}' "/proc/$server/stat")
+        python3 - "$look" "$work/times" "$cpu_ms" <<'PY'
 import sys
-look, path = sys.argv[1], sys.argv[2]
+look, path, cpu = sys.argv[1], sys.argv[2], float(sys.argv[3])
 rows = [tuple(map(float, l.split())) for l in open(path) if l.strip()]
 def q(values, p):
     values = sorted(values)
     return values[min(len(values) - 1, int(round(p * (len(values) - 1))))]
 s = [r[0] for r in rows]; c = [r[1] for r in rows]
-print(f"| {look} | {q(s, .5):.0f} ms | {q(s, .95):.0f} ms | {q(c, .5):.0f} ms | {q(c, .95):.0f} ms |")
+print(f"| {look} | {q(s, .5):.0f} ms | {q(s, .95):.0f} ms | {q(c, .5):.0f} ms | {q(c, .95):.0f} ms | {cpu:.0f} ms |")
 PY
     done
 } | tee "$root/bench/results/studio-preview.md"

@@ -58,7 +58,8 @@ public static class BurnishService
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        if (!string.IsNullOrEmpty(options.Token)) app.Use(new BearerToken(options.Token).Guard);
+        var bearer = string.IsNullOrEmpty(options.Token) ? null : new BearerToken(options.Token);
+        if (bearer is not null) app.Use(bearer.Guard);
         app.MapOpenApi();
         // The dashboard is behind the same bearer rule as the API (the middleware above), and loopback-only without one.
         app.UseHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [new DashboardAccess()], AppPath = "/", DisplayStorageConnectionString = false }, storage);
@@ -69,6 +70,8 @@ public static class BurnishService
         JobsApi.Map(app);
         StudioApi.Map(app);
         Ratings.Map(app);
+        MaskLayers.Map(app);
+        BearerToken.MapSession(app, bearer);
         app.MapFallback((HttpRequest request) => Problems.NotFound($"{request.Method} {request.Path}: no such endpoint")).ExcludeFromDescription();
         return app;
     }

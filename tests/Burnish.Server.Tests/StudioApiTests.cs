@@ -86,7 +86,7 @@ public sealed class StudioApiTests
         var destinations = JsonDocument.Parse(await client.GetStringAsync("/v1/destinations")).RootElement.GetProperty("destinations");
         Assert.Contains(destinations.EnumerateArray(), d => d.GetProperty("id").GetString() == "web-2048");
         var openapi = await client.GetStringAsync("/openapi/v1.json");
-        foreach (var path in new[] { "/v1/previews", "/v1/previews/{id}", "/v1/destinations", "/v1/jobs/{id}/images/{index}/compare" })
+        foreach (var path in new[] { "/v1/previews", "/v1/previews/{id}", "/v1/destinations", "/v1/jobs/{id}/images/{index}/compare", "/v1/masks", "/v1/session" })
             Assert.Contains($"\"{path}\"", openapi);
     }
 

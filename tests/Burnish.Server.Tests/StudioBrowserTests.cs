@@ -16,14 +16,14 @@ public sealed class StudioBrowserTests
 {
     private static readonly TimeSpan JobTimeout = ServiceHost.JobTimeout;
 
-    private static async Task AddImagesAsync(IPage page, params string[] paths)
+    internal static async Task AddImagesAsync(IPage page, params string[] paths)
     {
         await page.SetInputFilesAsync("#pick-files", paths);
         await page.WaitForFunctionAsync($"() => document.querySelectorAll('#image-list .facts span').length >= {paths.Length} && !document.querySelector('#image-list').textContent.includes('reading…')");
     }
 
     /// <summary>The light finish: custom recipe, no upscale, no sharpening, one web copy, and the warm-golden look.</summary>
-    private static async Task ChooseLightFinishAsync(IPage page)
+    internal static async Task ChooseLightFinishAsync(IPage page)
     {
         await page.CheckAsync("input[name=mode][value=custom]");
         await page.SelectOptionAsync("#model", "");
@@ -33,7 +33,7 @@ public sealed class StudioBrowserTests
         await page.SelectOptionAsync("#look", "warm-golden");
     }
 
-    private static async Task NoSeriousViolationsAsync(IPage page, string view)
+    internal static async Task NoSeriousViolationsAsync(IPage page, string view)
     {
         var result = await page.RunAxe();
         var serious = result.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id}: {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Target))}").ToList();
@@ -62,7 +62,7 @@ public sealed class StudioBrowserTests
     }
 
     /// <summary>The mask's coverage (0–255) per pixel, row by row, as the page holds it.</summary>
-    private static async Task<byte[]> MaskAlphaAsync(IPage page) =>
+    internal static async Task<byte[]> MaskAlphaAsync(IPage page) =>
         Convert.FromBase64String(await page.EvaluateAsync<string>("""
             () => { const c = document.getElementById('mask-view'); const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
               let s = ''; for (let i = 3; i < d.length; i += 4) s += String.fromCharCode(d[i]); return btoa(s); }

@@ -61,7 +61,23 @@ public sealed class StudioScreenshotTests
         await MatchAsync(page, "studio-phone", "#preview-facts", "#status");
         await page.SetViewportSizeAsync(1366, 768);
 
+        // Mask layers: the text finder's layer on a Gemini-marked corner, accepted, beside a painted stroke.
         await page.UncheckAsync("#aspects input[value='16:9']");
+        await page.SetInputFilesAsync("#pick-files", [ServiceHost.Fixture("red-hood-corner.png")]);
+        await page.ClickAsync("#image-list li[data-index='2'] .pick");
+        await page.WaitForFunctionAsync("() => document.getElementById('preview-facts').textContent.includes('red-hood-corner.png: look warm-golden')");
+        box = (await page.Locator("#mask-view").BoundingBoxAsync())!;
+        await page.Mouse.MoveAsync(box.X + box.Width * 0.1f, box.Y + box.Height * 0.2f);
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync(box.X + box.Width * 0.4f, box.Y + box.Height * 0.2f, new() { Steps = 8 });
+        await page.Mouse.UpAsync();
+        await page.ClickAsync("#auto-find");
+        await page.WaitForSelectorAsync("#layer-list li[data-layer=text]", new() { Timeout = 120_000 });
+        await page.CheckAsync("#layer-list li[data-layer=text] .layer-accept");
+        await MatchAsync(page, "studio-layers", "#preview-facts", "#status", "#auto-status");
+        await page.ClickAsync("#image-list li[data-index='2'] .remove");
+
+        await page.ClickAsync("#image-list li[data-index='0'] .pick");
         await page.ClickAsync("#mask-clear");
         await page.ClickAsync("#image-list li[data-index='1'] .remove");
         await page.ClickAsync("#run");
@@ -69,6 +85,12 @@ public sealed class StudioScreenshotTests
         await page.ClickAsync(".job-image.done button");
         await page.FrameLocator("#compare").Locator("#divider").WaitForAsync();
         await page.WaitForSelectorAsync("#lineage table");
+        // The lens at 100 % over the slider, right of the divider.
+        var compare = page.FrameLocator("#compare");
+        await compare.Locator("#lens-toggle").ClickAsync();
+        var canvas = (await compare.Locator("#canvas").BoundingBoxAsync())!;
+        await page.Mouse.MoveAsync(canvas.X + canvas.Width * 0.7f, canvas.Y + canvas.Height * 0.45f);
+        await compare.Locator("#lens").WaitForAsync();
         await MatchAsync(page, "studio-result", "#status", "#queue .job header", ".eta", "#lineage");
 
         await page.ClickAsync(".tab[data-view=rate]");

@@ -101,6 +101,7 @@ public static class ReportPage
             {Picker("right-version", "Right", report.Versions.Count - 1)}
             <span class="group" role="group" aria-label="Zoom"><button type="button" data-zoom="fit" aria-pressed="true" title="Fit the window (Z)">Fit</button><button type="button" data-zoom="actual" aria-pressed="false" title="1 pixel of the largest version per screen pixel (Z)">100 %</button></span>
             <span class="group" role="group" aria-label="Enlarging smaller versions"><span class="muted">Enlarge with</span> <button type="button" data-interp="smooth" aria-pressed="true" title="The browser's smooth scaling (N)">Smooth</button><button type="button" data-interp="nearest" aria-pressed="false" title="Nearest neighbour: every source pixel stays visible (N)">Nearest</button></span>
+            <button type="button" id="lens-toggle" aria-pressed="false" title="A magnifier at 100 % under the pointer, split where the divider is (L)">Lens 100 %</button>
             </div>
             <div class="stage" id="stage">
             <div class="viewport" id="viewport">
@@ -114,9 +115,10 @@ public static class ReportPage
             </div>
             <div class="divider" id="divider" role="slider" tabindex="0" aria-label="Divider between the left and right version" aria-valuemin="0" aria-valuemax="100" aria-valuenow="50"><span class="grip"></span></div>
             <div class="tag left" id="tag-left"></div><div class="tag right" id="tag-right"></div>
+            <div class="lens" id="lens" hidden aria-hidden="true"><div class="lens-canvas" id="lens-canvas"><div class="lens-divider" id="lens-divider"></div></div><span class="lens-tag">100 %</span></div>
             </div>
             <p class="hint muted">Drag the divider, or use <kbd>←</kbd> <kbd>→</kbd> (with <kbd>Shift</kbd>: faster; <kbd>Home</kbd>/<kbd>End</kbd> on the divider).
-            <kbd>Z</kbd> fit / 100 % · <kbd>S</kbd> swap · <kbd>N</kbd> nearest / smooth · <kbd>1</kbd>–<kbd>9</kbd> right version, <kbd>Shift</kbd>+<kbd>1</kbd>–<kbd>9</kbd> left version.
+            <kbd>Z</kbd> fit / 100 % · <kbd>L</kbd> lens at 100 % · <kbd>S</kbd> swap · <kbd>N</kbd> nearest / smooth · <kbd>1</kbd>–<kbd>9</kbd> right version, <kbd>Shift</kbd>+<kbd>1</kbd>–<kbd>9</kbd> left version.
             At 100 % drag the picture (or scroll) to pan. 100 % is the largest version's pixels ({report.FrameWidth}×{report.FrameHeight}); smaller versions are enlarged as chosen, and the labels say by how much.</p>
             </section>
 

@@ -12,8 +12,11 @@ namespace Burnish.Server.Api;
 /// <param name="Look">A grade look laid over the recipe.</param>
 /// <param name="Aspects">Outpaint aspects (16:9, 1:1): one complete set, and one image job, per aspect.</param>
 /// <param name="Queue">default, or gpu for workers started with --gpu.</param>
+/// <param name="BPreset">For a blind A/B job: recipe B as a shipped recipe's name (the fields above are recipe A).</param>
+/// <param name="BRecipe">For a blind A/B job: recipe B as text.</param>
+/// <param name="BLook">For a blind A/B job: a look laid over recipe B.</param>
 public sealed record StoredJobRequest(IReadOnlyList<StoredImage>? Images, string? Preset = null, string? Recipe = null, string? Look = null,
-    IReadOnlyList<string>? Aspects = null, string? Queue = null);
+    IReadOnlyList<string>? Aspects = null, string? Queue = null, string? BPreset = null, string? BRecipe = null, string? BLook = null);
 
 /// <summary>An image in the store: <paramref name="Job"/>'s input number <paramref name="Image"/>, or its finished file named <paramref name="File"/>.</summary>
 /// <param name="Job">The id of an earlier job.</param>
@@ -28,4 +31,8 @@ public sealed record StoredImage(string? Job, int? Image = null, string? File = 
 /// <param name="Look">A grade look laid over the recipe.</param>
 /// <param name="Aspects">Outpaint aspects, comma-separated (16:9,1:1).</param>
 /// <param name="Queue">default, or gpu.</param>
-public sealed record JobUpload(IFormFileCollection Images, string? Preset, string? Recipe, string? Look, string? Aspects, string? Queue);
+/// <param name="BPreset">A blind A/B job: recipe B as a shipped recipe's name; every image is finished by both recipes.</param>
+/// <param name="BRecipe">A blind A/B job: recipe B as text.</param>
+/// <param name="BLook">A blind A/B job: a look laid over recipe B.</param>
+public sealed record JobUpload(IFormFileCollection Images, string? Preset, string? Recipe, string? Look, string? Aspects, string? Queue,
+    string? BPreset = null, string? BRecipe = null, string? BLook = null);

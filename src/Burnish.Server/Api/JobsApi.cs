@@ -73,8 +73,11 @@ public static class JobsApi
         if (files.Count > limits.MaxImagesPerJob)
             return Problems.TooLarge($"{files.Count} images in one job; the limit is {limits.MaxImagesPerJob}");
         var aspects = form["aspects"].SelectMany(a => (a ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
-        var request = new JobRequest(Field(form, "preset"), Field(form, "recipe"), Field(form, "look"), aspects, Field(form, "queue"));
-        if (Prepare(http, book, limits, request, out var recipe, out var id) is { } problem) return problem;
+        var request = new JobRequest(Field(form, "preset"), Field(form, "recipe"), Field(form, "look"), aspects, Field(form, "queue"))
+        {
+            BPreset = Field(form, "b_preset"), BRecipe = Field(form, "b_recipe"), BLook = Field(form, "b_look"),
+        };
+        if (Prepare(http, book, limits, request, out var recipe, out var b, out var id) is { } problem) return problem;
 
         var sources = new List<JobSource>();
         try
@@ -98,7 +101,7 @@ public static class JobsApi
             book.Discard(id);
             return badMask;
         }
-        return Enqueue(book, queue, limits, id, http, recipe, request.QueueName, sources);
+        return Enqueue(book, queue, limits, id, http, recipe, b, request.QueueName, sources);
     }
 
     /// <summary>
@@ -155,9 +158,9 @@ public static class JobsApi
                 sources.Add(new JobSource(output.Name, $"{JobBook.OutputFolder(jobId)}/{output.Name}", output.Bytes, output.Sha256));
             }
         }
-        var request = new JobRequest(body.Preset, body.Recipe, body.Look, body.Aspects ?? [], body.Queue);
-        if (Prepare(http, book, limits, request, out var recipe, out var id) is { } problem) return problem;
-        return Enqueue(book, queue, limits, id, http, recipe, request.QueueName, sources);
+        var request = new JobRequest(body.Preset, body.Recipe, body.Look, body.Aspects ?? [], body.Queue) { BPreset = body.BPreset, BRecipe = body.BRecipe, BLook = body.BLook };
+        if (Prepare(http, book, limits, request, out var recipe, out var b, out var id) is { } problem) return problem;
+        return Enqueue(book, queue, limits, id, http, recipe, b, request.QueueName, sources);
     }
 
     private const long MaxJsonBytes = 1L << 20;
@@ -166,6 +169,15 @@ public static class JobsApi
     private sealed record JobRequest(string? Preset, string? Recipe, string? Look, IReadOnlyList<string> Aspects, string? Queue)
     {
         public string QueueName => Queue ?? QueueNames.Default;
+
+        /// <summary>Recipe B of a blind A/B job; none of the three: an ordinary job.</summary>
+        public string? BPreset { get; init; }
+
+        public string? BRecipe { get; init; }
+
+        public string? BLook { get; init; }
+
+        public bool IsComparison => BPreset is not null || BRecipe is not null || BLook is not null;
     }
 
     /// <summary>One stored image a job finishes: its label, where it lies in the store, its size and hash.</summary>
@@ -173,9 +185,10 @@ public static class JobsApi
 
     /// <summary>Validates the recipe and queue, then admits a new job under the per-client limit; a problem is the answer.</summary>
     private static IResult? Prepare(HttpContext http, JobBook book, ServiceLimits limits, JobRequest request,
-        out (string Text, string Origin, Recipe Recipe) recipe, out string id)
+        out (string Text, string Origin, Recipe Recipe) recipe, out JobArm? b, out string id)
     {
         recipe = default;
+        b = null;
         id = "";
         try
         {
@@ -188,6 +201,29 @@ public static class JobsApi
         catch (BurnishException e)
         {
             return Problems.BadRequest(e.Message);
+        }
+        if (request.IsComparison)
+        {
+            // Each image is finished once per recipe; aspects would multiply that again and blur what is compared.
+            if (request.Aspects.Count > 0) return Problems.BadRequest("an A/B job takes no aspects: compare recipes on one canvas");
+            try
+            {
+                // With only b_look, B is recipe A under another look.
+                var (text, origin, parsed) = request.BPreset is null && request.BRecipe is null
+                    ? RecipeRequest.Resolve(request.Preset, request.Recipe, request.BLook, [])
+                    : RecipeRequest.Resolve(request.BPreset, request.BRecipe, request.BLook, []);
+                var sha = RecipeReader.Hash(parsed);
+                if (sha == RecipeReader.Hash(recipe.Recipe)) return Problems.BadRequest("recipe B is the same as recipe A: nothing to compare");
+                b = new JobArm(origin, text, sha);
+            }
+            catch (RecipeException e)
+            {
+                return RecipeProblems(e);
+            }
+            catch (BurnishException e)
+            {
+                return Problems.BadRequest($"recipe B: {e.Message}");
+            }
         }
         // Work that needs a GPU goes to the queue only workers started with --gpu take.
         if (request.QueueName is not (QueueNames.Default or QueueNames.Gpu))
@@ -204,7 +240,7 @@ public static class JobsApi
     /// is a child of its own, run, retried and resumed alone, and the parent's status follows from all of them.
     /// </summary>
     private static IResult Enqueue(JobBook book, IJobQueue queue, ServiceLimits limits, string id, HttpContext http,
-        (string Text, string Origin, Recipe Recipe) recipe, string queueName, IReadOnlyList<JobSource> sources)
+        (string Text, string Origin, Recipe Recipe) recipe, JobArm? b, string queueName, IReadOnlyList<JobSource> sources)
     {
         var aspects = recipe.Recipe.Outpaint?.Aspects is { Count: > 1 } several ? several : null;
         var entries = new List<ImageEntry>();
@@ -217,14 +253,17 @@ public static class JobsApi
                 return Problems.TooLarge($"{source.Label}: {pixels:N0} pixels, over the limit of {limits.MaxPixels:N0}");
             }
             var stem = $"{i:00}-{Stem(source.Label)}";
-            if (aspects is null)
+            if (b is not null)
+                foreach (var arm in new[] { JobArm.A, JobArm.B })
+                    entries.Add(new ImageEntry(entries.Count, source.Label, source.Key, $"{stem}.{arm}", source.Bytes, source.Sha256) { Source = i, Arm = arm });
+            else if (aspects is null)
                 entries.Add(new ImageEntry(entries.Count, source.Label, source.Key, stem, source.Bytes, source.Sha256));
             else
                 for (var v = 0; v < aspects.Count; v++)
                     entries.Add(new ImageEntry(entries.Count, source.Label, source.Key, $"{stem}.{aspects[v].FileTag}", source.Bytes, source.Sha256)
                         { Variant = v, Aspect = aspects[v].Text, Source = i });
         }
-        var job = new JobRecord(id, DateTimeOffset.UtcNow, Client(http), recipe.Origin, recipe.Text, RecipeReader.Hash(recipe.Recipe), queueName, entries);
+        var job = new JobRecord(id, DateTimeOffset.UtcNow, Client(http), recipe.Origin, recipe.Text, RecipeReader.Hash(recipe.Recipe), queueName, entries) { RecipeB = b };
         book.Create(job);
         foreach (var entry in entries)
             book.SetTicket(id, entry.Index, queue.Enqueue(new ImageWork(id, entry.Index, queueName)));
@@ -408,6 +447,7 @@ public static class JobsApi
         status = JobBook.StatusOf(states),
         created = job.Created,
         recipe = new { origin = job.RecipeOrigin, sha256 = job.RecipeSha256 },
+        recipe_b = job.RecipeB is { } b ? new { origin = b.RecipeOrigin, sha256 = b.RecipeSha256 } : null,
         queue = job.Queue,
         events = $"/v1/jobs/{job.Id}/events",
         archive = $"/v1/jobs/{job.Id}/archive",
@@ -417,6 +457,7 @@ public static class JobsApi
             label = image.Label,
             source = image.Source ?? image.Index,
             aspect = image.Aspect,
+            arm = image.Arm,
             input = new { bytes = image.Bytes, sha256 = image.Sha256 },
             status = state.Status,
             stage = state.Stage,

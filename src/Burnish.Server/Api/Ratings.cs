@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Routing;
 namespace Burnish.Server.Api;
 
 /// <summary>One blind A/B judgement: which of two versions of an image a rater preferred, or "same".</summary>
+/// <param name="Image">The image job rated; in an A/B job, the submitted image (both arms finished it).</param>
 /// <param name="A">The version shown on the left (after the page's random draw).</param>
 /// <param name="B">The version shown on the right.</param>
 /// <param name="Choice">a, b or same.</param>
@@ -18,13 +19,31 @@ public sealed record Rating(int Image, string A, string B, string Choice, string
 public sealed record RatingRequest(int Image, string A, string B, string Choice, string? Rater);
 
 /// <summary>
-/// Blind A/B ratings of a job's images (its input against its master), stored per job as a log in the store, and
-/// summarised as win rates with a Wilson score interval. The page draws which side each version is on.
+/// Blind A/B ratings of a job's images, stored per job as a log in the store, and summarised as win rates with a
+/// Wilson score interval. An ordinary job compares each input with its master; an A/B job (recipe B given at
+/// submission) compares the masters of recipe A and recipe B of each submitted image. The page draws the sides.
 /// </summary>
 public static class Ratings
 {
-    /// <summary>The versions a rating may name: the image as uploaded and the finished master.</summary>
+    /// <summary>The versions a rating of an ordinary job may name: the image as uploaded and the finished master.</summary>
     public static readonly string[] Versions = ["source", "master"];
+
+    /// <summary>The versions a rating of an A/B job names: the master of recipe A and of recipe B.</summary>
+    public static readonly string[] Arms = [JobArm.A, JobArm.B];
+
+    /// <summary>What the ratings of <paramref name="job"/> compare.</summary>
+    public static IReadOnlyList<string> VersionsOf(JobRecord job) => job.RecipeB is null ? Versions : Arms;
+
+    /// <summary>How many images can be rated: image jobs, or in an A/B job the submitted images.</summary>
+    private static int Rateable(JobRecord job) => job.RecipeB is null ? job.Images.Count : job.Images.Select(e => e.Source ?? e.Index).Distinct().Count();
+
+    private static string Describe(JobRecord job, string version) => version switch
+    {
+        JobArm.A => $"recipe A: {job.RecipeOrigin}",
+        JobArm.B => $"recipe B: {job.RecipeB?.RecipeOrigin}",
+        "source" => "the upload",
+        _ => $"the master ({job.RecipeOrigin})",
+    };
 
     private const double Z95 = 1.959964;
 
@@ -34,7 +53,7 @@ public static class Ratings
     {
         var v1 = app.MapGroup("/v1");
         v1.MapGet("/jobs/{id}/images/{index:int}/source", Source).WithSummary("The image as it was uploaded (the 'source' version of a rating).");
-        v1.MapPost("/jobs/{id}/ratings", Add).WithSummary("Records one blind A/B rating: {image, a, b, choice: a|b|same, rater}; a and b are source or master.");
+        v1.MapPost("/jobs/{id}/ratings", Add).WithSummary("Records one blind A/B rating: {image, a, b, choice: a|b|same, rater}; a and b are source or master, or in an A/B job the recipes a and b.");
         v1.MapGet("/jobs/{id}/ratings", Summary)
             .WithSummary("The job's ratings and, per version, wins, losses, ties and the win rate with a 95 % Wilson interval (ties left out); ?format=csv gives every rating as CSV.");
     }
@@ -62,9 +81,10 @@ public static class Ratings
     {
         if (book.Find(id) is not { } job) return Problems.NotFound($"job {id}");
         if (request is null) return Problems.BadRequest("send JSON: {image, a, b, choice}");
-        if (request.Image < 0 || request.Image >= job.Images.Count) return Problems.BadRequest($"image {request.Image}: the job has {job.Images.Count} images");
-        if (!Versions.Contains(request.A) || !Versions.Contains(request.B) || request.A == request.B)
-            return Problems.BadRequest($"a and b must be two different versions of: {string.Join(", ", Versions)}");
+        if (request.Image < 0 || request.Image >= Rateable(job)) return Problems.BadRequest($"image {request.Image}: the job has {Rateable(job)} images to rate");
+        var versions = VersionsOf(job);
+        if (!versions.Contains(request.A) || !versions.Contains(request.B) || request.A == request.B)
+            return Problems.BadRequest($"a and b must be two different versions of: {string.Join(", ", versions)}");
         if (request.Choice is not ("a" or "b" or "same")) return Problems.BadRequest($"choice '{request.Choice}' is not one of: a, b, same");
         var rater = new string([.. (request.Rater ?? "").Where(c => !char.IsControl(c)).Take(64)]) is { Length: > 0 } r ? r : null;
         var rating = new Rating(request.Image, request.A, request.B, request.Choice, rater, DateTimeOffset.UtcNow);
@@ -82,7 +102,7 @@ public static class Ratings
 
     private static IResult Summary(string id, string? format, JobBook book)
     {
-        if (book.Find(id) is null) return Problems.NotFound($"job {id}");
+        if (book.Find(id) is not { } job) return Problems.NotFound($"job {id}");
         var ratings = Read(book, id);
         if (format == "csv")
         {
@@ -92,12 +112,12 @@ public static class Ratings
             return Results.File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv", $"{id}-ratings.csv");
         }
         if (format is not null) return Problems.BadRequest($"format '{format}' is not csv");
-        var versions = Versions.Select(v =>
+        var versions = VersionsOf(job).Select(v =>
         {
             var mine = ratings.Where(r => r.A == v || r.B == v).ToList();
             int wins = mine.Count(r => Winner(r) == v), ties = mine.Count(r => r.Choice == "same"), losses = mine.Count - wins - ties;
             var (low, high) = Wilson(wins, wins + losses);
-            return new { version = v, wins, losses, ties, win_rate = wins + losses == 0 ? (double?)null : (double)wins / (wins + losses), ci95 = new[] { low, high } };
+            return new { version = v, label = Describe(job, v), wins, losses, ties, win_rate = wins + losses == 0 ? (double?)null : (double)wins / (wins + losses), ci95 = new[] { low, high } };
         });
         return Results.Json(new { count = ratings.Count, versions, ratings }, ServiceJson.Options);
     }

@@ -10,14 +10,14 @@ public static class ImageMasks
 {
     public static string Key(string id, int image) => $"jobs/{id}/inputs/{image}.mask";
 
-    /// <summary>The recipe text the image runs: the job's, with a first repair pass over its mask when it has one.</summary>
-    public static string Recipe(JobBook book, JobRecord job, int image)
+    /// <summary>The recipe text the image runs: <paramref name="recipeText"/> (its arm's), with a first repair pass over its mask when it has one.</summary>
+    public static string Recipe(JobBook book, JobRecord job, int image, string recipeText)
     {
         var key = Key(job.Id, image);
-        if (!book.Store.Exists(key)) return job.RecipeText;
+        if (!book.Store.Exists(key)) return recipeText;
         var path = Path.Combine(book.Store.LocalFolder(Path.GetDirectoryName(key)!), Path.GetFileName(key));
         var stream = new YamlStream();
-        stream.Load(new StringReader(job.RecipeText));
+        stream.Load(new StringReader(recipeText));
         var root = (YamlMappingNode)stream.Documents[0].RootNode;
         var pass = new YamlMappingNode { { "mask", path } };
         if (root.Children.TryGetValue(new YamlScalarNode("repair"), out var node) && node is YamlSequenceNode passes)

@@ -13,7 +13,21 @@ public enum JobStatus { Queued, Running, Done, Failed, Cancelled }
 /// <param name="Queue">The queue its image jobs go to: "default", or "gpu" for work only GPU workers take.</param>
 public sealed record JobRecord(
     string Id, DateTimeOffset Created, string Client, string RecipeOrigin, string RecipeText, string RecipeSha256,
-    string Queue, IReadOnlyList<ImageEntry> Images);
+    string Queue, IReadOnlyList<ImageEntry> Images)
+{
+    /// <summary>Recipe B of a blind A/B job (the job's own recipe is A): every image is finished by both; null otherwise.</summary>
+    public JobArm? RecipeB { get; init; }
+
+    /// <summary>The recipe text and origin image job <paramref name="entry"/> runs: B's for the B arm, else the job's.</summary>
+    public (string Text, string Origin) RecipeOf(ImageEntry entry) =>
+        entry.Arm == JobArm.B && RecipeB is { } b ? (b.RecipeText, b.RecipeOrigin) : (RecipeText, RecipeOrigin);
+}
+
+/// <summary>The second recipe of an A/B job.</summary>
+public sealed record JobArm(string RecipeOrigin, string RecipeText, string RecipeSha256)
+{
+    public const string A = "a", B = "b";
+}
 
 /// <summary>One input of a job. <see cref="Label"/> is the client's file name, kept only for people; files are named by the server.</summary>
 public sealed record ImageEntry(int Index, string Label, string InputKey, string OutputBase, long Bytes, string Sha256)
@@ -26,6 +40,9 @@ public sealed record ImageEntry(int Index, string Label, string InputKey, string
 
     /// <summary>The submitted image this job finishes (several jobs share one when there are aspects); null: <see cref="Index"/>.</summary>
     public int? Source { get; init; }
+
+    /// <summary>In an A/B job, the recipe this image job runs: <see cref="JobArm.A"/> or <see cref="JobArm.B"/>; null otherwise.</summary>
+    public string? Arm { get; init; }
 }
 
 /// <summary>One image job's state, rewritten whole by the worker that runs it.</summary>

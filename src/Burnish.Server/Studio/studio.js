@@ -22,6 +22,7 @@
       const detail = body && body.detail ? body.detail : String(response.status);
       const error = new Error(detail);
       error.problems = body && body.problems;
+      error.status = response.status;
       throw error;
     }
     return body;
@@ -209,62 +210,122 @@
     $('print-size').textContent = `${w}×${h} px: prints ${cm(w)} × ${cm(h)} cm at ${PRINT_PPI} ppi`;
   }
 
-  // ---- Repair mask: painted per image at the preview's resolution (the repair stretches a mask to the image) ----
-  // The mask is the alpha of a canvas (0 keep, 255 repair); undo and redo keep whole snapshots, at most 40.
+  // ---- Repair mask: layers per image at the preview's resolution (the repair stretches a mask to the image) ----
+  // Each layer is the alpha of a canvas (0 keep, 255 repair): the painted one, and one per automatic kind found by
+  // the server. The accepted layers' union is what goes with the job; Show only changes what is drawn. The brush,
+  // eraser, invert and clear act on the layer being edited; undo and redo keep whole snapshots of it, at most 40.
   const maskView = $('mask-view');
   const UNDO_LIMIT = 40;
+
+  function newLayer(name, width, height, auto) {
+    const canvas = document.createElement('canvas');
+    canvas.width = width;
+    canvas.height = height;
+    return { name, canvas, accepted: !auto, visible: true, auto, note: '' };
+  }
 
   function maskOf(image) {
     const size = image && image.info && image.info.info;
     if (!size) return null;
     if (!image.mask) {
       const scale = Math.min(1, 1024 / Math.max(size.width, size.height));
-      const canvas = document.createElement('canvas');
-      canvas.width = Math.max(1, Math.round(size.width * scale));
-      canvas.height = Math.max(1, Math.round(size.height * scale));
-      image.mask = { canvas, undo: [], redo: [] };
+      const width = Math.max(1, Math.round(size.width * scale)), height = Math.max(1, Math.round(size.height * scale));
+      image.mask = { width, height, layers: [newLayer('painted', width, height, false)], active: 0, undo: [], redo: [] };
     }
     return image.mask;
   }
 
-  function showMask() {
+  const activeLayer = (mask) => mask.layers[mask.active];
+  const alphaOf = (layer) => layer.canvas.getContext('2d').getImageData(0, 0, layer.canvas.width, layer.canvas.height).data;
+
+  // The per-pixel maximum of the layers' alpha: what a union of masks is.
+  function union(mask, pick) {
+    const out = new Uint8ClampedArray(mask.width * mask.height);
+    for (const layer of mask.layers.filter(pick)) {
+      const data = alphaOf(layer);
+      for (let i = 0, p = 3; i < out.length; i++, p += 4) if (data[p] > out[i]) out[i] = data[p];
+    }
+    return out;
+  }
+
+  // Accepted layers in red, proposals not yet accepted in blue; the canvas alpha is the union of the shown layers.
+  // withLayers: also rebuild the layer list (not on every pointer move, and not under a focused checkbox).
+  function showMask(withLayers = true) {
     const mask = maskOf(state.images[state.selected]);
     maskView.hidden = !mask;
+    if (withLayers) renderLayers(mask);
     if (!mask) return;
-    if (maskView.width !== mask.canvas.width || maskView.height !== mask.canvas.height) {
-      maskView.width = mask.canvas.width;
-      maskView.height = mask.canvas.height;
+    if (maskView.width !== mask.width || maskView.height !== mask.height) {
+      maskView.width = mask.width;
+      maskView.height = mask.height;
     }
+    const accepted = union(mask, (l) => l.visible && l.accepted);
+    const proposed = union(mask, (l) => l.visible && !l.accepted);
     const g = maskView.getContext('2d');
-    g.globalCompositeOperation = 'copy';
-    g.drawImage(mask.canvas, 0, 0);
-    // Tint: the mask's alpha, in red.
-    g.globalCompositeOperation = 'source-in';
-    g.fillStyle = '#ff3030';
-    g.fillRect(0, 0, maskView.width, maskView.height);
-    g.globalCompositeOperation = 'source-over';
+    const pixels = g.createImageData(mask.width, mask.height);
+    for (let i = 0, p = 0; i < accepted.length; i++, p += 4) {
+      const red = accepted[i] >= proposed[i];
+      pixels.data[p] = red ? 255 : 48;
+      pixels.data[p + 1] = red ? 48 : 160;
+      pixels.data[p + 2] = red ? 48 : 255;
+      pixels.data[p + 3] = red ? accepted[i] : proposed[i];
+    }
+    g.putImageData(pixels, 0, 0);
     maskView.style.opacity = String(Number($('mask-opacity').value) / 100);
     $('mask-coverage').textContent = `mask ${coverage(mask).toFixed(1)} %`;
   }
 
+  // The share of the image the job's mask (the accepted union) covers.
   function coverage(mask) {
-    const data = mask.canvas.getContext('2d').getImageData(0, 0, mask.canvas.width, mask.canvas.height).data;
+    const sent = union(mask, (l) => l.accepted);
     let sum = 0;
-    for (let i = 3; i < data.length; i += 4) sum += data[i];
+    for (const v of sent) sum += v;
+    return 100 * sum / (255 * sent.length);
+  }
+
+  function layerCoverage(layer) {
+    const data = alphaOf(layer);
+    let sum = 0;
+    for (let p = 3; p < data.length; p += 4) sum += data[p];
     return 100 * sum / (255 * data.length / 4);
   }
 
+  function renderLayers(mask) {
+    const list = $('layer-list');
+    list.replaceChildren();
+    if (!mask) return;
+    mask.layers.forEach((layer, index) => {
+      const edit = el('input', { type: 'radio', name: 'mask-layer', checked: index === mask.active });
+      edit.addEventListener('change', () => { mask.active = index; });
+      const accept = el('input', { type: 'checkbox', className: 'layer-accept', checked: layer.accepted });
+      accept.addEventListener('change', () => { layer.accepted = accept.checked; accept.closest('li').classList.toggle('accepted', layer.accepted); showMask(false); });
+      const show = el('input', { type: 'checkbox', className: 'layer-show', checked: layer.visible });
+      show.addEventListener('change', () => { layer.visible = show.checked; showMask(false); });
+      const item = el('li', { className: 'layer' + (layer.accepted ? ' accepted' : '') },
+        el('label', { title: 'Paint on this layer' }, edit, ` ${layer.name}`),
+        el('span', { className: 'muted', textContent: `${layerCoverage(layer).toFixed(1)} %` }),
+        el('label', {}, accept, ' Accept'), el('label', {}, show, ' Show'));
+      for (const [input, what] of [[edit, 'Edit'], [accept, 'Accept'], [show, 'Show']]) input.setAttribute('aria-label', `${what} the ${layer.name} layer`);
+      if (layer.note) item.append(el('span', { className: 'muted note', textContent: layer.note }));
+      item.dataset.layer = layer.name;
+      list.append(item);
+    });
+  }
+
   function snapshot(mask) {
-    mask.undo.push(mask.canvas.getContext('2d').getImageData(0, 0, mask.canvas.width, mask.canvas.height));
+    const layer = activeLayer(mask);
+    mask.undo.push({ layer, data: layer.canvas.getContext('2d').getImageData(0, 0, mask.width, mask.height) });
     if (mask.undo.length > UNDO_LIMIT) mask.undo.shift();
     mask.redo = [];
   }
 
   function restore(mask, from, to) {
     if (!from.length) return;
-    const g = mask.canvas.getContext('2d');
-    to.push(g.getImageData(0, 0, mask.canvas.width, mask.canvas.height));
-    g.putImageData(from.pop(), 0, 0);
+    const step = from.pop();
+    const g = step.layer.canvas.getContext('2d');
+    to.push({ layer: step.layer, data: g.getImageData(0, 0, mask.width, mask.height) });
+    g.putImageData(step.data, 0, 0);
+    mask.active = Math.max(0, mask.layers.indexOf(step.layer));
     showMask();
   }
 
@@ -288,7 +349,7 @@
   }
   function paintTo(p) {
     const mask = maskOf(state.images[state.selected]);
-    const g = mask.canvas.getContext('2d');
+    const g = activeLayer(mask).canvas.getContext('2d');
     const radius = Number($('mask-size').value) / 2;
     const hardness = Number($('mask-hardness').value) / 100;
     const erase = document.querySelector('input[name=mask-tool]:checked').value === 'eraser';
@@ -297,7 +358,7 @@
     const steps = Math.max(1, Math.ceil(Math.hypot(p.x - from.x, p.y - from.y) / Math.max(0.5, radius / 4)));
     for (let i = stroke.last ? 1 : 0; i <= steps; i++) dab(g, from.x + (p.x - from.x) * i / steps, from.y + (p.y - from.y) * i / steps, radius, hardness, erase);
     stroke.last = p;
-    showMask();
+    showMask(false);
   }
   maskView.addEventListener('pointerdown', (e) => {
     const mask = maskOf(state.images[state.selected]);
@@ -309,7 +370,7 @@
     e.preventDefault();
   });
   maskView.addEventListener('pointermove', (e) => { if (stroke) paintTo(maskPoint(e)); });
-  const endStroke = () => { stroke = null; };
+  const endStroke = () => { if (stroke) showMask(); stroke = null; };
   maskView.addEventListener('pointerup', endStroke);
   maskView.addEventListener('pointercancel', endStroke);
 
@@ -319,10 +380,10 @@
     if (action === 'undo') return restore(mask, mask.undo, mask.redo);
     if (action === 'redo') return restore(mask, mask.redo, mask.undo);
     snapshot(mask);
-    const g = mask.canvas.getContext('2d');
-    if (action === 'clear') g.clearRect(0, 0, mask.canvas.width, mask.canvas.height);
+    const g = activeLayer(mask).canvas.getContext('2d');
+    if (action === 'clear') g.clearRect(0, 0, mask.width, mask.height);
     if (action === 'invert') {
-      const pixels = g.getImageData(0, 0, mask.canvas.width, mask.canvas.height);
+      const pixels = g.getImageData(0, 0, mask.width, mask.height);
       for (let i = 0; i < pixels.data.length; i += 4) {
         pixels.data[i] = pixels.data[i + 1] = pixels.data[i + 2] = 255;
         pixels.data[i + 3] = 255 - pixels.data[i + 3];
@@ -331,8 +392,56 @@
     }
     showMask();
   }
+
+  // Automatic masks: the server runs the repair stage's own finders on the image and answers one grey PNG per kind
+  // at this mask's size; each becomes a layer, not accepted until the person says so.
+  async function findLayers() {
+    const image = state.images[state.selected];
+    const mask = maskOf(image);
+    const kinds = Array.from($('auto-kinds').querySelectorAll('input:checked')).map((i) => i.value);
+    if (!mask || !kinds.length) return;
+    $('auto-find').disabled = true;
+    $('auto-status').textContent = `finding ${kinds.join(', ')}…`;
+    try {
+      const answer = await api('/v1/masks', { method: 'POST', body: form([['image', [image.file, image.file.name]], ['kinds', kinds.join(',')], ['width', String(mask.width)], ['height', String(mask.height)]]) });
+      for (const found of answer.layers) {
+        const picture = new Image();
+        picture.src = found.png;
+        await picture.decode();
+        const layer = newLayer(found.kind, mask.width, mask.height, true);
+        const g = layer.canvas.getContext('2d');
+        g.drawImage(picture, 0, 0);
+        // Grey becomes coverage: white = masked, as the server drew it.
+        const pixels = g.getImageData(0, 0, mask.width, mask.height);
+        for (let p = 0; p < pixels.data.length; p += 4) {
+          pixels.data[p + 3] = pixels.data[p];
+          pixels.data[p] = pixels.data[p + 1] = pixels.data[p + 2] = 255;
+        }
+        g.putImageData(pixels, 0, 0);
+        layer.note = found.warnings.join('; ');
+        const old = mask.layers.findIndex((l) => l.name === found.kind);
+        if (old >= 0) {
+          // A layer found again replaces the old one, and the old one's undo steps go with it.
+          const gone = mask.layers[old];
+          mask.undo = mask.undo.filter((u) => u.layer !== gone);
+          mask.redo = mask.redo.filter((u) => u.layer !== gone);
+          mask.layers[old] = layer;
+        } else {
+          mask.layers.push(layer);
+        }
+      }
+      $('auto-status').textContent = answer.layers.map((l) => `${l.kind} ${l.coverage_percent.toFixed(1)} % in ${Math.round(l.ms)} ms`).join(', ');
+    } catch (e) {
+      $('auto-status').textContent = e.message;
+    } finally {
+      $('auto-find').disabled = false;
+    }
+    showMask();
+  }
+  $('auto-find').addEventListener('click', findLayers);
+
   for (const action of ['undo', 'redo', 'invert', 'clear']) $('mask-' + action).addEventListener('click', () => maskAction(action));
-  $('mask-opacity').addEventListener('input', showMask);
+  $('mask-opacity').addEventListener('input', () => showMask(false));
   $('mask-paint').addEventListener('change', () => maskView.classList.toggle('painting', $('mask-paint').checked));
 
   document.addEventListener('keydown', (e) => {
@@ -350,23 +459,28 @@
     e.preventDefault();
   });
 
-  // The mask as --mask takes it: an opaque grey PNG, white = repair. Null when nothing is painted.
+  // The mask as --mask takes it: an opaque grey PNG of the accepted layers' union, white = repair. Null when empty.
   async function maskPng(image) {
-    if (!image.mask || coverage(image.mask) === 0) return null;
+    if (!image.mask) return null;
+    const sent = union(image.mask, (l) => l.accepted);
+    if (!sent.some((v) => v > 0)) return null;
     const out = document.createElement('canvas');
-    out.width = image.mask.canvas.width;
-    out.height = image.mask.canvas.height;
+    out.width = image.mask.width;
+    out.height = image.mask.height;
     const g = out.getContext('2d');
-    g.fillStyle = '#000';
-    g.fillRect(0, 0, out.width, out.height);
-    g.drawImage(image.mask.canvas, 0, 0);
+    const pixels = g.createImageData(out.width, out.height);
+    for (let i = 0, p = 0; i < sent.length; i++, p += 4) {
+      pixels.data[p] = pixels.data[p + 1] = pixels.data[p + 2] = sent[i];
+      pixels.data[p + 3] = 255;
+    }
+    g.putImageData(pixels, 0, 0);
     return new Promise((ok) => out.toBlob(ok, 'image/png'));
   }
 
   // ---- Recipe from the settings ----
-  function customRecipe() {
+  function customRecipe(otherModel) {
     const lines = ['version: 1'];
-    const model = $('model').value;
+    const model = otherModel || $('model').value;
     if (model) lines.push('upscale:', `  model: ${model}`, `  scale: ${$('scale').value}`);
     if ($('sharpen').checked) lines.push('sharpen: {}');
     lines.push('export:', '  master:', '    format: png');
@@ -399,7 +513,22 @@
     if ($('look').value) fields.push(['look', $('look').value]);
     const aspects = Array.from($('aspects').querySelectorAll('input:checked')).map((i) => i.value);
     if (aspects.length) fields.push(['aspects', aspects.join(',')]);
+    // Blind A/B: recipe B is a preset, or this custom recipe with another upscale model, and/or another look.
+    if ($('ab-on').checked) {
+      if ($('b-preset').value) fields.push(['b_preset', $('b-preset').value]);
+      else if ($('b-model').value && mode() === 'custom') fields.push(['b_recipe', customRecipe($('b-model').value)]);
+      // B keeps A's look unless another is chosen, so that only what was chosen differs.
+      const look = $('b-look').value || $('look').value;
+      if (look) fields.push(['b_look', look]);
+    }
     return fields;
+  }
+
+  function syncComparison() {
+    const on = $('ab-on').checked;
+    for (const id of ['b-preset', 'b-look', 'b-model']) $(id).disabled = !on;
+    // Another model needs recipe text to put it in: a custom recipe.
+    if (mode() !== 'custom') { $('b-model').value = ''; $('b-model').disabled = true; }
   }
 
   function showProblems(e) {
@@ -445,6 +574,7 @@
     const images = state.images.slice();
     if (!images.length) return;
     const fields = submission();
+    if ($('ab-on').checked && !$('b-preset').value && !$('b-model').value && !$('b-look').value) { say('A/B: choose a preset, a look or an upscale model for recipe B'); return; }
     for (const image of images) fields.push(['images', [image.file, image.name.split('/').pop()]]);
     for (const [index, image] of images.entries()) {
       const png = await maskPng(image);
@@ -526,7 +656,7 @@
     const list = el('ol', { className: 'job-images' });
     job.images.forEach((image, index) => {
       const item = el('li', { className: 'job-image ' + image.status });
-      item.append(el('span', { className: 'label', textContent: image.label }),
+      item.append(el('span', { className: 'label', textContent: image.arm ? `${image.label} · recipe ${image.arm.toUpperCase()}` : image.label }),
         el('span', { className: 'stage', textContent: image.status === 'running' ? (image.stage || 'starting') : image.status }));
       const bar = el('progress', { max: 1, value: image.status === 'done' ? 1 : (image.fraction || 0) });
       bar.setAttribute('aria-label', `${image.label} progress`);
@@ -592,7 +722,7 @@
     const done = state.jobs.filter((e) => e.job.images.some((i) => i.status === 'done'));
     const picker = $('rate-job');
     const value = picker.value;
-    picker.replaceChildren(...done.map((e) => el('option', { value: e.job.id, textContent: `${e.job.id.slice(0, 8)} (${e.job.images.length} images)` })));
+    picker.replaceChildren(...done.map((e) => el('option', { value: e.job.id, textContent: `${e.job.id.slice(0, 8)} (${e.job.recipe_b ? 'recipe A against B' : 'source against master'}, ${e.job.images.length} images)` })));
     if (value) picker.value = value;
     if (picker.value) rateSummary(picker.value);
   }
@@ -602,24 +732,35 @@
     $('rate-pair').hidden = $('rate-buttons').hidden = !rating.current;
     if (!rating.current) { say('Rating done: thank you'); return; }
     const { image, a, b } = rating.current;
-    const url = (v) => v === 'source' ? `/v1/jobs/${rating.job}/images/${image}/source` : rating.master[image];
-    $('rate-a').src = url(a);
-    $('rate-b').src = url(b);
+    $('rate-a').src = rating.urls[image][a];
+    $('rate-b').src = rating.urls[image][b];
     $('rate-left').textContent = `${rating.queue.length} more after this one`;
+  }
+
+  // The two versions of each rateable image: source and master, or in an A/B job recipe A's and B's masters.
+  function versionsOf(job) {
+    const urls = {};
+    const master = (image) => image.status === 'done' && image.outputs.find((o) => o.role === 'master');
+    job.images.forEach((image, index) => {
+      const m = master(image);
+      if (!m) return;
+      if (job.recipe_b) (urls[image.source] ||= {})[image.arm] = m.url;
+      else urls[index] = { source: `/v1/jobs/${job.id}/images/${index}/source`, master: m.url };
+    });
+    const names = job.recipe_b ? ['a', 'b'] : ['source', 'master'];
+    for (const key of Object.keys(urls)) if (!names.every((n) => urls[key][n])) delete urls[key];
+    return { urls, names };
   }
 
   $('rate-start').addEventListener('click', () => {
     const entry = state.jobs.find((e) => e.job.id === $('rate-job').value);
     if (!entry) return;
     rating.job = entry.job.id;
-    rating.master = {};
-    const pairs = [];
-    entry.job.images.forEach((image, index) => {
-      const master = image.outputs.find((o) => o.role === 'master');
-      if (image.status !== 'done' || !master) return;
-      rating.master[index] = master.url;
+    const { urls, names } = versionsOf(entry.job);
+    rating.urls = urls;
+    const pairs = Object.keys(urls).map((key) => {
       const swap = Math.random() < 0.5;
-      pairs.push({ image: index, a: swap ? 'master' : 'source', b: swap ? 'source' : 'master' });
+      return { image: Number(key), a: names[swap ? 1 : 0], b: names[swap ? 0 : 1] };
     });
     // Random order too (Fisher-Yates), so no image's place gives its version away.
     for (let i = pairs.length - 1; i > 0; i--) { const j = Math.floor(Math.random() * (i + 1)); [pairs[i], pairs[j]] = [pairs[j], pairs[i]]; }
@@ -656,7 +797,7 @@
     const summary = await api(`/v1/jobs/${id}/ratings`);
     const pct = (v) => v == null ? '–' : (100 * v).toFixed(0) + ' %';
     $('rate-summary').tBodies[0].replaceChildren(...summary.versions.map((v) => el('tr', {},
-      el('td', { textContent: v.version }), el('td', { textContent: v.wins }), el('td', { textContent: v.losses }), el('td', { textContent: v.ties }),
+      el('td', { textContent: `${v.version}: ${v.label}` }), el('td', { textContent: v.wins }), el('td', { textContent: v.losses }), el('td', { textContent: v.ties }),
       el('td', { textContent: pct(v.win_rate) }), el('td', { textContent: `${pct(v.ci95[0])} – ${pct(v.ci95[1])}` }))));
   }
   $('rate-job').addEventListener('change', () => rateSummary($('rate-job').value));
@@ -673,11 +814,16 @@
 
   // ---- Start: what the API offers ----
   async function start() {
-    const [presets, looks, models, destinations] = await Promise.all([api('/v1/presets'), api('/v1/looks'), api('/v1/models'), api('/v1/destinations')]);
+    const [presets, looks, models, destinations, masks] = await Promise.all([api('/v1/presets'), api('/v1/looks'), api('/v1/models'), api('/v1/destinations'), api('/v1/masks')]);
+    // The automatic kinds are the server's (every auto: kind of its repair stage), not a list kept here.
+    for (const kind of masks.kinds) $('auto-kinds').append(el('label', {}, el('input', { type: 'checkbox', value: kind, checked: kind === 'text' }), ' ' + kind));
     for (const p of presets.presets) $('preset').append(el('option', { value: p.name, textContent: p.name, title: p.description, selected: p.default }));
     for (const l of looks.looks) $('look').append(el('option', { value: l.name, textContent: l.name, title: l.description }));
     const families = [...new Set((models.models || []).map((m) => m.name))];
     for (const f of families) $('model').append(el('option', { value: f, textContent: f }));
+    for (const p of presets.presets) $('b-preset').append(el('option', { value: p.name, textContent: p.name, title: p.description }));
+    for (const l of looks.looks) $('b-look').append(el('option', { value: l.name, textContent: l.name, title: l.description }));
+    for (const f of families) $('b-model').append(el('option', { value: f, textContent: f }));
     for (const d of destinations.destinations) {
       $('destinations').append(el('label', {}, el('input', { type: 'checkbox', value: d.id, checked: d.id === 'web-2048' }), ' ' + d.id));
     }
@@ -685,12 +831,37 @@
     for (const input of document.querySelectorAll('#settings input, #settings select')) {
       if (input.id === 'look') input.addEventListener('change', showPreview);
       else if (input.closest('#aspects')) input.addEventListener('change', drawFrames);
+      else if (input.closest('#comparison')) input.addEventListener('change', syncComparison);
       else if (input.type !== 'file') input.addEventListener('change', syncRecipe);
     }
+    for (const input of document.querySelectorAll('input[name=mode]')) input.addEventListener('change', syncComparison);
+    syncComparison();
     $('preview').addEventListener('load', drawFrames);
     window.addEventListener('resize', drawFrames);
     syncRecipe();
     say('Ready');
   }
-  start().catch((e) => say('The service did not answer: ' + e.message));
+  // A service started with --token: the page signs in once with the token (sent as the bearer header) and the
+  // server answers a session cookie, which images, frames, downloads and the event stream then carry.
+  $('sign-in').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const response = await fetch('/v1/session', { method: 'POST', headers: { authorization: 'Bearer ' + $('token').value } });
+    if (!response.ok) { say('That token was refused'); $('token').select(); return; }
+    $('token').value = '';
+    $('sign-in').hidden = true;
+    boot();
+  });
+
+  function boot() {
+    start().catch((e) => {
+      if (e.status === 401) {
+        $('sign-in').hidden = false;
+        $('token').focus();
+        say('This server needs its token');
+      } else {
+        say('The service did not answer: ' + e.message);
+      }
+    });
+  }
+  boot();
 })();

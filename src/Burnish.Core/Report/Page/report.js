@@ -12,8 +12,14 @@
   const layers = Array.from(canvas.querySelectorAll('img.version'));
   const crops = Array.from(document.querySelectorAll('img.crop-image'));
   const frame = data.frame;
+  const lens = $('lens');
+  const lensCanvas = $('lens-canvas');
+  // The lens shows copies of the same images (same data, decoded once by the browser), not a second renderer;
+  // made the first time it is turned on.
+  let lensLayers = null;
   // Smooth by default: a smaller version then looks as it would if enlarged for real; N shows its pixels.
-  const state = { left: 0, right: layers.length - 1, pos: 0.5, zoom: 'fit', interp: 'smooth' };
+  // lensAt: the pointer in client coordinates; null puts the lens on the divider (keyboard use).
+  const state = { left: 0, right: layers.length - 1, pos: 0.5, zoom: 'fit', interp: 'smooth', lens: false, lensAt: null };
   const clamp = (v) => Math.min(1, Math.max(0, v));
   const dpr = () => window.devicePixelRatio || 1;
 
@@ -77,6 +83,53 @@
       layers[i].classList.toggle('pixelated', state.interp === 'nearest' && scaleOf(i, r.c) > 1.001);
       tags[side].textContent = describe(i, r.c);
     }
+    renderLens(r, x);
+  }
+
+  // The lens: the frame at 100 % (one pixel of the largest version per device pixel), centred on the point under
+  // it, left version left of the divider and right version right of it, as on the stage. Offsets are rounded to
+  // device pixels so that pixels are not resampled.
+  function renderLens(r, dividerX) {
+    lens.hidden = !state.lens;
+    if (!state.lens) return;
+    const d = dpr();
+    const snap = (v) => Math.round(v * d) / d;
+    const at = state.lensAt || { x: dividerX, y: (r.top + r.bottom) / 2 };
+    const fx = clamp((at.x - r.c.left) / r.c.width) * frame.width;
+    const fy = clamp((at.y - r.c.top) / r.c.height) * frame.height;
+    const w = frame.width / d, h = frame.height / d;
+    const s = stage.getBoundingClientRect();
+    const outer = lens.offsetWidth, inner = lens.clientWidth;
+    lens.style.left = snap(at.x - s.left - outer / 2) + 'px';
+    lens.style.top = snap(at.y - s.top - outer / 2) + 'px';
+    lensCanvas.style.width = w + 'px';
+    lensCanvas.style.height = h + 'px';
+    lensCanvas.style.transform = 'translate(' + snap(inner / 2 - fx / d) + 'px, ' + snap(inner / 2 - fy / d) + 'px)';
+    const split = clamp((dividerX - r.c.left) / r.c.width) * w;
+    lensLayers.forEach((img, i) => {
+      img.hidden = i !== state.left && i !== state.right;
+      img.classList.toggle('over', i === state.right);
+      img.classList.toggle('pixelated', state.interp === 'nearest' && data.versions[i].width < frame.width);
+    });
+    lensLayers[state.left].style.clipPath = 'inset(0 ' + Math.max(0, w - split) + 'px 0 0)';
+    lensLayers[state.right].style.clipPath = 'inset(0 0 0 ' + split + 'px)';
+    $('lens-divider').style.left = split + 'px';
+  }
+
+  function setLens(on) {
+    if (on && !lensLayers) {
+      lensLayers = layers.map((img) => {
+        const copy = img.cloneNode();
+        copy.className = 'lens-version';
+        copy.alt = '';
+        copy.addEventListener('load', render);
+        lensCanvas.append(copy);
+        return copy;
+      });
+    }
+    state.lens = on;
+    $('lens-toggle').setAttribute('aria-pressed', String(on));
+    render();
   }
 
   function sizeCrops() {
@@ -142,6 +195,10 @@
     e.preventDefault();
   });
   stage.addEventListener('pointermove', (e) => {
+    if (state.lens) {
+      state.lensAt = { x: e.clientX, y: e.clientY };
+      if (!drag) render();
+    }
     if (!drag) return;
     if (drag.pan) {
       viewport.scrollLeft = drag.left - (e.clientX - drag.x);
@@ -160,6 +217,7 @@
   pickers.left.addEventListener('change', () => pick('left', Number(pickers.left.value)));
   pickers.right.addEventListener('change', () => pick('right', Number(pickers.right.value)));
   $('swap').addEventListener('click', swap);
+  $('lens-toggle').addEventListener('click', () => { state.lensAt = null; setLens(!state.lens); });
   for (const b of document.querySelectorAll('[data-zoom]')) b.addEventListener('click', () => setZoom(b.dataset.zoom));
   for (const b of document.querySelectorAll('[data-interp]')) b.addEventListener('click', () => setInterp(b.dataset.interp));
 
@@ -175,6 +233,7 @@
     else if (e.key === 'End' && onDivider) setPos(1);
     else if (e.key === 'z' || e.key === 'Z') setZoom(state.zoom === 'fit' ? 'actual' : 'fit');
     else if (e.key === 's' || e.key === 'S') swap();
+    else if (e.key === 'l' || e.key === 'L') { state.lensAt = null; setLens(!state.lens); }
     else if (e.key === 'n' || e.key === 'N') setInterp(state.interp === 'nearest' ? 'smooth' : 'nearest');
     else if (/^Digit[1-9]$/.test(e.code) && Number(e.code.slice(5)) <= layers.length) pick(e.shiftKey ? 'left' : 'right', Number(e.code.slice(5)) - 1);
     else return;

@@ -232,6 +232,14 @@ public static class Repair
         }
     }
 
+    /// <summary>
+    /// What the automatic source of <paramref name="pass"/> finds on <paramref name="image"/> (0–1 at the image's size,
+    /// before grow, shrink and feather), exactly as the pass would mask it; null for a pass without one. For layers
+    /// shown before anything is repaired (<see cref="AutoMaskLayers"/>).
+    /// </summary>
+    public static (Image? Mask, IReadOnlyList<FoundRegion>? Regions) FindAutoMask(RepairPass pass, WorkImage image, RepairPlan plan, List<string> warnings,
+        CancellationToken cancel = default) => AutoMaskOf(pass, 0, image, plan, warnings, cancel);
+
     private static bool AspectDiffers(Image mask, WorkImage image) =>
         Math.Abs(Math.Log((double)mask.Width / mask.Height) - Math.Log((double)image.Width / image.Height)) > 0.01;
 }

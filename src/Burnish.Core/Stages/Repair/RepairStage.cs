@@ -10,16 +10,18 @@ public sealed class RepairStage : IStage<IReadOnlyList<RepairPass>>
 {
     public string Key => "repair";
 
-    public IPreparedStage Prepare(IReadOnlyList<RepairPass> parameters, StageResources resources)
+    public IPreparedStage Prepare(IReadOnlyList<RepairPass> parameters, StageResources resources) => new PreparedRepair(Plan(parameters, resources));
+
+    /// <summary>The plan of <paramref name="parameters"/> with the detectors and clients of <paramref name="resources"/> (also what <see cref="AutoMaskLayers"/> finds layers with).</summary>
+    public static RepairPlan Plan(IReadOnlyList<RepairPass> parameters, StageResources resources)
     {
         ArgumentNullException.ThrowIfNull(resources);
         // The detector's sessions belong to the resources: a service keeps one for every run.
         // So are the diffusion servers' clients: one per server, so its concurrency limit holds over the whole run.
-        var plan = RepairPlan.Load(parameters, resources.Limits,
+        return RepairPlan.Load(parameters, resources.Limits,
             () => resources.Shared("text-detector", () => TextDetector.FromCache(resources.Models, progress: resources.Notices)),
             () => resources.Shared("face-detector", () => FaceDetector.FromCache(resources.Models, progress: resources.Notices)),
             spec => resources.Shared(BackendClients.ResourceKey, () => new BackendClients()).For(spec));
-        return new PreparedRepair(plan);
     }
 
     private sealed class PreparedRepair(RepairPlan plan) : IPreparedStage
