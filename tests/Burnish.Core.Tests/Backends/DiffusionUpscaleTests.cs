@@ -121,6 +121,21 @@ public sealed class DiffusionUpscaleTests
     }
 
     [Fact]
+    public async Task Cancelling_the_redraw_interrupts_the_servers_job_and_returns_nothing()
+    {
+        await using var server = await A1111TestServer.StartAsync(new A1111Behaviour { HoldAccepted = TimeSpan.FromSeconds(60) });
+        using var clients = new BackendClients();
+        var spec = Spec(server.Url);
+        using var cancel = new CancellationTokenSource();
+        var run = Task.Run(() => DiffusionTiles.Redraw(Girl(), Params(spec, 96, 16), new UpscaleServer(clients.For(spec), Generation), cancel: cancel.Token));
+        await server.Accepted.WaitAsync(TimeSpan.FromSeconds(60));
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+        Assert.Equal(1, server.Img2ImgPosts);
+        Assert.Equal(1, server.Interrupts);
+    }
+
+    [Fact]
     public void Diffusion_keys_need_method_diffusion_and_a_core_in_each_tile()
     {
         Assert.Contains(new UpscaleParams { Method = UpscaleMethod.Diffusion }.Problems(), p => p.Key == "method");
