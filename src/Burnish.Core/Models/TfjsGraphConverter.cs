@@ -43,6 +43,8 @@ public static class TfjsGraphConverter
     public static ModelProto Convert(string modelJsonPath, ConversionInfo info)
     {
         var json = ReadJson(modelJsonPath);
+        if (json["format"]?.GetValue<string>() is var format && format != "graph-model")
+            throw new BurnishException($"{modelJsonPath}: is a TF.js '{format ?? "(no format)"}'; only graph models (format graph-model) are converted here");
         var weights = GraphWeights.Read(modelJsonPath, json);
         return new Conversion(modelJsonPath, weights).Run(json, info);
     }
@@ -89,8 +91,6 @@ public static class TfjsGraphConverter
 
         public ModelProto Run(JsonObject json, ConversionInfo info)
         {
-            if (json["format"]?.GetValue<string>() is var format && format != "graph-model")
-                throw Problem($"is a TF.js '{format ?? "(no format)"}'; only graph models (format graph-model) are converted here");
             var topology = json["modelTopology"] as JsonObject ?? throw Problem("has no modelTopology");
             var list = topology["node"] as JsonArray ?? throw Problem("has no node list (modelTopology.node)");
             if (topology["library"]?["function"] is JsonArray { Count: > 0 })

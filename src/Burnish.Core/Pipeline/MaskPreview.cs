@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Burnish.Detection;
+using Burnish.Detection.Hands;
 using Burnish.Imaging;
 using Burnish.IO;
 using Burnish.Models;
@@ -15,6 +16,8 @@ public enum MaskKind
     Face,
     /// <summary>Text and known watermarks, as <c>repair: {auto: text}</c> would mask them (faces vetoed unless told not to).</summary>
     Text,
+    /// <summary>Hands (MediaPipe palm detection and landmarks), as <c>repair: {auto: hands}</c> would mask them.</summary>
+    Hands,
 }
 
 /// <summary>The masks found on one image: every region, the mask's share of the image and the time taken.</summary>
@@ -36,10 +39,10 @@ public static class MaskPreview
 {
     public static MaskPreviewResult Run(string input, string maskPath, string? overlayPath, IReadOnlyCollection<MaskKind> kinds,
         FaceMaskParams face, TextMaskParams text, ModelCache models, LoadLimits limits, bool overwrite,
-        IProgress<string>? notices = null, CancellationToken cancel = default)
+        IProgress<string>? notices = null, CancellationToken cancel = default, HandMaskParams? hand = null)
     {
         ArgumentNullException.ThrowIfNull(kinds);
-        if (kinds.Count == 0) throw new BurnishException("no mask kind given; choose from face, text");
+        if (kinds.Count == 0) throw new BurnishException("no mask kind given; choose from face, text, hands");
         foreach (var path in new[] { maskPath, overlayPath }.OfType<string>())
             if (Path.GetFullPath(path) == Path.GetFullPath(input)) throw new BurnishException($"{path}: would overwrite the input");
         var image = ImageLoader.Load(input, limits).Image;
@@ -75,6 +78,16 @@ public static class MaskPreview
             regions.AddRange(found.Select(r => AutoRegions.Of(r.Kind == RegionKind.Watermark ? "watermark" : "text", r.Points.Select(q => new Point2(q.X, q.Y)), r.Score, textMask)));
             if (found.Count == 0) warnings.Add("no text or watermark found");
         }
+        IReadOnlyList<DetectedHand> hands = [];
+        if (kinds.Contains(MaskKind.Hands))
+        {
+            var p = hand ?? HandMaskParams.Default;
+            using var detector = HandDetector.FromCache(models, p.Landmarks, progress: notices, cancel: cancel);
+            hands = detector.Detect(image, p, cancel);
+            mask = AutoRegions.Union(mask, HandMasks.Rasterise(hands, w, h, p.Grow));
+            regions.AddRange(HandRegions.Of(hands, p.Grow, w, h));
+            if (hands.Count == 0) warnings.Add("no hand found");
+        }
         var masked = (long)Math.Round((mask > 0.5).Avg() / 255 * w * h);
         var ms = clock.Elapsed.TotalMilliseconds;
 
@@ -82,13 +95,13 @@ public static class MaskPreview
         var grey = (mask * 255).Cast(Enums.BandFormat.Uchar).Copy(interpretation: Enums.Interpretation.Bw);
         outputs.StageBytes(maskPath, grey.WriteToBuffer(".png"));
         if (overlayPath is not null)
-            outputs.StageBytes(overlayPath, Overlay(image, mask, faces, regions).WriteToBuffer(Path.GetExtension(overlayPath) is var ext && ext.Length > 0 ? ext : ".jpg"));
+            outputs.StageBytes(overlayPath, Overlay(image, mask, faces, hands, regions).WriteToBuffer(Path.GetExtension(overlayPath) is var ext && ext.Length > 0 ? ext : ".jpg"));
         outputs.Commit(cancel);
         return new MaskPreviewResult(w, h, regions, masked, warnings, Math.Round(ms, 1), Math.Round(faceMs, 1));
     }
 
-    /// <summary>The image in 8-bit sRGB with the mask tinted red, boxes drawn (faces green, text yellow) and the eyes marked.</summary>
-    private static Image Overlay(WorkImage image, Image mask, IReadOnlyList<DetectedFace> faces, IReadOnlyList<FoundRegion> regions)
+    /// <summary>The image in 8-bit sRGB with the mask tinted red, boxes drawn (faces green, hands magenta, text yellow), the eyes and hand landmarks marked.</summary>
+    private static Image Overlay(WorkImage image, Image mask, IReadOnlyList<DetectedFace> faces, IReadOnlyList<DetectedHand> hands, IReadOnlyList<FoundRegion> regions)
     {
         var rgb = FaceDetector.SrgbColour(image) * 255;
         var red = Image.Black(image.Width, image.Height).NewFromImage(255.0, 0.0, 0.0);
@@ -99,13 +112,15 @@ public static class MaskPreview
         {
             foreach (var r in regions)
             {
-                double[] colour = r.Kind == "face" ? [0, 255, 0] : [255, 220, 0];
+                double[] colour = r.Kind switch { "face" => [0, 255, 0], "hand" => [255, 0, 255], _ => [255, 220, 0] };
                 for (var t = 0; t < thick; t++)
                     m.DrawRect(colour, r.Box[0] - t, r.Box[1] - t, r.Box[2] + 2 * t, r.Box[3] + 2 * t);
             }
             foreach (var f in faces)
                 foreach (var eye in new[] { f.RightEye, f.LeftEye })
                     m.DrawCircle([0, 255, 255], (int)Math.Round(eye.X), (int)Math.Round(eye.Y), Math.Max(2, thick * 2), fill: true);
+            foreach (var point in hands.SelectMany(hd => hd.Landmarks))
+                m.DrawCircle([0, 255, 255], (int)Math.Round(point.X), (int)Math.Round(point.Y), Math.Max(1, thick), fill: true);
         });
     }
 }

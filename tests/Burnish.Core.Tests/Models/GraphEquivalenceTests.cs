@@ -64,11 +64,9 @@ public class TfjsGraphConverterErrorTests
     private static string Write(TempDir dir, string nodes, string weights = "[]", byte[]? shard = null)
     {
         File.WriteAllBytes(dir.File("w.bin"), shard ?? []);
-        var json = $$"""
-            {"format": "graph-model", "modelTopology": {"node": {{nodes}}},
-             "signature": {"outputs": {"out:0": {"name": "out:0"}}},
-             "weightsManifest": [{"paths": ["w.bin"], "weights": {{weights}}}]}
-            """;
+        var json = "{\"format\": \"graph-model\", \"modelTopology\": {\"node\": " + nodes + "}, "
+            + "\"signature\": {\"outputs\": {\"out:0\": {\"name\": \"out:0\"}}}, "
+            + "\"weightsManifest\": [{\"paths\": [\"w.bin\"], \"weights\": " + weights + "}]}";
         File.WriteAllText(dir.File("model.json"), json);
         return dir.File("model.json");
     }

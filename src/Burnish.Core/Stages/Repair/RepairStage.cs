@@ -1,5 +1,6 @@
 using Burnish.Backends;
 using Burnish.Detection;
+using Burnish.Detection.Hands;
 using Burnish.Imaging;
 using Burnish.Stages.Repair.TextMask;
 
@@ -18,7 +19,8 @@ public sealed class RepairStage : IStage<IReadOnlyList<RepairPass>>
         var plan = RepairPlan.Load(parameters, resources.Limits,
             () => resources.Shared("text-detector", () => TextDetector.FromCache(resources.Models, progress: resources.Notices)),
             () => resources.Shared("face-detector", () => FaceDetector.FromCache(resources.Models, progress: resources.Notices)),
-            spec => resources.Shared(BackendClients.ResourceKey, () => new BackendClients()).For(spec));
+            spec => resources.Shared(BackendClients.ResourceKey, () => new BackendClients()).For(spec),
+            model => resources.Shared($"hand-detector-{model}", () => HandDetector.FromCache(resources.Models, model, progress: resources.Notices)));
         return new PreparedRepair(plan);
     }
 
