@@ -28,7 +28,9 @@ public enum MaskKind
 /// <param name="Warnings">Such as "no face found".</param>
 /// <param name="Ms">From the decoded image to the masks, model loading included.</param>
 /// <param name="FaceMs">Face detection alone, with the models loaded (what each image of a batch costs).</param>
-public sealed record MaskPreviewResult(int Width, int Height, IReadOnlyList<FoundRegion> Regions, long MaskedPixels, IReadOnlyList<string> Warnings, double Ms, double FaceMs);
+/// <param name="HandMs">Hand detection alone (palms and landmarks), with the models loaded.</param>
+public sealed record MaskPreviewResult(int Width, int Height, IReadOnlyList<FoundRegion> Regions, long MaskedPixels, IReadOnlyList<string> Warnings, double Ms, double FaceMs,
+    double HandMs = 0);
 
 /// <summary>
 /// <c>burnish masks</c>: the automatic masks of one image, written as a grey PNG (white = masked) and optionally a
@@ -79,11 +81,14 @@ public static class MaskPreview
             if (found.Count == 0) warnings.Add("no text or watermark found");
         }
         IReadOnlyList<DetectedHand> hands = [];
+        double handMs = 0;
         if (kinds.Contains(MaskKind.Hands))
         {
             var p = hand ?? HandMaskParams.Default;
             using var detector = HandDetector.FromCache(models, p.Landmarks, progress: notices, cancel: cancel);
+            var handClock = Stopwatch.StartNew();
             hands = detector.Detect(image, p, cancel);
+            handMs = handClock.Elapsed.TotalMilliseconds;
             mask = AutoRegions.Union(mask, HandMasks.Rasterise(hands, w, h, p.Grow));
             regions.AddRange(HandRegions.Of(hands, p.Grow, w, h));
             if (hands.Count == 0) warnings.Add("no hand found");
@@ -97,7 +102,7 @@ public static class MaskPreview
         if (overlayPath is not null)
             outputs.StageBytes(overlayPath, Overlay(image, mask, faces, hands, regions).WriteToBuffer(Path.GetExtension(overlayPath) is var ext && ext.Length > 0 ? ext : ".jpg"));
         outputs.Commit(cancel);
-        return new MaskPreviewResult(w, h, regions, masked, warnings, Math.Round(ms, 1), Math.Round(faceMs, 1));
+        return new MaskPreviewResult(w, h, regions, masked, warnings, Math.Round(ms, 1), Math.Round(faceMs, 1), Math.Round(handMs, 1));
     }
 
     /// <summary>The image in 8-bit sRGB with the mask tinted red, boxes drawn (faces green, hands magenta, text yellow), the eyes and hand landmarks marked.</summary>
