@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Burnish.Detection;
 using Burnish.Detection.Hands;
+using Burnish.Detection.Segmentation;
 using Burnish.Imaging;
 using Burnish.IO;
 using Burnish.Models;
@@ -18,6 +19,8 @@ public enum MaskKind
     Text,
     /// <summary>Hands (MediaPipe palm detection and landmarks), as <c>repair: {auto: hands}</c> would mask them.</summary>
     Hands,
+    /// <summary>People (MediaPipe selfie segmentation), as <c>repair: {auto: person}</c> would mask them.</summary>
+    Person,
 }
 
 /// <summary>The masks found on one image: every region, the mask's share of the image and the time taken.</summary>
@@ -44,7 +47,7 @@ public static class MaskPreview
         IProgress<string>? notices = null, CancellationToken cancel = default, HandMaskParams? hand = null)
     {
         ArgumentNullException.ThrowIfNull(kinds);
-        if (kinds.Count == 0) throw new BurnishException("no mask kind given; choose from face, text, hands");
+        if (kinds.Count == 0) throw new BurnishException("no mask kind given; choose from face, text, hands, person");
         foreach (var path in new[] { maskPath, overlayPath }.OfType<string>())
             if (Path.GetFullPath(path) == Path.GetFullPath(input)) throw new BurnishException($"{path}: would overwrite the input");
         var image = ImageLoader.Load(input, limits).Image;
@@ -93,6 +96,14 @@ public static class MaskPreview
             regions.AddRange(HandRegions.Of(hands, p.Grow, w, h));
             if (hands.Count == 0) warnings.Add("no hand found");
         }
+        if (kinds.Contains(MaskKind.Person))
+        {
+            using var segmenter = PersonSegmenter.FromCache(models, progress: notices, cancel: cancel);
+            var (person, region) = segmenter.Segment(image, cancel);
+            mask = AutoRegions.Union(mask, person);
+            if (region is null) warnings.Add("no person found");
+            else regions.Add(region);
+        }
         var masked = (long)Math.Round((mask > 0.5).Avg() / 255 * w * h);
         var ms = clock.Elapsed.TotalMilliseconds;
 
@@ -117,7 +128,7 @@ public static class MaskPreview
         {
             foreach (var r in regions)
             {
-                double[] colour = r.Kind switch { "face" => [0, 255, 0], "hand" => [255, 0, 255], _ => [255, 220, 0] };
+                double[] colour = r.Kind switch { "face" => [0, 255, 0], "hand" => [255, 0, 255], "person" => [0, 128, 255], _ => [255, 220, 0] };
                 for (var t = 0; t < thick; t++)
                     m.DrawRect(colour, r.Box[0] - t, r.Box[1] - t, r.Box[2] + 2 * t, r.Box[3] + 2 * t);
             }

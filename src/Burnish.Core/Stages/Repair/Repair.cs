@@ -3,6 +3,7 @@ using System.Globalization;
 using Burnish.Backends;
 using Burnish.Detection;
 using Burnish.Detection.Hands;
+using Burnish.Detection.Segmentation;
 using Burnish.Imaging;
 using Burnish.Stages.Repair.TextMask;
 using NetVips;
@@ -22,10 +23,14 @@ public sealed class RepairPlan : IDisposable
     private readonly Lazy<TextDetector>? detector;
     private readonly Lazy<FaceDetector>? faces;
     private readonly Func<HandLandmarkModel, HandDetector>? hands;
+    private readonly Func<PersonSegmenter>? people;
 
     private RepairPlan(IReadOnlyList<RepairPass> passes, Image?[] maskImages, IRepairMethod[] methods, Lazy<TextDetector>? detector, Lazy<FaceDetector>? faces,
-        Func<HandLandmarkModel, HandDetector>? hands) =>
-        (Passes, this.maskImages, this.methods, this.detector, this.faces, this.hands) = (passes, maskImages, methods, detector, faces, hands);
+        Func<HandLandmarkModel, HandDetector>? hands, Func<PersonSegmenter>? people) =>
+        (Passes, this.maskImages, this.methods, this.detector, this.faces, this.hands, this.people) = (passes, maskImages, methods, detector, faces, hands, people);
+
+    /// <summary>The person segmenter (for auto: person), from the factory the plan was given.</summary>
+    public PersonSegmenter People => people?.Invoke() ?? throw new InvalidOperationException("no pass of this plan segments people");
 
     public IReadOnlyList<RepairPass> Passes { get; }
 
@@ -55,7 +60,8 @@ public sealed class RepairPlan : IDisposable
     /// naming the file and the problem.
     /// </summary>
     public static RepairPlan Load(IReadOnlyList<RepairPass> passes, LoadLimits? limits = null, Func<TextDetector>? textDetector = null,
-        Func<FaceDetector>? faceDetector = null, Func<BackendSpec, IDiffusionBackend>? backends = null, Func<HandLandmarkModel, HandDetector>? handDetector = null)
+        Func<FaceDetector>? faceDetector = null, Func<BackendSpec, IDiffusionBackend>? backends = null, Func<HandLandmarkModel, HandDetector>? handDetector = null,
+        Func<PersonSegmenter>? personSegmenter = null)
     {
         ArgumentNullException.ThrowIfNull(passes);
         var images = new Image?[passes.Count];
@@ -98,7 +104,9 @@ public sealed class RepairPlan : IDisposable
         }
         if (passes.Any(p => p.Auto == AutoMask.Hands) && handDetector is null)
             throw new ArgumentException("a pass finds hands, but no hand detector was given", nameof(handDetector));
-        return new RepairPlan(passes, images, methods, detector, faces, handDetector);
+        if (passes.Any(p => p.Auto == AutoMask.Person) && personSegmenter is null)
+            throw new ArgumentException("a pass segments people, but no person segmenter was given", nameof(personSegmenter));
+        return new RepairPlan(passes, images, methods, detector, faces, handDetector, personSegmenter);
     }
 
     /// <summary>The decoded mask file of pass <paramref name="index"/>, or null when it has none.</summary>
@@ -177,7 +185,7 @@ public static class Repair
                 // An automatic mask alone that finds nothing is a clean image, not a mistake.
                 if (mask.IsEmpty && auto is not null && pass.Mask is null && !pass.Alpha && !pass.Shapes().Any())
                 {
-                    warnings.Add($"repair pass {i + 1}: {pass.Auto switch { AutoMask.Face => "no face found", AutoMask.Hands => "no hand found", _ => "no text or watermark found" }}; nothing repaired");
+                    warnings.Add($"repair pass {i + 1}: {pass.Auto switch { AutoMask.Face => "no face found", AutoMask.Hands => "no hand found", AutoMask.Person => "no person found", _ => "no text or watermark found" }}; nothing repaired");
                     records.Add(new RepairPassRecord(i + 1, pass.Method, RepairMasks.Describe(pass), 0, 0, Math.Round(clock.Elapsed.TotalMilliseconds, 1), null) { Regions = regions });
                     continue;
                 }
@@ -239,6 +247,9 @@ public static class Repair
                 var h = pass.Hands ?? HandMaskParams.Default;
                 var hands = plan.Hands(h.Landmarks).Detect(image, h, cancel);
                 return (HandMasks.Rasterise(hands, image.Width, image.Height, h.Grow), [.. HandRegions.Of(hands, h.Grow, image.Width, image.Height)]);
+            case AutoMask.Person:
+                var (person, region) = plan.People.Segment(image, cancel);
+                return region is null ? (person, []) : (person, [region]);
             default:
                 return (null, null);
         }

@@ -1,6 +1,7 @@
 using Burnish.Backends;
 using Burnish.Detection;
 using Burnish.Detection.Hands;
+using Burnish.Detection.Segmentation;
 using Burnish.Imaging;
 using Burnish.Stages.Repair.TextMask;
 
@@ -20,7 +21,8 @@ public sealed class RepairStage : IStage<IReadOnlyList<RepairPass>>
             () => resources.Shared("text-detector", () => TextDetector.FromCache(resources.Models, progress: resources.Notices)),
             () => resources.Shared("face-detector", () => FaceDetector.FromCache(resources.Models, progress: resources.Notices)),
             spec => resources.Shared(BackendClients.ResourceKey, () => new BackendClients()).For(spec),
-            model => resources.Shared($"hand-detector-{model}", () => HandDetector.FromCache(resources.Models, model, progress: resources.Notices)));
+            model => resources.Shared($"hand-detector-{model}", () => HandDetector.FromCache(resources.Models, model, progress: resources.Notices)),
+            () => resources.Shared("person-segmenter", () => PersonSegmenter.FromCache(resources.Models, progress: resources.Notices)));
         return new PreparedRepair(plan);
     }
 
