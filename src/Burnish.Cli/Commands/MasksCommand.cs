@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Burnish.Detection;
+using Burnish.Detection.Hands;
 using Burnish.Imaging;
 using Burnish.Models;
 using Burnish.Pipeline;
@@ -18,7 +19,7 @@ public static class MasksCommand
         var input = new Argument<string>("image") { Description = "The image to look at." };
         var auto = new Option<string>("--auto")
         {
-            Description = "What to find, comma-separated: face, text (text as repair --auto text would mask it, faces kept out).",
+            Description = "What to find, comma-separated: face, text (text as repair --auto text would mask it, faces kept out), hands, person.",
             Required = true,
         };
         var output = new Option<string>("--output", "-o") { Description = "The mask, a grey PNG: white = masked.", Required = true };
@@ -26,13 +27,14 @@ public static class MasksCommand
         var part = new Option<string>("--part") { Description = "Which part of each face: face, eyes, mouth or skin.", DefaultValueFactory = _ => "face" };
         var minScore = new Option<double>("--min-score") { Description = "Score a face needs (0.3–0.99).", DefaultValueFactory = _ => FaceMaskParams.Default.MinScore };
         var flip = new Option<bool>("--flip") { Description = "Also look at the mirrored image (finds more drawn faces; twice the time)." };
+        var handScore = new Option<double>("--hand-score") { Description = "Score a palm needs before its landmarks are checked (0.1–0.99).", DefaultValueFactory = _ => HandMaskParams.Default.MinScore };
         var textOnFaces = new Option<bool>("--text-on-faces") { Description = "With --auto text: let the text mask cover faces too (by default faces are kept out)." };
         var json = new Option<bool>("--json") { Description = "Print the regions as JSON." };
         var force = new Option<bool>("--force") { Description = "Overwrite existing output files (never the input)." };
         var maxPixels = CommonOptions.MaxPixels();
-        var command = new Command("masks", "Find faces or text and write the mask (and a preview), to check what a repair or cleanup would touch.")
+        var command = new Command("masks", "Find faces, hands, people or text and write the mask (and a preview), to check what a repair or cleanup would touch.")
         {
-            input, auto, output, overlay, part, minScore, flip, textOnFaces, json, force, maxPixels,
+            input, auto, output, overlay, part, minScore, flip, handScore, textOnFaces, json, force, maxPixels,
         };
         command.SetAction((parse, cancel) => CommonOptions.Guard(parse, () =>
         {
@@ -45,14 +47,16 @@ public static class MasksCommand
             var score = parse.GetValue(minScore);
             if (score is < 0.3 or > 0.99) throw new BurnishException(string.Create(CultureInfo.InvariantCulture, $"--min-score must be a number in 0.3..0.99, got {score}"));
             var face = new FaceMaskParams { Part = Part(parse.GetValue(part)!), MinScore = score, Flip = parse.GetValue(flip) };
+            var palmScore = parse.GetValue(handScore);
+            if (palmScore is < 0.1 or > 0.99) throw new BurnishException(string.Create(CultureInfo.InvariantCulture, $"--hand-score must be a number in 0.1..0.99, got {palmScore}"));
             var text = TextMaskParams.Default with { ProtectFaces = !parse.GetValue(textOnFaces) };
             var notices = new SyncProgress<string>(m => Console.Error.WriteLine(m));
             var result = MaskPreview.Run(parse.GetValue(input)!, outPath, preview, kinds, face, text, new ModelCache(ModelCache.DefaultRoot()),
-                new LoadLimits(parse.GetValue(maxPixels)), parse.GetValue(force), notices, cancel);
+                new LoadLimits(parse.GetValue(maxPixels)), parse.GetValue(force), notices, cancel, HandMaskParams.Default with { MinScore = palmScore });
             foreach (var w in result.Warnings) Console.Error.WriteLine($"warning: {w}");
             if (parse.GetValue(json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(new { width = result.Width, height = result.Height, masked_pixels = result.MaskedPixels, ms = result.Ms, face_ms = result.FaceMs, regions = result.Regions }, Lineage.Json));
+                Console.WriteLine(JsonSerializer.Serialize(new { width = result.Width, height = result.Height, masked_pixels = result.MaskedPixels, ms = result.Ms, face_ms = result.FaceMs, hand_ms = result.HandMs, regions = result.Regions }, Lineage.Json));
                 return Task.FromResult(ExitCodes.Ok);
             }
             foreach (var r in result.Regions)

@@ -19,12 +19,14 @@ public static class SsdAnchors
     private const float ScoreClip = 100;
 
     /// <summary>Every anchor centre (normalised 0–1), layer by layer, cell row-major, anchors of a cell consecutive.</summary>
-    public static IReadOnlyList<(double X, double Y)> Centres { get; } = MakeCentres();
+    public static IReadOnlyList<(double X, double Y)> Centres { get; } = CentresOf(Layers);
 
-    private static List<(double, double)> MakeCentres()
+    /// <summary>The anchor centres of any fixed-size layout (the palm detector's too), in the same order.</summary>
+    public static List<(double X, double Y)> CentresOf(IReadOnlyList<(int Cells, int PerCell)> layers)
     {
+        ArgumentNullException.ThrowIfNull(layers);
         var list = new List<(double, double)>();
-        foreach (var (cells, perCell) in Layers)
+        foreach (var (cells, perCell) in layers)
             for (var y = 0; y < cells; y++)
                 for (var x = 0; x < cells; x++)
                     for (var a = 0; a < perCell; a++)
@@ -37,20 +39,30 @@ public static class SsdAnchors
     /// (0…<paramref name="inputSize"/>). <paramref name="scores"/>: one logit per anchor; <paramref name="regressions"/>:
     /// <see cref="Values"/> per anchor.
     /// </summary>
-    public static List<DetectedFace> Decode(ReadOnlySpan<float> scores, ReadOnlySpan<float> regressions, int inputSize, double minScore)
+    public static List<DetectedFace> Decode(ReadOnlySpan<float> scores, ReadOnlySpan<float> regressions, int inputSize, double minScore) =>
+        Decode(scores, regressions, Values, inputSize, minScore, Centres);
+
+    /// <summary>
+    /// As above for any layout: <paramref name="stride"/> regressions per anchor (box centre offset, size, then key
+    /// points as x, y pairs), one logit per anchor, anchors at <paramref name="centres"/>.
+    /// </summary>
+    public static List<DetectedFace> Decode(ReadOnlySpan<float> scores, ReadOnlySpan<float> regressions, int stride, int inputSize, double minScore,
+        IReadOnlyList<(double X, double Y)> centres)
     {
-        if (scores.Length != Centres.Count || regressions.Length != Centres.Count * Values)
-            throw new ArgumentException($"expected {Centres.Count} scores and {Centres.Count * Values} regressions, got {scores.Length} and {regressions.Length}");
+        ArgumentNullException.ThrowIfNull(centres);
+        if (scores.Length != centres.Count || regressions.Length != centres.Count * stride)
+            throw new ArgumentException($"expected {centres.Count} scores and {centres.Count * stride} regressions, got {scores.Length} and {regressions.Length}");
+        var keyPoints = (stride - 4) / 2;
         var found = new List<DetectedFace>();
         for (var i = 0; i < scores.Length; i++)
         {
             var score = 1 / (1 + Math.Exp(-Math.Clamp(scores[i], -ScoreClip, ScoreClip)));
             if (score < minScore) continue;
-            var r = regressions.Slice(i * Values, Values);
-            var (ax, ay) = (Centres[i].X * inputSize, Centres[i].Y * inputSize);
+            var r = regressions.Slice(i * stride, stride);
+            var (ax, ay) = (centres[i].X * inputSize, centres[i].Y * inputSize);
             double cx = ax + r[0], cy = ay + r[1], w = r[2], h = r[3];
-            var points = new Point2[6];
-            for (var k = 0; k < 6; k++) points[k] = new Point2(ax + r[4 + 2 * k], ay + r[5 + 2 * k]);
+            var points = new Point2[keyPoints];
+            for (var k = 0; k < keyPoints; k++) points[k] = new Point2(ax + r[4 + 2 * k], ay + r[5 + 2 * k]);
             found.Add(new DetectedFace(new Box(cx - w / 2, cy - h / 2, w, h), score, points));
         }
         return found;

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using Burnish.Detection;
+using Burnish.Detection.Hands;
+using Burnish.Detection.Segmentation;
 using Burnish.Imaging;
 using Burnish.IO;
 using Burnish.Models;
@@ -15,6 +17,10 @@ public enum MaskKind
     Face,
     /// <summary>Text and known watermarks, as <c>repair: {auto: text}</c> would mask them (faces vetoed unless told not to).</summary>
     Text,
+    /// <summary>Hands (MediaPipe palm detection and landmarks), as <c>repair: {auto: hands}</c> would mask them.</summary>
+    Hands,
+    /// <summary>People (MediaPipe selfie segmentation), as <c>repair: {auto: person}</c> would mask them.</summary>
+    Person,
 }
 
 /// <summary>The masks found on one image: every region, the mask's share of the image and the time taken.</summary>
@@ -25,7 +31,9 @@ public enum MaskKind
 /// <param name="Warnings">Such as "no face found".</param>
 /// <param name="Ms">From the decoded image to the masks, model loading included.</param>
 /// <param name="FaceMs">Face detection alone, with the models loaded (what each image of a batch costs).</param>
-public sealed record MaskPreviewResult(int Width, int Height, IReadOnlyList<FoundRegion> Regions, long MaskedPixels, IReadOnlyList<string> Warnings, double Ms, double FaceMs);
+/// <param name="HandMs">Hand detection alone (palms and landmarks), with the models loaded.</param>
+public sealed record MaskPreviewResult(int Width, int Height, IReadOnlyList<FoundRegion> Regions, long MaskedPixels, IReadOnlyList<string> Warnings, double Ms, double FaceMs,
+    double HandMs = 0);
 
 /// <summary>
 /// <c>burnish masks</c>: the automatic masks of one image, written as a grey PNG (white = masked) and optionally a
@@ -36,10 +44,10 @@ public static class MaskPreview
 {
     public static MaskPreviewResult Run(string input, string maskPath, string? overlayPath, IReadOnlyCollection<MaskKind> kinds,
         FaceMaskParams face, TextMaskParams text, ModelCache models, LoadLimits limits, bool overwrite,
-        IProgress<string>? notices = null, CancellationToken cancel = default)
+        IProgress<string>? notices = null, CancellationToken cancel = default, HandMaskParams? hand = null)
     {
         ArgumentNullException.ThrowIfNull(kinds);
-        if (kinds.Count == 0) throw new BurnishException("no mask kind given; choose from face, text");
+        if (kinds.Count == 0) throw new BurnishException("no mask kind given; choose from face, text, hands, person");
         foreach (var path in new[] { maskPath, overlayPath }.OfType<string>())
             if (Path.GetFullPath(path) == Path.GetFullPath(input)) throw new BurnishException($"{path}: would overwrite the input");
         var image = ImageLoader.Load(input, limits).Image;
@@ -75,6 +83,27 @@ public static class MaskPreview
             regions.AddRange(found.Select(r => AutoRegions.Of(r.Kind == RegionKind.Watermark ? "watermark" : "text", r.Points.Select(q => new Point2(q.X, q.Y)), r.Score, textMask)));
             if (found.Count == 0) warnings.Add("no text or watermark found");
         }
+        IReadOnlyList<DetectedHand> hands = [];
+        double handMs = 0;
+        if (kinds.Contains(MaskKind.Hands))
+        {
+            var p = hand ?? HandMaskParams.Default;
+            using var detector = HandDetector.FromCache(models, p.Landmarks, progress: notices, cancel: cancel);
+            var handClock = Stopwatch.StartNew();
+            hands = detector.Detect(image, p, cancel);
+            handMs = handClock.Elapsed.TotalMilliseconds;
+            mask = AutoRegions.Union(mask, HandMasks.Rasterise(hands, w, h, p.Grow));
+            regions.AddRange(HandRegions.Of(hands, p.Grow, w, h));
+            if (hands.Count == 0) warnings.Add("no hand found");
+        }
+        if (kinds.Contains(MaskKind.Person))
+        {
+            using var segmenter = PersonSegmenter.FromCache(models, progress: notices, cancel: cancel);
+            var (person, region) = segmenter.Segment(image, cancel);
+            mask = AutoRegions.Union(mask, person);
+            if (region is null) warnings.Add("no person found");
+            else regions.Add(region);
+        }
         var masked = (long)Math.Round((mask > 0.5).Avg() / 255 * w * h);
         var ms = clock.Elapsed.TotalMilliseconds;
 
@@ -82,13 +111,13 @@ public static class MaskPreview
         var grey = (mask * 255).Cast(Enums.BandFormat.Uchar).Copy(interpretation: Enums.Interpretation.Bw);
         outputs.StageBytes(maskPath, grey.WriteToBuffer(".png"));
         if (overlayPath is not null)
-            outputs.StageBytes(overlayPath, Overlay(image, mask, faces, regions).WriteToBuffer(Path.GetExtension(overlayPath) is var ext && ext.Length > 0 ? ext : ".jpg"));
+            outputs.StageBytes(overlayPath, Overlay(image, mask, faces, hands, regions).WriteToBuffer(Path.GetExtension(overlayPath) is var ext && ext.Length > 0 ? ext : ".jpg"));
         outputs.Commit(cancel);
-        return new MaskPreviewResult(w, h, regions, masked, warnings, Math.Round(ms, 1), Math.Round(faceMs, 1));
+        return new MaskPreviewResult(w, h, regions, masked, warnings, Math.Round(ms, 1), Math.Round(faceMs, 1), Math.Round(handMs, 1));
     }
 
-    /// <summary>The image in 8-bit sRGB with the mask tinted red, boxes drawn (faces green, text yellow) and the eyes marked.</summary>
-    private static Image Overlay(WorkImage image, Image mask, IReadOnlyList<DetectedFace> faces, IReadOnlyList<FoundRegion> regions)
+    /// <summary>The image in 8-bit sRGB with the mask tinted red, boxes drawn (faces green, hands magenta, text yellow), the eyes and hand landmarks marked.</summary>
+    private static Image Overlay(WorkImage image, Image mask, IReadOnlyList<DetectedFace> faces, IReadOnlyList<DetectedHand> hands, IReadOnlyList<FoundRegion> regions)
     {
         var rgb = FaceDetector.SrgbColour(image) * 255;
         var red = Image.Black(image.Width, image.Height).NewFromImage(255.0, 0.0, 0.0);
@@ -99,13 +128,15 @@ public static class MaskPreview
         {
             foreach (var r in regions)
             {
-                double[] colour = r.Kind == "face" ? [0, 255, 0] : [255, 220, 0];
+                double[] colour = r.Kind switch { "face" => [0, 255, 0], "hand" => [255, 0, 255], "person" => [0, 128, 255], _ => [255, 220, 0] };
                 for (var t = 0; t < thick; t++)
                     m.DrawRect(colour, r.Box[0] - t, r.Box[1] - t, r.Box[2] + 2 * t, r.Box[3] + 2 * t);
             }
             foreach (var f in faces)
                 foreach (var eye in new[] { f.RightEye, f.LeftEye })
                     m.DrawCircle([0, 255, 255], (int)Math.Round(eye.X), (int)Math.Round(eye.Y), Math.Max(2, thick * 2), fill: true);
+            foreach (var point in hands.SelectMany(hd => hd.Landmarks))
+                m.DrawCircle([0, 255, 255], (int)Math.Round(point.X), (int)Math.Round(point.Y), Math.Max(1, thick), fill: true);
         });
     }
 }

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using Burnish.Backends;
 using Burnish.Detection;
+using Burnish.Detection.Hands;
+using Burnish.Detection.Segmentation;
 using Burnish.Imaging;
 using Burnish.Stages.Repair.TextMask;
 using NetVips;
@@ -20,9 +22,15 @@ public sealed class RepairPlan : IDisposable
     private readonly IRepairMethod[] methods;
     private readonly Lazy<TextDetector>? detector;
     private readonly Lazy<FaceDetector>? faces;
+    private readonly Func<HandLandmarkModel, HandDetector>? hands;
+    private readonly Func<PersonSegmenter>? people;
 
-    private RepairPlan(IReadOnlyList<RepairPass> passes, Image?[] maskImages, IRepairMethod[] methods, Lazy<TextDetector>? detector, Lazy<FaceDetector>? faces) =>
-        (Passes, this.maskImages, this.methods, this.detector, this.faces) = (passes, maskImages, methods, detector, faces);
+    private RepairPlan(IReadOnlyList<RepairPass> passes, Image?[] maskImages, IRepairMethod[] methods, Lazy<TextDetector>? detector, Lazy<FaceDetector>? faces,
+        Func<HandLandmarkModel, HandDetector>? hands, Func<PersonSegmenter>? people) =>
+        (Passes, this.maskImages, this.methods, this.detector, this.faces, this.hands, this.people) = (passes, maskImages, methods, detector, faces, hands, people);
+
+    /// <summary>The person segmenter (for auto: person), from the factory the plan was given.</summary>
+    public PersonSegmenter People => people?.Invoke() ?? throw new InvalidOperationException("no pass of this plan segments people");
 
     public IReadOnlyList<RepairPass> Passes { get; }
 
@@ -31,6 +39,9 @@ public sealed class RepairPlan : IDisposable
 
     /// <summary>The face detector (for auto: face, and to keep the text mask off faces), made on first use, shared by every image.</summary>
     public FaceDetector Faces => faces?.Value ?? throw new InvalidOperationException("no pass of this plan detects faces");
+
+    /// <summary>The hand detector with <paramref name="model"/> landmarks (for auto: hands), from the factory the plan was given.</summary>
+    public HandDetector Hands(HandLandmarkModel model) => hands?.Invoke(model) ?? throw new InvalidOperationException("no pass of this plan detects hands");
 
     /// <summary>The method of pass <paramref name="index"/>.</summary>
     public IRepairMethod Method(int index) => methods[index];
@@ -49,7 +60,8 @@ public sealed class RepairPlan : IDisposable
     /// naming the file and the problem.
     /// </summary>
     public static RepairPlan Load(IReadOnlyList<RepairPass> passes, LoadLimits? limits = null, Func<TextDetector>? textDetector = null,
-        Func<FaceDetector>? faceDetector = null, Func<BackendSpec, IDiffusionBackend>? backends = null)
+        Func<FaceDetector>? faceDetector = null, Func<BackendSpec, IDiffusionBackend>? backends = null, Func<HandLandmarkModel, HandDetector>? handDetector = null,
+        Func<PersonSegmenter>? personSegmenter = null)
     {
         ArgumentNullException.ThrowIfNull(passes);
         var images = new Image?[passes.Count];
@@ -90,7 +102,11 @@ public sealed class RepairPlan : IDisposable
             var make = faceDetector ?? throw new ArgumentException("a pass finds faces, but no face detector was given", nameof(faceDetector));
             faces = new Lazy<FaceDetector>(make);
         }
-        return new RepairPlan(passes, images, methods, detector, faces);
+        if (passes.Any(p => p.Auto == AutoMask.Hands) && handDetector is null)
+            throw new ArgumentException("a pass finds hands, but no hand detector was given", nameof(handDetector));
+        if (passes.Any(p => p.Auto == AutoMask.Person) && personSegmenter is null)
+            throw new ArgumentException("a pass segments people, but no person segmenter was given", nameof(personSegmenter));
+        return new RepairPlan(passes, images, methods, detector, faces, handDetector, personSegmenter);
     }
 
     /// <summary>The decoded mask file of pass <paramref name="index"/>, or null when it has none.</summary>
@@ -169,7 +185,7 @@ public static class Repair
                 // An automatic mask alone that finds nothing is a clean image, not a mistake.
                 if (mask.IsEmpty && auto is not null && pass.Mask is null && !pass.Alpha && !pass.Shapes().Any())
                 {
-                    warnings.Add($"repair pass {i + 1}: {(pass.Auto == AutoMask.Face ? "no face found" : "no text or watermark found")}; nothing repaired");
+                    warnings.Add($"repair pass {i + 1}: {pass.Auto switch { AutoMask.Face => "no face found", AutoMask.Hands => "no hand found", AutoMask.Person => "no person found", _ => "no text or watermark found" }}; nothing repaired");
                     records.Add(new RepairPassRecord(i + 1, pass.Method, RepairMasks.Describe(pass), 0, 0, Math.Round(clock.Elapsed.TotalMilliseconds, 1), null) { Regions = regions });
                     continue;
                 }
@@ -227,6 +243,13 @@ public static class Repair
                 var p = pass.Face ?? FaceMaskParams.Default;
                 var found = plan.Faces.Detect(image, p, cancel);
                 return (FaceMasks.Rasterise(found, image.Width, image.Height, p.Part), [.. AutoRegions.Faces(found, p.Part, image.Width, image.Height)]);
+            case AutoMask.Hands:
+                var h = pass.Hands ?? HandMaskParams.Default;
+                var hands = plan.Hands(h.Landmarks).Detect(image, h, cancel);
+                return (HandMasks.Rasterise(hands, image.Width, image.Height, h.Grow), [.. HandRegions.Of(hands, h.Grow, image.Width, image.Height)]);
+            case AutoMask.Person:
+                var (person, region) = plan.People.Segment(image, cancel);
+                return region is null ? (person, []) : (person, [region]);
             default:
                 return (null, null);
         }

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Burnish.Backends;
 using Burnish.Stages.Repair.Diffusion;
 using Burnish.Detection;
+using Burnish.Detection.Hands;
 using Burnish.Stages.Repair.Learned;
 using Burnish.Stages.Repair.TextMask;
 using Burnish.Schema;
@@ -31,6 +32,10 @@ public enum AutoMask
     Text,
     /// <summary>Faces (BlazeFace), or a part of them (<see cref="RepairPass.Face"/>).</summary>
     Face,
+    /// <summary>Hands (MediaPipe palm detection and hand landmarks): the hull of each hand's landmarks, grown.</summary>
+    Hands,
+    /// <summary>People (MediaPipe selfie segmentation), with the model's soft edge.</summary>
+    Person,
 }
 
 /// <summary>
@@ -48,7 +53,7 @@ public sealed record RepairPass : ISelfValidating
     [Doc("Take the mask from the image's own transparency: transparent = repair (partly transparent blends); the repaired pixels become opaque.")]
     public bool Alpha { get; init; }
 
-    [Doc("A mask found automatically: text finds captions, signatures and known visible watermarks (PP-OCRv4 detection on ONNX Runtime with DB post-processing, plus the Gemini mark; faces are kept out of it unless text.protect_faces is false); face finds faces (BlazeFace) and masks the part that face.part names. It is joined with the pass's other mask sources. An image with none is left as it is, with a warning. See docs/text-mask-and-learned-inpaint.md and docs/masks.md.")]
+    [Doc("A mask found automatically: text finds captions, signatures and known visible watermarks (PP-OCRv4 detection on ONNX Runtime with DB post-processing, plus the Gemini mark; faces are kept out of it unless text.protect_faces is false); face finds faces (BlazeFace) and masks the part that face.part names; hands finds hands (MediaPipe palm detection and 21 hand landmarks) and masks the hull of each hand's landmarks, grown by hands.grow; person masks the people (MediaPipe selfie segmentation, upsampled, soft-edged). It is joined with the pass's other mask sources. An image with none is left as it is, with a warning. See docs/text-mask-and-learned-inpaint.md and docs/masks.md.")]
     public AutoMask? Auto { get; init; }
 
     [Doc("Tuning of the automatic text mask. The defaults are PaddleOCR's own for PP-OCRv4 detection, with 3 px of dilation.")]
@@ -56,6 +61,9 @@ public sealed record RepairPass : ISelfValidating
 
     [Doc("Tuning of the automatic face mask: which part (face, eyes, mouth, skin), the score a face needs, the test-time flip.")]
     public FaceMaskParams? Face { get; init; }
+
+    [Doc("Tuning of the automatic hand mask: the palm score and landmark presence a hand needs, how far the mask reaches past the landmarks, the landmark model.")]
+    public HandMaskParams? Hands { get; init; }
 
     [Doc("Boxes to repair, each [x, y, width, height] from the top-left corner, in pixels or percentages of the image (such as 10%). A box must lie inside the image.")]
     public IReadOnlyList<IReadOnlyList<Length>>? Boxes { get; init; }
@@ -134,11 +142,13 @@ public sealed record RepairPass : ISelfValidating
     public IEnumerable<(string? Key, string Message)> Problems()
     {
         if (Mask is null && !Alpha && Auto is null && (Boxes is null || Boxes.Count == 0) && (Ellipses is null || Ellipses.Count == 0))
-            yield return (null, "a repair pass needs a mask: mask (an image file), alpha: true, auto: text or face, boxes or ellipses");
+            yield return (null, "a repair pass needs a mask: mask (an image file), alpha: true, auto: text, face, hands or person, boxes or ellipses");
         if (Text is not null && Auto != AutoMask.Text)
             yield return ("text", "text tunes the automatic text mask; add auto: text");
         if (Face is not null && Auto != AutoMask.Face)
             yield return ("face", "face tunes the automatic face mask; add auto: face");
+        if (Hands is not null && Auto != AutoMask.Hands)
+            yield return ("hands", "hands tunes the automatic hand mask; add auto: hands");
         if (Method == RepairMethod.Onnx && string.IsNullOrWhiteSpace(Model))
             yield return ("method", "method onnx needs model: the path of a LaMa or MI-GAN ONNX file");
         if (Method == RepairMethod.Restore && !Enum.TryParse<FaceRestorer>(Model, ignoreCase: true, out _))

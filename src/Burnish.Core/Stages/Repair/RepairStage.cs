@@ -1,5 +1,7 @@
 using Burnish.Backends;
 using Burnish.Detection;
+using Burnish.Detection.Hands;
+using Burnish.Detection.Segmentation;
 using Burnish.Imaging;
 using Burnish.Stages.Repair.TextMask;
 
@@ -21,7 +23,9 @@ public sealed class RepairStage : IStage<IReadOnlyList<RepairPass>>
         return RepairPlan.Load(parameters, resources.Limits,
             () => resources.Shared("text-detector", () => TextDetector.FromCache(resources.Models, progress: resources.Notices)),
             () => resources.Shared("face-detector", () => FaceDetector.FromCache(resources.Models, progress: resources.Notices)),
-            spec => resources.Shared(BackendClients.ResourceKey, () => new BackendClients()).For(spec));
+            spec => resources.Shared(BackendClients.ResourceKey, () => new BackendClients()).For(spec),
+            model => resources.Shared($"hand-detector-{model}", () => HandDetector.FromCache(resources.Models, model, progress: resources.Notices)),
+            () => resources.Shared("person-segmenter", () => PersonSegmenter.FromCache(resources.Models, progress: resources.Notices)));
     }
 
     private sealed class PreparedRepair(RepairPlan plan) : IPreparedStage
