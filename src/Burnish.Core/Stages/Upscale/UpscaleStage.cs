@@ -1,4 +1,5 @@
 using System.Globalization;
+using Burnish.Detection;
 using Burnish.Imaging;
 
 namespace Burnish.Stages.Upscale;
@@ -18,7 +19,10 @@ public sealed class UpscaleStage : IStage<UpscaleParams>
         // bundled names only, per image.
         var named = ModelChoice.Named(parameters);
         if (named != "auto") models.Scales(named);
-        return new PreparedUpscale(parameters, models);
+        if (parameters.Faces is { } faces) models.Scales(faces.Model);
+        // The face detector is the resources' (cleanup shares it), made only when faces are asked for.
+        var detector = new Lazy<FaceDetector>(() => resources.Shared("face-detector", () => FaceDetector.FromCache(resources.Models, progress: resources.Notices)));
+        return new PreparedUpscale(parameters, models, detector);
     }
 
     /// <summary>The shared sessions for a device and thread count: one set per process, whatever the number of runs.</summary>
@@ -30,7 +34,7 @@ public sealed class UpscaleStage : IStage<UpscaleParams>
     public static StageProgress Progress(TileProgress t) =>
         new("upscale", (t.Pass - 1 + (double)t.Done / t.Total) / t.Passes, $"pass {t.Pass}/{t.Passes}", $"{t.Done}/{t.Total} tiles");
 
-    private sealed class PreparedUpscale(UpscaleParams p, UpscaleModels models) : IPreparedStage
+    private sealed class PreparedUpscale(UpscaleParams p, UpscaleModels models, Lazy<FaceDetector> detector) : IPreparedStage
     {
         public StageOutcome Apply(WorkImage image, StageContext context)
         {
@@ -45,13 +49,19 @@ public sealed class UpscaleStage : IStage<UpscaleParams>
             }
             var choice = ModelChoice.For(p, context.Metadata.Generation);
             IProgress<TileProgress>? tiles = context.Progress is { } progress ? new TileReporter(progress) : null;
-            var upscaled = Upscale.Apply(image, p with { Model = choice.Model, Denoise = null }, models, tiles, context.Cancel, cover);
+            var faces = p.Faces is { } f
+                ? new FaceUpscale(detector.Value.Detect(image, FaceMaskParams.Default with { MinScore = f.MinScore }, context.Cancel), f, p, models)
+                : null;
+            var upscaled = Upscale.Apply(image, p with { Model = choice.Model, Denoise = null }, models, tiles, context.Cancel, cover, faces);
             // The result streams from the last model pass; the pipeline takes the report from the stream once it has been read.
             return new StageOutcome(upscaled.Image, StageReport.Empty, "done", upscaled.Models)
             {
                 Stream = upscaled,
                 Reference = image,
-                Detail = new UpscaleRecord(p, choice, cover is { } c ? new CoverRecord(c.Width, c.Height, "the smallest master from which no export copy is enlarged") : null),
+                Detail = new UpscaleRecord(p, choice, cover is { } c ? new CoverRecord(c.Width, c.Height, "the smallest master from which no export copy is enlarged") : null)
+                {
+                    Faces = faces?.Records,
+                },
             };
         }
 
@@ -66,7 +76,11 @@ public sealed class UpscaleStage : IStage<UpscaleParams>
 }
 
 /// <summary>What the sidecar records for an upscale: the recipe section, the model run and why, and a cover target's size.</summary>
-public sealed record UpscaleRecord(UpscaleParams Recipe, ModelChoice Chosen, CoverRecord? Cover);
+public sealed record UpscaleRecord(UpscaleParams Recipe, ModelChoice Chosen, CoverRecord? Cover)
+{
+    /// <summary>With upscale.faces: each face the face model ran on (box, score, crop, pixels, time); null without.</summary>
+    public IReadOnlyList<FaceUpscaleRecord>? Faces { get; init; }
+}
 
 /// <summary>The size a <c>cover: copies</c> target stood for on one image.</summary>
 public sealed record CoverRecord(int Width, int Height, string Reason);
