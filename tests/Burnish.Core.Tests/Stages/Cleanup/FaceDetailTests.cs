@@ -109,9 +109,9 @@ public class FaceDetailTests(ModelsFixture models, ITestOutputHelper output)
         }
         output.WriteLine($"{inside} px inside; worst {worst * 255:0.0000}/255 from the whole image at 0.4, which moved them {moved / inside * 255:0.00}/255 on average");
         // The crop's pyramid (aligned to the coarsest level, eight of its pixels of margin) matches the whole image's
-        // but for float rounding and the coarse levels' reach past the margin: a quarter of an 8-bit level at most
-        // (0.83 before the crop was aligned), against several levels of change.
-        Assert.True(worst < 0.25 / 255, $"inside the face the crop's pyramid is {worst * 255:0.000} levels from the whole image's");
+        // but for float rounding and the coarse levels' reach past the margin: 0.05 of an 8-bit level at most (measured
+        // 0.0097; 0.83 before the crop was aligned), against two levels of change.
+        Assert.True(worst < 0.05 / 255, $"inside the face the crop's pyramid is {worst * 255:0.000} levels from the whole image's");
         Assert.True(moved / inside > 2.0 / 255, $"detail 0.4 moved the face by {moved / inside * 255:0.00} levels on average");
     }
 

@@ -151,6 +151,30 @@ public class FaceUpscaleTests(ModelsFixture models, ITestOutputHelper output)
     }
 
     [Fact]
+    public void AFaceModelPastTheMainScaleIsResampledToIt()
+    {
+        // Main ×2, face model ×4 only: the face crop goes ×4 and is brought to ×2 in linear light; the rest is untouched.
+        var main = Main with { Model = "esrgan-slim-x2" };
+        var faces = new FaceUpscaleParams { Model = "esrgan-medium-x4" };
+        var (result, outcome) = Run(main with { Faces = faces });
+        Assert.Equal((512, 512), (result.Width, result.Height));
+        var plain = Fixtures.Pixels(models.Upscale(Source, main).Pixels);
+        var got = Fixtures.Pixels(result.Pixels);
+        var weight = Weights(result.Width, result.Height, faces.Feather);
+        double inside = 0;
+        long n = 0;
+        for (var i = 0; i < weight.Length; i++)
+        {
+            var d = Enumerable.Range(0, 3).Max(c => Math.Abs(got[i * 3 + c] - plain[i * 3 + c]));
+            if (weight[i] == 0) Assert.True(d == 0, $"pixel {i % result.Width},{i / result.Width} outside the faces differs by {d}");
+            else if (weight[i] >= 0.9999f) { inside += d; n++; }
+        }
+        Assert.True(n > 1_000 && inside / n > 1.0 / 255, $"{n} px inside moved by {inside / n * 255:0.00}/255 on average");
+        var face = Assert.Single(Assert.IsType<UpscaleRecord>(outcome.Detail).Faces!);
+        Assert.True(face.Box[2] is > 100 and < 180, $"box {string.Join(",", face.Box)} in the ×2 output"); // 68 px on the input
+    }
+
+    [Fact]
     public void NoFaceIsAWarningAndTheMainUpscale()
     {
         var tree = ImageLoader.Load(Fixtures.PathOf("tree_alpha_16bit.png"), LoadLimits.Default).Image;
