@@ -37,6 +37,28 @@ public static class FaceFeather
         return clamped.WriteToMemory<float>();
     }
 
+    /// <summary>
+    /// <paramref name="faces"/> without those that lie inside another: a face whose box is at least
+    /// <see cref="NestedShare"/> inside the box of a face at least twice as wide is a feature of that face taken for a
+    /// face (the big eyes of a drawn face upscaled ×4 scored 0.80 and 0.75 inside a 0.91 face), and its mask would
+    /// put skin or detail work on an eye.
+    /// </summary>
+    public static IReadOnlyList<DetectedFace> WithoutNested(IReadOnlyList<DetectedFace> faces)
+    {
+        ArgumentNullException.ThrowIfNull(faces);
+        return [.. faces.Where(f => !faces.Any(o => !ReferenceEquals(o, f) && o.Box.Width >= 2 * f.Box.Width && Inside(f.Box, o.Box) >= NestedShare))];
+    }
+
+    /// <summary>The share of a face's box inside a larger face's box above which it is taken as part of that face.</summary>
+    public const double NestedShare = 0.8;
+
+    private static double Inside(Box inner, Box outer)
+    {
+        var w = Math.Min(inner.Right, outer.Right) - Math.Max(inner.X, outer.X);
+        var h = Math.Min(inner.Bottom, outer.Bottom) - Math.Max(inner.Y, outer.Y);
+        return w <= 0 || h <= 0 || inner.Area <= 0 ? 0 : w * h / inner.Area;
+    }
+
     /// <summary>A face found on an image, in the pixels of that image enlarged <paramref name="scale"/> times (pixel centres kept aligned).</summary>
     public static DetectedFace Scaled(DetectedFace face, double scale)
     {

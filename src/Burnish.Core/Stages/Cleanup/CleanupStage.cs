@@ -43,14 +43,14 @@ public sealed class CleanupStage : IStage<CleanupParams>
             for (var i = 0; i < p.Soften.Count; i++)
             {
                 if (p.Soften[i].Auto is not { } part || p.Soften[i].Amount <= 0) continue;
-                found ??= faces.Value.Detect(image, FaceMaskParams.Default, cancel);
+                found ??= FaceFeather.WithoutNested(faces.Value.Detect(image, FaceMaskParams.Default, cancel));
                 if (found.Count == 0) warnings.Add($"cleanup.soften[{i}]: no face found; nothing softened there");
                 result = result.With(i, FaceMasks.Rasterise(found, image.Width, image.Height, part));
             }
             IReadOnlyList<FaceWeight> weights = [];
             if (FaceDetail.Applies(p))
             {
-                found ??= faces.Value.Detect(image, FaceMaskParams.Default, cancel);
+                found ??= FaceFeather.WithoutNested(faces.Value.Detect(image, FaceMaskParams.Default, cancel));
                 if (found.Count == 0) warnings.Add("cleanup.detail_faces: no face found; the whole image takes detail");
                 weights = FaceDetail.Weights(found, image.Width, image.Height, p.DetailFacesFeather);
             }

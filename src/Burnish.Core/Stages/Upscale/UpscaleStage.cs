@@ -50,7 +50,7 @@ public sealed class UpscaleStage : IStage<UpscaleParams>
             var choice = ModelChoice.For(p, context.Metadata.Generation);
             IProgress<TileProgress>? tiles = context.Progress is { } progress ? new TileReporter(progress) : null;
             var faces = p.Faces is { } f
-                ? new FaceUpscale(detector.Value.Detect(image, FaceMaskParams.Default with { MinScore = f.MinScore }, context.Cancel), f, p, models)
+                ? new FaceUpscale(FaceFeather.WithoutNested(detector.Value.Detect(image, FaceMaskParams.Default with { MinScore = f.MinScore }, context.Cancel)), f, p, models)
                 : null;
             var upscaled = Upscale.Apply(image, p with { Model = choice.Model, Denoise = null }, models, tiles, context.Cancel, cover, faces);
             // The result streams from the last model pass; the pipeline takes the report from the stream once it has been read.

@@ -136,3 +136,30 @@ public class FaceDetailTests(ModelsFixture models, ITestOutputHelper output)
         Assert.False(Burnish.Stages.Cleanup.Cleanup.IsIdentity(CleanupParams.Off with { DetailFaces = 0.6 }));
     }
 }
+
+/// <summary>A face inside a face twice as wide is a feature of it taken for a face, and is dropped.</summary>
+public class NestedFaceTests
+{
+    private static DetectedFace Face(double x, double y, double size, double score) =>
+        new(new Box(x, y, size, size), score, [.. Enumerable.Repeat(new Point2(x + size / 2, y + size / 2), 6)]);
+
+    [Fact]
+    public void AnEyeTakenForAFaceIsDropped()
+    {
+        // The flux girl upscaled ×4: a 740 px face at 0.908 and her eyes as 89 and 98 px "faces" (0.799, 0.75).
+        var face = Face(138, 148, 740, 0.908);
+        var eyes = new[] { Face(653, 360, 89, 0.799), Face(292, 351, 98, 0.75) };
+        Assert.Equal([face], FaceFeather.WithoutNested([face, .. eyes]));
+    }
+
+    [Fact]
+    public void NeighboursAndSimilarSizesStay()
+    {
+        // Two faces side by side, and a child's face half inside a parent's box that is not twice as wide.
+        var a = Face(0, 0, 100, 0.9);
+        var b = Face(120, 0, 100, 0.9);
+        var child = Face(60, 40, 60, 0.8);
+        var small = Face(90, 90, 40, 0.8); // at least twice as small, but only a quarter inside a
+        Assert.Equal(4, FaceFeather.WithoutNested([a, b, child, small]).Count);
+    }
+}
