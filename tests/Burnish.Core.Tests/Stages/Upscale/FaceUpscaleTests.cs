@@ -175,6 +175,27 @@ public class FaceUpscaleTests(ModelsFixture models, ITestOutputHelper output)
     }
 
     [Fact]
+    public void TwoMainPassesTakeTheFacesFromTheOriginalInput()
+    {
+        // Main ×2 then ×2 (the second pass streams), face model one ×4 pass on a crop of the original input.
+        var main = Main with { Model = "esrgan-slim-x2", Passes = [2, 2] };
+        var faces = new FaceUpscaleParams { Model = "esrgan-medium-x4" };
+        var (result, _) = Run(main with { Faces = faces });
+        var plain = Fixtures.Pixels(models.Upscale(Source, main).Pixels);
+        var faceModel = Fixtures.Pixels(models.Upscale(Source, Main with { Model = "esrgan-medium-x4" }).Pixels);
+        var got = Fixtures.Pixels(result.Pixels);
+        var weight = Weights(result.Width, result.Height, faces.Feather);
+        double worst = 0;
+        for (var i = 0; i < weight.Length; i++)
+        {
+            if (weight[i] == 0) Assert.True(Enumerable.Range(0, 3).All(c => got[i * 3 + c] == plain[i * 3 + c]), $"pixel {i % result.Width},{i / result.Width} outside the faces changed");
+            else if (weight[i] >= 0.9999f) worst = Math.Max(worst, Enumerable.Range(0, 3).Max(c => Math.Abs(got[i * 3 + c] - faceModel[i * 3 + c])));
+        }
+        output.WriteLine($"two passes: worst inside vs esrgan-medium-x4's own upscale {worst * 255:0.0000}/255");
+        Assert.True(worst < 0.02 / 255, $"inside a face the result is {worst * 255:0.0000}/255 from the face model's own upscale");
+    }
+
+    [Fact]
     public void NoFaceIsAWarningAndTheMainUpscale()
     {
         var tree = ImageLoader.Load(Fixtures.PathOf("tree_alpha_16bit.png"), LoadLimits.Default).Image;
