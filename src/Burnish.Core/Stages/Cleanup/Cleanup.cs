@@ -17,7 +17,7 @@ public static class Cleanup
     public static bool IsIdentity(CleanupParams p)
     {
         ArgumentNullException.ThrowIfNull(p);
-        return p.Halo <= 0 && p.Detail >= 1 && !p.Colour && p.Soften.All(s => s.Amount <= 0);
+        return p.Halo <= 0 && p.Detail >= 1 && (p.DetailFaces ?? 1) >= 1 && !p.Colour && p.Soften.All(s => s.Amount <= 0);
     }
 
     /// <summary>
@@ -28,9 +28,12 @@ public static class Cleanup
     public static (WorkImage Image, StageReport Report) Apply(WorkImage upscaled, WorkImage source, CleanupParams p, CancellationToken cancel = default) =>
         Apply(upscaled, source, p, SoftenMasks.Load(p), cancel);
 
-    /// <summary>Cleans up <paramref name="upscaled"/> with soften masks already decoded.</summary>
+    /// <summary>
+    /// Cleans up <paramref name="upscaled"/> with soften masks already decoded; <paramref name="faces"/> are the faces
+    /// that take <c>detail_faces</c> (<see cref="FaceDetail"/>), found by the stage.
+    /// </summary>
     public static (WorkImage Image, StageReport Report) Apply(WorkImage upscaled, WorkImage source, CleanupParams p, SoftenMasks masks,
-        CancellationToken cancel = default)
+        CancellationToken cancel = default, IReadOnlyList<FaceWeight>? faces = null)
     {
         ArgumentNullException.ThrowIfNull(upscaled);
         ArgumentNullException.ThrowIfNull(source);
@@ -53,6 +56,12 @@ public static class Cleanup
 
         var lab = aiLab;
         if (p.Detail < 1) lab = DetailBands.Blend(lab, classicalLab, p.Detail, scale).CopyMemory();
+        if (faces is { Count: > 0 } && FaceDetail.Applies(p))
+        {
+            var detailed = FaceDetail.Apply(lab, aiLab, classicalLab, p.DetailFaces!.Value, scale, faces);
+            if (!ReferenceEquals(lab, aiLab)) lab.Dispose();
+            lab = detailed;
+        }
         cancel.ThrowIfCancellationRequested();
         if (p.Colour) lab = ColourMatch.Apply(lab, classicalLab, p.ColourRadius * scale, p.ColourLightness);
         cancel.ThrowIfCancellationRequested();

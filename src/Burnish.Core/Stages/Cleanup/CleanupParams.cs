@@ -25,6 +25,14 @@ public sealed record CleanupParams
     [Range(0, 1)]
     public double Detail { get; init; } = 1;
 
+    [Doc("Detail strength on faces, in place of detail there: each face's oval (BlazeFace, found on the upscaled image) gets this weight, feathered into the rest (detail_faces_feather). Higher than detail keeps the AI's face texture while the rest is calmed; lower calms plasticky faces more than the rest. Left out: faces get detail like everything else. An image with no face is left as detail makes it, with a warning; the faces found go to the sidecar.")]
+    [Range(0, 1)]
+    public double? DetailFaces { get; init; }
+
+    [Doc("With detail_faces: the feather of each face's oval, a gaussian sigma as a fraction of that face's width, so the change fades in over the face's edge (the oval's edge is at half weight).")]
+    [Range(0, 0.5)]
+    public double DetailFacesFeather { get; init; } = 0.08;
+
     [Doc("Colour-drift fix: a* and b* take the low frequencies of the Lanczos upscale of the source (a gaussian of colour_radius source pixels), the AI result keeps its fine structure.")]
     public bool Colour { get; init; } = true;
 

@@ -113,9 +113,10 @@ public static class Upscale
     /// Upscales <paramref name="image"/>. Colour goes through the models sRGB-encoded (what they were trained on),
     /// unclipped beyond what the image itself holds; the result is in sRGB, whatever the input's profile.
     /// <paramref name="cover"/> is the size a <c>cover</c> target stands for in this run (the stage asks the pipeline).
+    /// <paramref name="faces"/>, when given, runs its model on each face and blends it into the last pass (<see cref="FaceUpscale"/>).
     /// </summary>
     public static UpscaledImage Apply(WorkImage image, UpscaleParams p, UpscaleModels models,
-        IProgress<TileProgress>? progress = null, CancellationToken cancel = default, (int Width, int Height)? cover = null)
+        IProgress<TileProgress>? progress = null, CancellationToken cancel = default, (int Width, int Height)? cover = null, FaceUpscale? faces = null)
     {
         var clock = Stopwatch.StartNew();
         var passes = Passes(image.Width, image.Height, p, models.Scales(p.Model), cover);
@@ -131,6 +132,7 @@ public static class Upscale
         if (alpha is not null) colour = AlphaBleed.Fill(colour, alpha);
         var buffer = PixelBuffer.From(throughModel ? colour.Bandjoin(alpha!) : colour);
         var range = ColourRange(buffer, 3);
+        var input = buffer;
 
         var totalTiles = 0;
         var used = new List<ModelRecord>();
@@ -163,6 +165,11 @@ public static class Upscale
             {
                 buffer = Collect(bands, buffer.Width * model.Scale, buffer.Height * model.Scale, throughModel ? 4 : 3);
                 continue;
+            }
+            if (faces is not null)
+            {
+                bands = faces.Over(bands, input, Product(passes), range, (targetW, targetH), warnings, measurements, cancel);
+                used.AddRange(faces.Models);
             }
             var stream = new BandStream(buffer.Width * model.Scale, buffer.Height * model.Scale, throughModel ? 4 : 3, bands);
             var pixels = Finish(stream.Image, throughModel, alpha, targetW, targetH, image.IsGrey);
@@ -251,7 +258,7 @@ public static class Upscale
         }
     }
 
-    private static PixelBuffer Collect(IEnumerable<OutputBand> bands, int width, int height, int bandCount)
+    internal static PixelBuffer Collect(IEnumerable<OutputBand> bands, int width, int height, int bandCount)
     {
         var result = new PixelBuffer(width, height, bandCount);
         foreach (var band in bands)

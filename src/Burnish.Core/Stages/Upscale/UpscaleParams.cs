@@ -160,6 +160,9 @@ public sealed record UpscaleParams : ISelfValidating
     [Doc("How the alpha band is enlarged: classical (Lanczos3) or model.")]
     public AlphaPath Alpha { get; init; } = AlphaPath.Classical;
 
+    [Doc("A second model for faces: each face found on the image (BlazeFace) is run through faces.model on a crop with the model's receptive field of context, and blended over the main upscale with a feathered oval, in linear light. Leave it out for none. Details in docs/masks.md.")]
+    public FaceUpscaleParams? Faces { get; init; }
+
     [Doc("Where inference runs: cpu, or cuda where the GPU build of ONNX Runtime is installed.")]
     public Device Device { get; init; } = Device.Cpu;
 

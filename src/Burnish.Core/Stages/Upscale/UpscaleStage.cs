@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Burnish.Backends;
 using Burnish.Backends.ComfyUi;
+using Burnish.Detection;
 using Burnish.Imaging;
 using Burnish.Schema;
 
@@ -36,7 +37,10 @@ public sealed class UpscaleStage : IStage<UpscaleParams>
             }
             backend = resources.Shared(BackendClients.ResourceKey, () => new BackendClients()).For(spec);
         }
-        return new PreparedUpscale(parameters, models, backend, graph);
+        if (parameters.Faces is { } faces) models.Scales(faces.Model);
+        // The face detector is the resources' (cleanup shares it), made only when faces are asked for.
+        var detector = new Lazy<FaceDetector>(() => resources.Shared("face-detector", () => FaceDetector.FromCache(resources.Models, progress: resources.Notices)));
+        return new PreparedUpscale(parameters, models, backend, graph, detector);
     }
 
     /// <summary>The shared sessions for a device and thread count: one set per process, whatever the number of runs.</summary>
@@ -48,7 +52,7 @@ public sealed class UpscaleStage : IStage<UpscaleParams>
     public static StageProgress Progress(TileProgress t) =>
         new("upscale", (t.Pass - 1 + (double)t.Done / t.Total) / t.Passes, $"pass {t.Pass}/{t.Passes}", $"{t.Done}/{t.Total} tiles");
 
-    private sealed class PreparedUpscale(UpscaleParams p, UpscaleModels models, IDiffusionBackend? backend, JsonObject? graph) : IPreparedStage
+    private sealed class PreparedUpscale(UpscaleParams p, UpscaleModels models, IDiffusionBackend? backend, JsonObject? graph, Lazy<FaceDetector> detector) : IPreparedStage
     {
         public StageOutcome Apply(WorkImage image, StageContext context)
         {
@@ -63,8 +67,14 @@ public sealed class UpscaleStage : IStage<UpscaleParams>
             }
             var choice = ModelChoice.For(p, context.Metadata.Generation);
             IProgress<TileProgress>? tiles = context.Progress is { } progress ? new TileReporter(progress) : null;
-            var upscaled = Upscale.Apply(image, p with { Model = choice.Model, Denoise = null }, models, tiles, context.Cancel, cover);
-            var record = new UpscaleRecord(p, choice, cover is { } cc ? new CoverRecord(cc.Width, cc.Height, "the smallest master from which no export copy is enlarged") : null);
+            var faces = p.Faces is { } f
+                ? new FaceUpscale(FaceFeather.WithoutNested(detector.Value.Detect(image, FaceMaskParams.Default with { MinScore = f.MinScore }, context.Cancel)), f, p, models)
+                : null;
+            var upscaled = Upscale.Apply(image, p with { Model = choice.Model, Denoise = null }, models, tiles, context.Cancel, cover, faces);
+            var record = new UpscaleRecord(p, choice, cover is { } cc ? new CoverRecord(cc.Width, cc.Height, "the smallest master from which no export copy is enlarged") : null)
+            {
+                Faces = faces?.Records,
+            };
             if (backend is not null)
             {
                 // The redraw reads the model's result whole (tiles overlap), so it is held in memory, then redrawn.
@@ -109,6 +119,9 @@ public sealed record UpscaleRecord(UpscaleParams Recipe, ModelChoice Chosen, Cov
 {
     /// <summary>Method diffusion: every tile's server job, in order; null for the model passes alone.</summary>
     public IReadOnlyList<DiffusionPassRecord>? Diffusion { get; init; }
+
+    /// <summary>With upscale.faces: each face the face model ran on (box, score, crop, pixels, time); null without.</summary>
+    public IReadOnlyList<FaceUpscaleRecord>? Faces { get; init; }
 }
 
 /// <summary>The size a <c>cover: copies</c> target stood for on one image.</summary>

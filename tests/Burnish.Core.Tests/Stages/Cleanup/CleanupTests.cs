@@ -254,7 +254,7 @@ public class CleanupTests
                 }
             }
         }
-        Assert.Equal(["colour", "colour_lightness", "colour_radius", "detail", "halo", "soften"], RecipeKeys.Of(typeof(CleanupParams)).Keys.Order());
+        Assert.Equal(["colour", "colour_lightness", "colour_radius", "detail", "detail_faces", "detail_faces_feather", "halo", "soften"], RecipeKeys.Of(typeof(CleanupParams)).Keys.Order());
         Assert.True(CleanupParams.Default.Colour); // on by default after any AI stage
     }
 
