@@ -18,7 +18,7 @@ public static class MasksCommand
         var input = new Argument<string>("image") { Description = "The image to look at." };
         var auto = new Option<string>("--auto")
         {
-            Description = "What to find, comma-separated: face, text (text as repair --auto text would mask it, faces kept out).",
+            Description = "What to find, comma-separated: face, text (text as repair --auto text would mask it, faces kept out), subject, background (ISNet, opt-in: burnish models fetch isnet).",
             Required = true,
         };
         var output = new Option<string>("--output", "-o") { Description = "The mask, a grey PNG: white = masked.", Required = true };
@@ -30,7 +30,7 @@ public static class MasksCommand
         var json = new Option<bool>("--json") { Description = "Print the regions as JSON." };
         var force = new Option<bool>("--force") { Description = "Overwrite existing output files (never the input)." };
         var maxPixels = CommonOptions.MaxPixels();
-        var command = new Command("masks", "Find faces or text and write the mask (and a preview), to check what a repair or cleanup would touch.")
+        var command = new Command("masks", "Find faces, text, the subject or the background and write the mask (and a preview), to check what a repair or cleanup would touch.")
         {
             input, auto, output, overlay, part, minScore, flip, textOnFaces, json, force, maxPixels,
         };
@@ -52,7 +52,7 @@ public static class MasksCommand
             foreach (var w in result.Warnings) Console.Error.WriteLine($"warning: {w}");
             if (parse.GetValue(json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(new { width = result.Width, height = result.Height, masked_pixels = result.MaskedPixels, ms = result.Ms, face_ms = result.FaceMs, regions = result.Regions }, Lineage.Json));
+                Console.WriteLine(JsonSerializer.Serialize(new { width = result.Width, height = result.Height, masked_pixels = result.MaskedPixels, ms = result.Ms, face_ms = result.FaceMs, subject_ms = result.SubjectMs, regions = result.Regions, models = result.Models }, Lineage.Json));
                 return Task.FromResult(ExitCodes.Ok);
             }
             foreach (var r in result.Regions)
@@ -79,7 +79,7 @@ public static class MasksCommand
 
     private static FacePart Part(string text)
     {
-        var known = Enum.GetValues<FacePart>().ToDictionary(k => Names.EnumValue(k), k => k);
+        var known = Enum.GetValues<FacePart>().Where(k => k is not (FacePart.Subject or FacePart.Background)).ToDictionary(k => Names.EnumValue(k), k => k);
         if (known.TryGetValue(text, out var p)) return p;
         var hint = Names.Closest(text, known.Keys);
         throw new BurnishException($"--part '{text}' is not one of {string.Join(", ", known.Keys)}" + (hint is null ? "" : $"; did you mean '{hint}'?"));

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Burnish.Detection;
+using Burnish.Detection.Subject;
 using Burnish.Imaging;
 using Burnish.IO;
 using Burnish.Models;
@@ -15,6 +16,10 @@ public enum MaskKind
     Face,
     /// <summary>Text and known watermarks, as <c>repair: {auto: text}</c> would mask them (faces vetoed unless told not to).</summary>
     Text,
+    /// <summary>The salient subject (ISNet, opt-in: <c>burnish models fetch isnet</c>).</summary>
+    Subject,
+    /// <summary>Everything but the subject.</summary>
+    Background,
 }
 
 /// <summary>The masks found on one image: every region, the mask's share of the image and the time taken.</summary>
@@ -25,7 +30,17 @@ public enum MaskKind
 /// <param name="Warnings">Such as "no face found".</param>
 /// <param name="Ms">From the decoded image to the masks, model loading included.</param>
 /// <param name="FaceMs">Face detection alone, with the models loaded (what each image of a batch costs).</param>
-public sealed record MaskPreviewResult(int Width, int Height, IReadOnlyList<FoundRegion> Regions, long MaskedPixels, IReadOnlyList<string> Warnings, double Ms, double FaceMs);
+public sealed record MaskPreviewResult(int Width, int Height, IReadOnlyList<FoundRegion> Regions, long MaskedPixels, IReadOnlyList<string> Warnings, double Ms, double FaceMs)
+{
+    /// <summary>The subject model's inference with pre- and post-processing, the model loaded (what each image of a batch costs).</summary>
+    public double SubjectMs { get; init; }
+
+    /// <summary>The opt-in models used, with their licences.</summary>
+    public IReadOnlyList<MaskModel> Models { get; init; } = [];
+}
+
+/// <summary>A model a mask was made with: name, SHA-256 of its file, licences.</summary>
+public sealed record MaskModel(string Name, string Sha256, string Licence);
 
 /// <summary>
 /// <c>burnish masks</c>: the automatic masks of one image, written as a grey PNG (white = masked) and optionally a
@@ -39,9 +54,11 @@ public static class MaskPreview
         IProgress<string>? notices = null, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(kinds);
-        if (kinds.Count == 0) throw new BurnishException("no mask kind given; choose from face, text");
+        if (kinds.Count == 0) throw new BurnishException("no mask kind given; choose from face, text, subject, background");
         foreach (var path in new[] { maskPath, overlayPath }.OfType<string>())
             if (Path.GetFullPath(path) == Path.GetFullPath(input)) throw new BurnishException($"{path}: would overwrite the input");
+        // The opt-in model is looked up before the image is read: without it the command fails at once, saying how to fetch it.
+        using var subjectDetector = kinds.Contains(MaskKind.Subject) || kinds.Contains(MaskKind.Background) ? SubjectDetector.FromCache(models) : null;
         var image = ImageLoader.Load(input, limits).Image;
         var clock = Stopwatch.StartNew();
         var (w, h) = (image.Width, image.Height);
@@ -49,7 +66,7 @@ public static class MaskPreview
         var warnings = new List<string>();
         var mask = Image.Black(w, h).Cast(Enums.BandFormat.Float);
         IReadOnlyList<DetectedFace> faces = [];
-        double faceMs = 0;
+        double faceMs = 0, subjectMs = 0;
         if (kinds.Contains(MaskKind.Face) || (kinds.Contains(MaskKind.Text) && text.ProtectFaces))
         {
             using var detector = FaceDetector.FromCache(models, progress: notices, cancel: cancel);
@@ -75,6 +92,20 @@ public static class MaskPreview
             regions.AddRange(found.Select(r => AutoRegions.Of(r.Kind == RegionKind.Watermark ? "watermark" : "text", r.Points.Select(q => new Point2(q.X, q.Y)), r.Score, textMask)));
             if (found.Count == 0) warnings.Add("no text or watermark found");
         }
+        if (subjectDetector is not null)
+        {
+            var subjectClock = Stopwatch.StartNew();
+            var alpha = subjectDetector.Alpha(image, cancel);
+            subjectMs = subjectClock.Elapsed.TotalMilliseconds;
+            foreach (var side in new[] { (MaskKind.Subject, SubjectSide.Subject), (MaskKind.Background, SubjectSide.Background) })
+            {
+                if (!kinds.Contains(side.Item1)) continue;
+                var found = SubjectMasks.From(alpha, w, h, side.Item2);
+                mask = AutoRegions.Union(mask, found.Mask);
+                regions.AddRange(found.Regions);
+                if (found.Warning is { } warning && !warnings.Contains(warning)) warnings.Add(warning);
+            }
+        }
         var masked = (long)Math.Round((mask > 0.5).Avg() / 255 * w * h);
         var ms = clock.Elapsed.TotalMilliseconds;
 
@@ -84,7 +115,11 @@ public static class MaskPreview
         if (overlayPath is not null)
             outputs.StageBytes(overlayPath, Overlay(image, mask, faces, regions).WriteToBuffer(Path.GetExtension(overlayPath) is var ext && ext.Length > 0 ? ext : ".jpg"));
         outputs.Commit(cancel);
-        return new MaskPreviewResult(w, h, regions, masked, warnings, Math.Round(ms, 1), Math.Round(faceMs, 1));
+        return new MaskPreviewResult(w, h, regions, masked, warnings, Math.Round(ms, 1), Math.Round(faceMs, 1))
+        {
+            SubjectMs = Math.Round(subjectMs, 1),
+            Models = subjectDetector is null ? [] : [new MaskModel(subjectDetector.Name, subjectDetector.Sha256, subjectDetector.Licence)],
+        };
     }
 
     /// <summary>The image in 8-bit sRGB with the mask tinted red, boxes drawn (faces green, text yellow) and the eyes marked.</summary>
@@ -99,7 +134,7 @@ public static class MaskPreview
         {
             foreach (var r in regions)
             {
-                double[] colour = r.Kind == "face" ? [0, 255, 0] : [255, 220, 0];
+                double[] colour = r.Kind switch { "face" => [0, 255, 0], "subject" or "background" => [0, 160, 255], _ => [255, 220, 0] };
                 for (var t = 0; t < thick; t++)
                     m.DrawRect(colour, r.Box[0] - t, r.Box[1] - t, r.Box[2] + 2 * t, r.Box[3] + 2 * t);
             }

@@ -48,7 +48,7 @@ public sealed record SoftenRegion : ISelfValidating
     [Doc("A box instead of a mask: \"x,y,w,h\" in output pixels (the upscaled image).")]
     public string? Box { get; init; }
 
-    [Doc("A mask found automatically on the image being cleaned: face (each face's oval), skin (the oval without eyes, brows and mouth: for plasticky skin), eyes or mouth (BlazeFace; see docs/masks.md). An image with no face is left as it is, with a warning.")]
+    [Doc("A mask found automatically on the image being cleaned: face (each face's oval), skin (the oval without eyes, brows and mouth: for plasticky skin), eyes or mouth (BlazeFace); subject or background (ISNet's soft alpha, an opt-in model: fetch it once with burnish models fetch isnet). See docs/masks.md. An image with no face or no subject is left as it is, with a warning.")]
     public FacePart? Auto { get; init; }
 
     [Doc("How much of the softened result replaces the image inside the region: 0 none, 1 all of it.")]
@@ -74,7 +74,7 @@ public sealed record SoftenRegion : ISelfValidating
         if (Auto is not null && (hasMask || hasBox))
             yield return ("auto", "give one of mask, box or auto");
         else if (Auto is null && hasMask == hasBox)
-            yield return (null, hasMask ? "give either mask or box, not both" : "a soften region needs a mask (an image path) or a box (x,y,w,h), or auto: face or skin");
+            yield return (null, hasMask ? "give either mask or box, not both" : "a soften region needs a mask (an image path) or a box (x,y,w,h), or auto: face, skin, subject or background");
         if (hasBox && ParseBox(Box!) is null)
             yield return ("box", $"'{Box}' is not a box: write x,y,w,h in whole output pixels, with w and h above 0");
     }

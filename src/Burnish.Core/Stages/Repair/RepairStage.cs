@@ -1,5 +1,6 @@
 using Burnish.Backends;
 using Burnish.Detection;
+using Burnish.Detection.Subject;
 using Burnish.Imaging;
 using Burnish.Stages.Repair.TextMask;
 
@@ -18,7 +19,8 @@ public sealed class RepairStage : IStage<IReadOnlyList<RepairPass>>
         var plan = RepairPlan.Load(parameters, resources.Limits,
             () => resources.Shared("text-detector", () => TextDetector.FromCache(resources.Models, progress: resources.Notices)),
             () => resources.Shared("face-detector", () => FaceDetector.FromCache(resources.Models, progress: resources.Notices)),
-            spec => resources.Shared(BackendClients.ResourceKey, () => new BackendClients()).For(spec));
+            spec => resources.Shared(BackendClients.ResourceKey, () => new BackendClients()).For(spec),
+            () => resources.Shared(SubjectDetector.ResourceKey, () => SubjectDetector.FromCache(resources.Models)));
         return new PreparedRepair(plan);
     }
 
@@ -28,7 +30,9 @@ public sealed class RepairStage : IStage<IReadOnlyList<RepairPass>>
         {
             var progress = new PassProgress(f => context.Report("repair", f));
             var (repaired, report) = Repair.Apply(image, plan, context.Metadata, progress, context.Cancel);
-            return StageOutcome.Done(repaired, report.ToStageReport()) with { Detail = report.Passes };
+            // The opt-in subject model goes into the sidecar's models with both its licences.
+            IReadOnlyList<ModelRecord> models = RepairPlan.NeedsSubject(plan.Passes) ? [new ModelRecord(plan.Subject.Name, plan.Subject.Sha256, plan.Subject.Licence)] : [];
+            return StageOutcome.Done(repaired, report.ToStageReport()) with { Detail = report.Passes, Models = models };
         }
 
         public void Dispose() => plan.Dispose();
