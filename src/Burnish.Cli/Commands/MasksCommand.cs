@@ -52,7 +52,7 @@ public static class MasksCommand
             foreach (var w in result.Warnings) Console.Error.WriteLine($"warning: {w}");
             if (parse.GetValue(json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(new { width = result.Width, height = result.Height, masked_pixels = result.MaskedPixels, ms = result.Ms, face_ms = result.FaceMs, subject_ms = result.SubjectMs, regions = result.Regions, models = result.Models }, Lineage.Json));
+                Console.WriteLine(JsonSerializer.Serialize(new { width = result.Width, height = result.Height, masked_pixels = result.MaskedPixels, ms = result.Ms, face_ms = result.FaceMs, subject_ms = result.SubjectMs, subject_cpu_ms = result.SubjectCpuMs, regions = result.Regions, models = result.Models }, Lineage.Json));
                 return Task.FromResult(ExitCodes.Ok);
             }
             foreach (var r in result.Regions)
