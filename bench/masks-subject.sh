@@ -55,7 +55,7 @@ PY
         for f in "${images[@]:0:2}"; do
             for v in small medium small medium; do
                 /usr/bin/time -f "%U %S" -o "$tmp/time" node "$root/tools/isnet-golden/generate.js" "$tmp/data/package" "$tmp/web/package/dist/index.mjs" "$v" "$tmp/$v" "$data/ai-generations/$f" > "$tmp/json"
-                python3 -c 'import json,sys; j=json.loads(open(sys.argv[1]).read()); u,s=open(sys.argv[2]).read().split()[-2:]; print(f"| {j[\"variant\"]} | {j[\"image\"]} | {float(u)+float(s):.2f} | {j[\"ms\"]} |")' "$tmp/json" "$tmp/time"
+                python3 -c 'import json,sys; j=json.loads(open(sys.argv[1]).read()); u,s=open(sys.argv[2]).read().split()[-2:]; print("| %s | %s | %.2f | %d |" % (j["variant"], j["image"], float(u) + float(s), j["ms"]))' "$tmp/json" "$tmp/time"
             done
         done
         echo
