@@ -37,7 +37,7 @@ public class MasksCommandTests
         ws.Copy(Fixtures.Children, "kids.jpg");
         var unknown = ws.Burnish("masks", "kids.jpg", "--auto", "face,hands", "-o", "mask.png");
         Assert.Equal(2, unknown.ExitCode);
-        Assert.Equal("burnish: --auto 'hands' is not one of face, text", unknown.Stderr.Trim().Split('\n')[0]);
+        Assert.Equal("burnish: --auto 'hands' is not one of face, text, subject, background", unknown.Stderr.Trim().Split('\n')[0]);
         var missing = ws.Burnish("masks", "nope.png", "--auto", "face", "-o", "mask.png");
         Assert.Equal(2, missing.ExitCode);
         Assert.Contains("nope.png", missing.Stderr);
