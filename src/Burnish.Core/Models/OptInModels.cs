@@ -40,8 +40,8 @@ public sealed class OptInModels(string root, string npm = "npm")
     private const string Section = "optInPackages";
 
     /// <summary>
-    /// ISNet (Qin et al., DIS, MIT) as @imgly/background-removal ships it: the "medium" fp16 export, which on this CPU
-    /// is both faster and closer to the reference than the "small" quantised one (measured in docs/masks.md).
+    /// ISNet (Qin et al., DIS, MIT) as @imgly/background-removal ships it: the "medium" fp16 export. The "small"
+    /// quantised one is no faster on this CPU and moves edges by up to 221 levels (measured in docs/subject-masks.md).
     /// </summary>
     public static OptInModel Isnet { get; } = new("isnet", "@imgly/background-removal-data", "/models/medium", "MIT (ISNet, xuebinqin/DIS)", "AGPL-3.0",
         "ISNet salient-object segmentation, 1024² fp16: subject and background masks");
