@@ -79,7 +79,7 @@ public static class MasksCommand
 
     private static FacePart Part(string text)
     {
-        var known = Enum.GetValues<FacePart>().Where(k => k is not (FacePart.Subject or FacePart.Background)).ToDictionary(k => Names.EnumValue(k), k => k);
+        var known = Enum.GetValues<FacePart>().ToDictionary(k => Names.EnumValue(k), k => k);
         if (known.TryGetValue(text, out var p)) return p;
         var hint = Names.Closest(text, known.Keys);
         throw new BurnishException($"--part '{text}' is not one of {string.Join(", ", known.Keys)}" + (hint is null ? "" : $"; did you mean '{hint}'?"));

@@ -13,10 +13,6 @@ public enum FacePart
     Mouth,
     /// <summary>The face oval without the eyes, brows and mouth: for softening skin.</summary>
     Skin,
-    /// <summary>Not a face part: the salient subject (ISNet, opt-in), for cleanup.soften's auto only.</summary>
-    Subject,
-    /// <summary>Not a face part: everything but the subject (ISNet, opt-in), for cleanup.soften's auto only.</summary>
-    Background,
 }
 
 /// <summary>

@@ -39,6 +39,23 @@ public sealed record CleanupParams
     public IReadOnlyList<SoftenRegion> Soften { get; init; } = [];
 }
 
+/// <summary>What an automatic soften region masks: a part of each face (BlazeFace), or the subject or background (ISNet).</summary>
+public enum SoftenMask
+{
+    /// <summary>Each face's oval.</summary>
+    Face,
+    /// <summary>Both eyes of each face.</summary>
+    Eyes,
+    /// <summary>Each face's mouth.</summary>
+    Mouth,
+    /// <summary>The face oval without eyes, brows and mouth: for plasticky skin.</summary>
+    Skin,
+    /// <summary>The salient subject (ISNet, opt-in), with its soft edge.</summary>
+    Subject,
+    /// <summary>Everything but the subject.</summary>
+    Background,
+}
+
 /// <summary>One region to soften: a mask image or a box, and how strongly.</summary>
 public sealed record SoftenRegion : ISelfValidating
 {
@@ -49,7 +66,7 @@ public sealed record SoftenRegion : ISelfValidating
     public string? Box { get; init; }
 
     [Doc("A mask found automatically on the image being cleaned: face (each face's oval), skin (the oval without eyes, brows and mouth: for plasticky skin), eyes or mouth (BlazeFace); subject or background (ISNet's soft alpha, an opt-in model: fetch it once with burnish models fetch isnet). See docs/masks.md. An image with no face or no subject is left as it is, with a warning.")]
-    public FacePart? Auto { get; init; }
+    public SoftenMask? Auto { get; init; }
 
     [Doc("How much of the softened result replaces the image inside the region: 0 none, 1 all of it.")]
     [Range(0, 1)]

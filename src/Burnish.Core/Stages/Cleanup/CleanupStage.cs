@@ -20,7 +20,15 @@ public sealed class CleanupStage : IStage<CleanupParams>
         return new PreparedCleanup(parameters, SoftenMasks.Load(parameters, resources.Limits), faces, subject);
     }
 
-    private static bool IsSubject(SoftenRegion r) => r.Auto is FacePart.Subject or FacePart.Background;
+    private static bool IsSubject(SoftenRegion r) => r.Auto is SoftenMask.Subject or SoftenMask.Background;
+
+    private static FacePart PartOf(SoftenMask auto) => auto switch
+    {
+        SoftenMask.Eyes => FacePart.Eyes,
+        SoftenMask.Mouth => FacePart.Mouth,
+        SoftenMask.Skin => FacePart.Skin,
+        _ => FacePart.Face,
+    };
 
     private sealed class PreparedCleanup(CleanupParams p, SoftenMasks masks, Lazy<FaceDetector> faces, SubjectDetector? subject) : IPreparedStage
     {
@@ -48,14 +56,14 @@ public sealed class CleanupStage : IStage<CleanupParams>
                 if (IsSubject(p.Soften[i]))
                 {
                     alpha ??= subject!.Alpha(image, cancel);
-                    var side = SubjectMasks.From(alpha, image.Width, image.Height, part == FacePart.Subject ? SubjectSide.Subject : SubjectSide.Background);
+                    var side = SubjectMasks.From(alpha, image.Width, image.Height, part == SoftenMask.Subject ? SubjectSide.Subject : SubjectSide.Background);
                     if (side.Warning is { } w) warnings.Add($"cleanup.soften[{i}]: {w}; nothing softened there");
                     result = result.With(i, side.Mask);
                     continue;
                 }
                 found ??= faces.Value.Detect(image, FaceMaskParams.Default, cancel);
                 if (found.Count == 0) warnings.Add($"cleanup.soften[{i}]: no face found; nothing softened there");
-                result = result.With(i, FaceMasks.Rasterise(found, image.Width, image.Height, part));
+                result = result.With(i, FaceMasks.Rasterise(found, image.Width, image.Height, PartOf(part)));
             }
             return (result, warnings);
         }

@@ -133,8 +133,6 @@ public sealed record RepairPass : ISelfValidating
             yield return ("text", "text tunes the automatic text mask; add auto: text");
         if (Face is not null && Auto != AutoMask.Face)
             yield return ("face", "face tunes the automatic face mask; add auto: face");
-        if (Face?.Part is FacePart.Subject or FacePart.Background)
-            yield return ("face", "face.part is a part of a face (face, eyes, mouth, skin); for the subject or background write auto: subject or auto: background");
         if (Method == RepairMethod.Onnx && string.IsNullOrWhiteSpace(Model))
             yield return ("method", "method onnx needs model: the path of a LaMa or MI-GAN ONNX file");
         if (Model is not null && Method != RepairMethod.Onnx)

@@ -59,19 +59,12 @@ public class SubjectMaskStageTests(SubjectDetectorFixture subject)
     }
 
     [Fact]
-    public void AFacePartCannotBeTheSubject()
-    {
-        var pass = new RepairPass { Auto = AutoMask.Face, Face = new FaceMaskParams { Part = FacePart.Subject } };
-        Assert.Contains(pass.Problems(), p => p.Key == "face" && p.Message.Contains("auto: subject", StringComparison.Ordinal));
-    }
-
-    [Fact]
     public void CleanupSoftensTheBackgroundOnlyAndRecordsTheModelWithBothLicences()
     {
         var source = Load();
         var upscaled = source.WithPixels(source.Pixels.Resize(2, kernel: Enums.Kernel.Lanczos3));
         var plain = CleanupParams.Default with { Halo = 0, Colour = false };
-        var soften = new SoftenRegion { Auto = FacePart.Background, Amount = 1, Radius = 4, Feather = 0 };
+        var soften = new SoftenRegion { Auto = SoftenMask.Background, Amount = 1, Radius = 4, Feather = 0 };
         using var resources = new StageResources(TestModels.Cache, LoadLimits.Default, Path.GetTempPath());
         StageOutcome Run(CleanupParams p)
         {
