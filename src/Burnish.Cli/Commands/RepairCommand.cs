@@ -28,7 +28,7 @@ public static class RepairCommand
         var ellipse = new Option<string[]>("--ellipse") { Description = "An ellipse to repair, centre-x,centre-y,radius-x,radius-y in pixels or percentages; repeatable." };
         var invert = new Option<bool>("--invert") { Description = "Read the mask image the other way round: black = repair." };
         var method = new Option<string>("--method") { Description = "fill (content-aware, the default), telea (thin scratches), onnx (a learned inpainting model, --model) diffusion (your own Stable Diffusion server, --backend) or restore (your own A1111 server's face restorer, --model gfpgan|codeformer, --backend).", DefaultValueFactory = _ => "fill" };
-        var auto = new Option<string?>("--auto") { Description = "Find the mask automatically: text (captions, signatures and known visible watermarks; faces are kept out) face (every face found) hands (every hand found, the hull of its landmarks grown) or person (the people, soft-edged)." };
+        var auto = new Option<string?>("--auto") { Description = "Find the mask automatically: text (captions, signatures and known visible watermarks; faces are kept out) face (every face found) hands (every hand found, the hull of its landmarks grown), person (the people, soft-edged), subject or background (ISNet, opt-in: burnish models fetch isnet)." };
         var model = new Option<string?>("--model") { Description = "With --method onnx: a LaMa or MI-GAN ONNX export; with --method restore: gfpgan or codeformer." };
         var feather = new Option<double>("--feather") { Description = "Soften the mask's edge outwards, Gaussian sigma in pixels." };
         var grow = new Option<double>("--grow") { Description = "Grow the mask by this many pixels." };
@@ -75,7 +75,9 @@ public static class RepairCommand
                     "face" => AutoMask.Face,
                     "hands" => AutoMask.Hands,
                     "person" => AutoMask.Person,
-                    var other => throw new BurnishException($"--auto '{other}' is not known; the automatic masks are text, face, hands and person"),
+                    "subject" => AutoMask.Subject,
+                    "background" => AutoMask.Background,
+                    var other => throw new BurnishException($"--auto '{other}' is not known; the automatic masks are text, face, hands, person, subject and background"),
                 },
                 Model = parse.GetValue(model),
                 // The diffusion seed is the image's own unless given; the fill's is 0 unless given.
@@ -89,7 +91,7 @@ public static class RepairCommand
             var limits = new LoadLimits(parse.GetValue(maxPixels));
             var problems = pass.Problems().Select(p => p.Message.Replace("backend: the name of one of the recipe's backends", "--backend KIND=URL", StringComparison.Ordinal)).ToList();
             if (problems.Count > 0)
-                throw new BurnishException(string.Join("; ", problems).Replace("a mask: mask (an image file), alpha: true, auto: text, face, hands or person, boxes or ellipses", "a mask: --mask, --alpha, --auto text, face, hands or person, --box or --ellipse", StringComparison.Ordinal));
+                throw new BurnishException(string.Join("; ", problems).Replace("a mask: mask (an image file), alpha: true, auto: text, face, hands, person, subject or background, boxes or ellipses", "a mask: --mask, --alpha, --auto text, face, hands, person, subject or background, --box or --ellipse", StringComparison.Ordinal));
             var written = SingleImage.Run(inPath, outPath, new Recipe { Version = Recipe.CurrentVersion, Backends = server is null ? null : [server], Repair = [pass] },
                 new SingleImageOptions(parse.GetValue(force), limits), cancel: cancel)[0];
             foreach (var w in written.Warnings) Console.Error.WriteLine($"warning: {w}");

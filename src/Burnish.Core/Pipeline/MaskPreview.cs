@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Burnish.Detection;
 using Burnish.Detection.Hands;
 using Burnish.Detection.Segmentation;
+using Burnish.Detection.Subject;
 using Burnish.Imaging;
 using Burnish.IO;
 using Burnish.Models;
@@ -21,6 +22,10 @@ public enum MaskKind
     Hands,
     /// <summary>People (MediaPipe selfie segmentation), as <c>repair: {auto: person}</c> would mask them.</summary>
     Person,
+    /// <summary>The salient subject (ISNet, opt-in: <c>burnish models fetch isnet</c>).</summary>
+    Subject,
+    /// <summary>Everything but the subject.</summary>
+    Background,
 }
 
 /// <summary>The masks found on one image: every region, the mask's share of the image and the time taken.</summary>
@@ -33,7 +38,20 @@ public enum MaskKind
 /// <param name="FaceMs">Face detection alone, with the models loaded (what each image of a batch costs).</param>
 /// <param name="HandMs">Hand detection alone (palms and landmarks), with the models loaded.</param>
 public sealed record MaskPreviewResult(int Width, int Height, IReadOnlyList<FoundRegion> Regions, long MaskedPixels, IReadOnlyList<string> Warnings, double Ms, double FaceMs,
-    double HandMs = 0);
+    double HandMs = 0)
+{
+    /// <summary>The subject model's inference with pre- and post-processing, the model loaded (what each image of a batch costs).</summary>
+    public double SubjectMs { get; init; }
+
+    /// <summary>The CPU time of <see cref="SubjectMs"/>, all threads: what it costs on a loaded machine, where wall time says little.</summary>
+    public double SubjectCpuMs { get; init; }
+
+    /// <summary>The opt-in models used, with their licences.</summary>
+    public IReadOnlyList<MaskModel> Models { get; init; } = [];
+}
+
+/// <summary>A model a mask was made with: name, SHA-256 of its file, licences.</summary>
+public sealed record MaskModel(string Name, string Sha256, string Licence);
 
 /// <summary>
 /// <c>burnish masks</c>: the automatic masks of one image, written as a grey PNG (white = masked) and optionally a
@@ -47,9 +65,11 @@ public static class MaskPreview
         IProgress<string>? notices = null, CancellationToken cancel = default, HandMaskParams? hand = null)
     {
         ArgumentNullException.ThrowIfNull(kinds);
-        if (kinds.Count == 0) throw new BurnishException("no mask kind given; choose from face, text, hands, person");
+        if (kinds.Count == 0) throw new BurnishException("no mask kind given; choose from face, text, hands, person, subject, background");
         foreach (var path in new[] { maskPath, overlayPath }.OfType<string>())
             if (Path.GetFullPath(path) == Path.GetFullPath(input)) throw new BurnishException($"{path}: would overwrite the input");
+        // The opt-in model is looked up before the image is read: without it the command fails at once, saying how to fetch it.
+        using var subjectDetector = kinds.Contains(MaskKind.Subject) || kinds.Contains(MaskKind.Background) ? SubjectDetector.FromCache(models) : null;
         var image = ImageLoader.Load(input, limits).Image;
         var clock = Stopwatch.StartNew();
         var (w, h) = (image.Width, image.Height);
@@ -57,7 +77,7 @@ public static class MaskPreview
         var warnings = new List<string>();
         var mask = Image.Black(w, h).Cast(Enums.BandFormat.Float);
         IReadOnlyList<DetectedFace> faces = [];
-        double faceMs = 0;
+        double faceMs = 0, subjectMs = 0, subjectCpuMs = 0;
         if (kinds.Contains(MaskKind.Face) || (kinds.Contains(MaskKind.Text) && text.ProtectFaces))
         {
             using var detector = FaceDetector.FromCache(models, progress: notices, cancel: cancel);
@@ -104,6 +124,22 @@ public static class MaskPreview
             if (region is null) warnings.Add("no person found");
             else regions.Add(region);
         }
+        if (subjectDetector is not null)
+        {
+            var subjectClock = Stopwatch.StartNew();
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var alpha = subjectDetector.Alpha(image, cancel);
+            subjectMs = subjectClock.Elapsed.TotalMilliseconds;
+            subjectCpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds;
+            foreach (var side in new[] { (MaskKind.Subject, SubjectSide.Subject), (MaskKind.Background, SubjectSide.Background) })
+            {
+                if (!kinds.Contains(side.Item1)) continue;
+                var found = SubjectMasks.From(alpha, w, h, side.Item2);
+                mask = AutoRegions.Union(mask, found.Mask);
+                regions.AddRange(found.Regions);
+                if (found.Warning is { } warning && !warnings.Contains(warning)) warnings.Add(warning);
+            }
+        }
         var masked = (long)Math.Round((mask > 0.5).Avg() / 255 * w * h);
         var ms = clock.Elapsed.TotalMilliseconds;
 
@@ -113,7 +149,12 @@ public static class MaskPreview
         if (overlayPath is not null)
             outputs.StageBytes(overlayPath, Overlay(image, mask, faces, hands, regions).WriteToBuffer(Path.GetExtension(overlayPath) is var ext && ext.Length > 0 ? ext : ".jpg"));
         outputs.Commit(cancel);
-        return new MaskPreviewResult(w, h, regions, masked, warnings, Math.Round(ms, 1), Math.Round(faceMs, 1), Math.Round(handMs, 1));
+        return new MaskPreviewResult(w, h, regions, masked, warnings, Math.Round(ms, 1), Math.Round(faceMs, 1), Math.Round(handMs, 1))
+        {
+            SubjectMs = Math.Round(subjectMs, 1),
+            SubjectCpuMs = Math.Round(subjectCpuMs, 1),
+            Models = subjectDetector is null ? [] : [new MaskModel(subjectDetector.Name, subjectDetector.Sha256, subjectDetector.Licence)],
+        };
     }
 
     /// <summary>The image in 8-bit sRGB with the mask tinted red, boxes drawn (faces green, hands magenta, text yellow), the eyes and hand landmarks marked.</summary>
@@ -128,7 +169,7 @@ public static class MaskPreview
         {
             foreach (var r in regions)
             {
-                double[] colour = r.Kind switch { "face" => [0, 255, 0], "hand" => [255, 0, 255], "person" => [0, 128, 255], _ => [255, 220, 0] };
+                double[] colour = r.Kind switch { "face" => [0, 255, 0], "hand" => [255, 0, 255], "person" => [0, 128, 255], "subject" or "background" => [0, 160, 255], _ => [255, 220, 0] };
                 for (var t = 0; t < thick; t++)
                     m.DrawRect(colour, r.Box[0] - t, r.Box[1] - t, r.Box[2] + 2 * t, r.Box[3] + 2 * t);
             }

@@ -47,6 +47,27 @@ public sealed record CleanupParams
     public IReadOnlyList<SoftenRegion> Soften { get; init; } = [];
 }
 
+/// <summary>What an automatic soften region masks: a part of each face (BlazeFace), or the subject or background (ISNet).</summary>
+public enum SoftenMask
+{
+    /// <summary>Each face's oval.</summary>
+    Face,
+    /// <summary>Both eyes of each face.</summary>
+    Eyes,
+    /// <summary>Each face's mouth.</summary>
+    Mouth,
+    /// <summary>The face oval without eyes, brows and mouth: for plasticky skin.</summary>
+    Skin,
+    /// <summary>Each hand: the hull of its landmarks, grown (MediaPipe palm detection and hand landmarks).</summary>
+    Hands,
+    /// <summary>The people, soft-edged (MediaPipe selfie segmentation).</summary>
+    Person,
+    /// <summary>The salient subject (ISNet, opt-in), with its soft edge.</summary>
+    Subject,
+    /// <summary>Everything but the subject.</summary>
+    Background,
+}
+
 /// <summary>One region to soften: a mask image or a box, and how strongly.</summary>
 public sealed record SoftenRegion : ISelfValidating
 {
@@ -56,8 +77,8 @@ public sealed record SoftenRegion : ISelfValidating
     [Doc("A box instead of a mask: \"x,y,w,h\" in output pixels (the upscaled image).")]
     public string? Box { get; init; }
 
-    [Doc("A mask found automatically on the image being cleaned: face (each face's oval), skin (the oval without eyes, brows and mouth: for plasticky skin), eyes or mouth (BlazeFace; see docs/masks.md). An image with no face is left as it is, with a warning.")]
-    public FacePart? Auto { get; init; }
+    [Doc("A mask found automatically on the image being cleaned: face (each face's oval), skin (the oval without eyes, brows and mouth: for plasticky skin), eyes or mouth (BlazeFace); hands (the hull of each hand's landmarks, grown by 0.15 of the hand's size); person (the people, soft-edged); subject or background (ISNet's soft alpha, an opt-in model: fetch it once with burnish models fetch isnet). See docs/masks.md. An image with no face or no subject is left as it is, with a warning.")]
+    public SoftenMask? Auto { get; init; }
 
     [Doc("How much of the softened result replaces the image inside the region: 0 none, 1 all of it.")]
     [Range(0, 1)]
@@ -82,7 +103,7 @@ public sealed record SoftenRegion : ISelfValidating
         if (Auto is not null && (hasMask || hasBox))
             yield return ("auto", "give one of mask, box or auto");
         else if (Auto is null && hasMask == hasBox)
-            yield return (null, hasMask ? "give either mask or box, not both" : "a soften region needs a mask (an image path) or a box (x,y,w,h), or auto: face or skin");
+            yield return (null, hasMask ? "give either mask or box, not both" : "a soften region needs a mask (an image path) or a box (x,y,w,h), or auto: face, skin, subject or background");
         if (hasBox && ParseBox(Box!) is null)
             yield return ("box", $"'{Box}' is not a box: write x,y,w,h in whole output pixels, with w and h above 0");
     }

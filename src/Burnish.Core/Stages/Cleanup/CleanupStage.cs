@@ -1,4 +1,7 @@
 using Burnish.Detection;
+using Burnish.Detection.Hands;
+using Burnish.Detection.Segmentation;
+using Burnish.Detection.Subject;
 using Burnish.Imaging;
 
 namespace Burnish.Stages.Cleanup;
@@ -12,12 +15,30 @@ public sealed class CleanupStage : IStage<CleanupParams>
     {
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(resources);
-        // The face detector belongs to the resources (a service keeps one); it is made only when a region asks for it.
-        var faces = new Lazy<FaceDetector>(() => resources.Shared("face-detector", () => FaceDetector.FromCache(resources.Models, progress: resources.Notices)));
-        return new PreparedCleanup(parameters, SoftenMasks.Load(parameters, resources.Limits), faces);
+        // The detectors belong to the resources (a service keeps one, repair shares them); each is made only when a region asks for it.
+        var finders = new Finders(
+            new Lazy<FaceDetector>(() => resources.Shared("face-detector", () => FaceDetector.FromCache(resources.Models, progress: resources.Notices))),
+            new Lazy<HandDetector>(() => resources.Shared($"hand-detector-{HandLandmarkModel.Full}", () => HandDetector.FromCache(resources.Models, HandLandmarkModel.Full, progress: resources.Notices))),
+            new Lazy<PersonSegmenter>(() => resources.Shared("person-segmenter", () => PersonSegmenter.FromCache(resources.Models, progress: resources.Notices))),
+            // The opt-in subject model is looked up now, so a run without it fails before any image with the line that says how to fetch it.
+            parameters.Soften.Any(IsSubject) ? resources.Shared(SubjectDetector.ResourceKey, () => SubjectDetector.FromCache(resources.Models)) : null);
+        return new PreparedCleanup(parameters, SoftenMasks.Load(parameters, resources.Limits), finders);
     }
 
-    private sealed class PreparedCleanup(CleanupParams p, SoftenMasks masks, Lazy<FaceDetector> faces) : IPreparedStage
+    private static bool IsSubject(SoftenRegion r) => r.Auto is SoftenMask.Subject or SoftenMask.Background;
+
+    private static FacePart? PartOf(SoftenMask auto) => auto switch
+    {
+        SoftenMask.Face => FacePart.Face,
+        SoftenMask.Eyes => FacePart.Eyes,
+        SoftenMask.Mouth => FacePart.Mouth,
+        SoftenMask.Skin => FacePart.Skin,
+        _ => null,
+    };
+
+    private sealed record Finders(Lazy<FaceDetector> Faces, Lazy<HandDetector> Hands, Lazy<PersonSegmenter> People, SubjectDetector? Subject);
+
+    private sealed class PreparedCleanup(CleanupParams p, SoftenMasks masks, Finders finders) : IPreparedStage
     {
         public StageOutcome Apply(WorkImage image, StageContext context)
         {
@@ -26,38 +47,75 @@ public sealed class CleanupStage : IStage<CleanupParams>
             var auto = AutoMasks(image, context.Cancel);
             var (cleaned, report) = Cleanup.Apply(image, before, p, auto.Masks, context.Cancel, auto.Faces);
             if (auto.Warnings.Count > 0) report = report with { Warnings = [.. report.Warnings, .. auto.Warnings] };
-            var outcome = StageOutcome.Done(cleaned, report, Cleanup.IsIdentity(p) ? "identity" : "done");
-            return auto.Regions is null ? outcome : outcome with { Detail = new CleanupRecord(p, auto.Regions) };
+            IReadOnlyList<ModelRecord> models = finders.Subject is { } s ? [new ModelRecord(s.Name, s.Sha256, s.Licence)] : [];
+            var outcome = StageOutcome.Done(cleaned, report, Cleanup.IsIdentity(p) ? "identity" : "done") with { Models = models };
+            return auto.FaceRegions is null && auto.Others.Count == 0 ? outcome
+                : outcome with { Detail = new CleanupRecord(p, auto.FaceRegions ?? []) { Regions = auto.Others.Count == 0 ? null : auto.Others } };
         }
 
         /// <summary>
-        /// The soften masks with each automatic region's mask found on this image, and the faces that take
-        /// detail_faces (faces found once, whatever asks); the regions are null when no face was looked for.
+        /// The soften masks with each automatic region's mask found on this image (each finder runs once, whatever asks),
+        /// and the faces that take detail_faces; the face regions are null when no face was looked for.
         /// </summary>
-        private (SoftenMasks Masks, IReadOnlyList<FaceWeight> Faces, List<string> Warnings, IReadOnlyList<FoundRegion>? Regions) AutoMasks(
+        private (SoftenMasks Masks, IReadOnlyList<FaceWeight> Faces, List<string> Warnings, IReadOnlyList<FoundRegion>? FaceRegions, List<FoundRegion> Others) AutoMasks(
             WorkImage image, CancellationToken cancel)
         {
             var warnings = new List<string>();
+            var others = new List<FoundRegion>();
             var result = masks;
             IReadOnlyList<DetectedFace>? found = null;
+            IReadOnlyList<DetectedHand>? hands = null;
+            (Image Mask, FoundRegion? Region)? person = null;
+            byte[]? alpha = null;
+            var (w, h) = (image.Width, image.Height);
             for (var i = 0; i < p.Soften.Count; i++)
             {
-                if (p.Soften[i].Auto is not { } part || p.Soften[i].Amount <= 0) continue;
-                found ??= FaceFeather.WithoutNested(faces.Value.Detect(image, FaceMaskParams.Default, cancel));
-                if (found.Count == 0) warnings.Add($"cleanup.soften[{i}]: no face found; nothing softened there");
-                result = result.With(i, FaceMasks.Rasterise(found, image.Width, image.Height, part));
+                if (p.Soften[i].Auto is not { } auto || p.Soften[i].Amount <= 0) continue;
+                switch (auto)
+                {
+                    case SoftenMask.Subject or SoftenMask.Background:
+                        alpha ??= finders.Subject!.Alpha(image, cancel);
+                        var side = SubjectMasks.From(alpha, w, h, auto == SoftenMask.Subject ? SubjectSide.Subject : SubjectSide.Background);
+                        if (side.Warning is { } warning) warnings.Add($"cleanup.soften[{i}]: {warning}; nothing softened there");
+                        others.AddRange(side.Regions);
+                        result = result.With(i, side.Mask);
+                        break;
+                    case SoftenMask.Hands:
+                        if (hands is null)
+                        {
+                            hands = finders.Hands.Value.Detect(image, HandMaskParams.Default, cancel);
+                            others.AddRange(HandRegions.Of(hands, HandMaskParams.Default.Grow, w, h));
+                        }
+                        if (hands.Count == 0) warnings.Add($"cleanup.soften[{i}]: no hand found; nothing softened there");
+                        result = result.With(i, HandMasks.Rasterise(hands, w, h, HandMaskParams.Default.Grow));
+                        break;
+                    case SoftenMask.Person:
+                        if (person is null)
+                        {
+                            person = finders.People.Value.Segment(image, cancel);
+                            if (person.Value.Region is { } region) others.Add(region);
+                        }
+                        if (person.Value.Region is null) warnings.Add($"cleanup.soften[{i}]: no person found; nothing softened there");
+                        result = result.With(i, person.Value.Mask);
+                        break;
+                    default:
+                        found ??= FaceFeather.WithoutNested(finders.Faces.Value.Detect(image, FaceMaskParams.Default, cancel));
+                        if (found.Count == 0) warnings.Add($"cleanup.soften[{i}]: no face found; nothing softened there");
+                        result = result.With(i, FaceMasks.Rasterise(found, w, h, PartOf(auto)!.Value));
+                        break;
+                }
             }
             IReadOnlyList<FaceWeight> weights = [];
             if (FaceDetail.Applies(p))
             {
-                found ??= FaceFeather.WithoutNested(faces.Value.Detect(image, FaceMaskParams.Default, cancel));
+                found ??= FaceFeather.WithoutNested(finders.Faces.Value.Detect(image, FaceMaskParams.Default, cancel));
                 if (found.Count == 0) warnings.Add("cleanup.detail_faces: no face found; the whole image takes detail");
-                weights = FaceDetail.Weights(found, image.Width, image.Height, p.DetailFacesFeather);
+                weights = FaceDetail.Weights(found, w, h, p.DetailFacesFeather);
             }
             IReadOnlyList<FoundRegion>? regions = found is null ? null
-                : weights.Count > 0 ? [.. weights.Select(w => w.Region)]
-                : [.. AutoRegions.Faces(found, FacePart.Face, image.Width, image.Height)];
-            return (result, weights, warnings, regions);
+                : weights.Count > 0 ? [.. weights.Select(x => x.Region)]
+                : [.. AutoRegions.Faces(found, FacePart.Face, w, h)];
+            return (result, weights, warnings, regions, others);
         }
 
         public void Dispose() { }
@@ -65,4 +123,8 @@ public sealed class CleanupStage : IStage<CleanupParams>
 }
 
 /// <summary>What the sidecar records for a cleanup that looked for faces: the recipe section and each face found (kind, box, score, pixels of its oval).</summary>
-public sealed record CleanupRecord(CleanupParams Recipe, IReadOnlyList<FoundRegion> Faces);
+public sealed record CleanupRecord(CleanupParams Recipe, IReadOnlyList<FoundRegion> Faces)
+{
+    /// <summary>The hands, people or subject that soften regions found (kind, box, score, pixels); null when none was looked for.</summary>
+    public IReadOnlyList<FoundRegion>? Regions { get; init; }
+}

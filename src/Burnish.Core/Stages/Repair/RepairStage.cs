@@ -2,6 +2,7 @@ using Burnish.Backends;
 using Burnish.Detection;
 using Burnish.Detection.Hands;
 using Burnish.Detection.Segmentation;
+using Burnish.Detection.Subject;
 using Burnish.Imaging;
 using Burnish.Stages.Repair.TextMask;
 
@@ -25,7 +26,8 @@ public sealed class RepairStage : IStage<IReadOnlyList<RepairPass>>
             () => resources.Shared("face-detector", () => FaceDetector.FromCache(resources.Models, progress: resources.Notices)),
             spec => resources.Shared(BackendClients.ResourceKey, () => new BackendClients()).For(spec),
             model => resources.Shared($"hand-detector-{model}", () => HandDetector.FromCache(resources.Models, model, progress: resources.Notices)),
-            () => resources.Shared("person-segmenter", () => PersonSegmenter.FromCache(resources.Models, progress: resources.Notices)));
+            () => resources.Shared("person-segmenter", () => PersonSegmenter.FromCache(resources.Models, progress: resources.Notices)),
+            () => resources.Shared(SubjectDetector.ResourceKey, () => SubjectDetector.FromCache(resources.Models)));
     }
 
     private sealed class PreparedRepair(RepairPlan plan) : IPreparedStage
@@ -34,7 +36,9 @@ public sealed class RepairStage : IStage<IReadOnlyList<RepairPass>>
         {
             var progress = new PassProgress(f => context.Report("repair", f));
             var (repaired, report) = Repair.Apply(image, plan, context.Metadata, progress, context.Cancel);
-            return StageOutcome.Done(repaired, report.ToStageReport()) with { Detail = report.Passes };
+            // The opt-in subject model goes into the sidecar's models with both its licences.
+            IReadOnlyList<ModelRecord> models = RepairPlan.NeedsSubject(plan.Passes) ? [new ModelRecord(plan.Subject.Name, plan.Subject.Sha256, plan.Subject.Licence)] : [];
+            return StageOutcome.Done(repaired, report.ToStageReport()) with { Detail = report.Passes, Models = models };
         }
 
         public void Dispose() => plan.Dispose();

@@ -34,7 +34,7 @@ public class SoftenAutoTests(FaceDetectorFixture faces)
     public void SkinIsSoftenedAndNothingFarFromTheFaceMoves()
     {
         var (upscaled, source) = Pair();
-        var soften = new SoftenRegion { Auto = FacePart.Skin, Amount = 1, Radius = 4, Feather = 2 };
+        var soften = new SoftenRegion { Auto = SoftenMask.Skin, Amount = 1, Radius = 4, Feather = 2 };
         var plain = CleanupParams.Default with { Halo = 0, Colour = false };
         var without = Fixtures.Pixels(Run(plain, upscaled, source).Image.Pixels);
         var outcome = Run(plain with { Soften = [soften] }, upscaled, source);
@@ -65,14 +65,14 @@ public class SoftenAutoTests(FaceDetectorFixture faces)
     {
         var source = ImageLoader.Load(Fixtures.PathOf("tree_alpha_16bit.png"), LoadLimits.Default).Image;
         var upscaled = source.WithPixels(source.Pixels.Resize(2, kernel: Enums.Kernel.Lanczos3));
-        var outcome = Run(CleanupParams.Default with { Soften = [new SoftenRegion { Auto = FacePart.Skin }] }, upscaled, source);
+        var outcome = Run(CleanupParams.Default with { Soften = [new SoftenRegion { Auto = SoftenMask.Skin }] }, upscaled, source);
         Assert.Contains("cleanup.soften[0]: no face found; nothing softened there", outcome.Report.Warnings);
     }
 
     [Fact]
     public void AnAutoRegionTakesNoMaskOrBox()
     {
-        Assert.Contains(new SoftenRegion { Auto = FacePart.Skin, Box = "0,0,4,4" }.Problems(), p => p.Message == "give one of mask, box or auto");
-        Assert.Empty(new SoftenRegion { Auto = FacePart.Face }.Problems());
+        Assert.Contains(new SoftenRegion { Auto = SoftenMask.Skin, Box = "0,0,4,4" }.Problems(), p => p.Message == "give one of mask, box or auto");
+        Assert.Empty(new SoftenRegion { Auto = SoftenMask.Face }.Problems());
     }
 }
