@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Reflection;
 using Burnish.Recipes;
 using Burnish.Schema;
@@ -19,9 +20,21 @@ public sealed class RecordOptions<T> where T : class
     /// <summary>An option for <paramref name="key"/> (dotted for a nested key: target.long_edge), typed by its property.</summary>
     public Option Add(string key, string name, string? description = null, params string[] aliases)
     {
-        var property = Property(key);
+        var (property, defaultValue) = Property(key);
         var make = typeof(RecordOptions<T>).GetMethod(nameof(Make), BindingFlags.NonPublic | BindingFlags.Instance)!.MakeGenericMethod(OptionType(property.PropertyType));
-        return (Option)make.Invoke(this, [key, name, description ?? property.GetCustomAttribute<DocAttribute>()!.Text, aliases])!;
+        var text = (description ?? property.GetCustomAttribute<DocAttribute>()!.Text).TrimEnd('.') + Bounds(property, defaultValue) + ".";
+        return (Option)make.Invoke(this, [key, name, text, aliases])!;
+    }
+
+    // " (default 0.3, 0.05–1)": the record's default and range, so the help cannot drift from the recipe.
+    private static string Bounds(PropertyInfo property, object? defaultValue)
+    {
+        var parts = new List<string>();
+        if (defaultValue is not (null or false) && CommandLine.ListItem(defaultValue.GetType()) is null)
+            parts.Add("default " + (defaultValue is Enum e ? Names.EnumValue(e.ToString()) : Convert.ToString(defaultValue, CultureInfo.InvariantCulture)));
+        if (property.GetCustomAttribute<RangeAttribute>() is { } range)
+            parts.Add(range.Max >= int.MaxValue ? $"at least {range.Min.ToString(CultureInfo.InvariantCulture)}" : string.Create(CultureInfo.InvariantCulture, $"{range.Min}–{range.Max}"));
+        return parts.Count == 0 ? "" : $" ({string.Join(", ", parts)})";
     }
 
     /// <summary>As <see cref="Add"/>, for an option whose value the command reads too.</summary>
@@ -44,17 +57,20 @@ public sealed class RecordOptions<T> where T : class
         return option;
     }
 
-    private static PropertyInfo Property(string key)
+    // The key's property and its default, walking nested sections (target.long_edge).
+    private static (PropertyInfo Property, object? Default) Property(string key)
     {
         var type = typeof(T);
+        object? record = Activator.CreateInstance(type);
         PropertyInfo? property = null;
         foreach (var part in key.Split('.'))
         {
             if (property is not null) type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
             if (!RecipeKeys.Of(type).TryGetValue(part, out property))
                 throw new ArgumentException($"{typeof(T).Name} has no key {key}", nameof(key));
+            record = record is null ? null : property.GetValue(record);
         }
-        return property!;
+        return (property!, record);
     }
 
     // A list is an array option (each value an item, or comma-separated items; a list of lists takes one comma-separated

@@ -17,8 +17,8 @@ public static class CompareCommand
         };
         var output = new Option<string>("--output", "-o") { Description = "The report: one HTML file.", Required = true };
         var keys = new RecordOptions<ReportOptions>();
-        var crops = keys.Add("crops", "--crops", $"Same-place crops at 100 % (default {ReportOptions.Default.Crops}, 0 for none).");
-        var cropSize = keys.Add("crop_size", "--crop-size", $"Side of each crop in the largest version's pixels (default {ReportOptions.Default.CropSize}).");
+        var crops = keys.Add("crops", "--crops", "Same-place crops at 100 %; 0 for none.");
+        var cropSize = keys.Add("crop_size", "--crop-size", "Side of each crop in the largest version's pixels.");
         var reference = new Option<string?>("--reference") { Description = "Ground truth for ΔE00, PSNR and SSIM (default: the first version)." };
         var embed = new Option<bool>("--embed") { Description = "Images inside the HTML as data URIs: one file to share (the default)." };
         var beside = new Option<bool>("--beside") { Description = "Images as files in a NAME_files folder beside the HTML: a smaller page." };

@@ -26,10 +26,10 @@ public static class OutpaintCommand
         aspect.HelpName = "W:H";
         aspect.Required = true;
         var anchor = keys.Add("anchor", "--anchor", "Where the original sits: center (or centre), left, right, top, bottom, top-left, top-right, bottom-left, bottom-right.");
-        var step = keys.Add("step", "--step", "Largest step as a fraction of the current size (default 0.3).");
-        var context = keys.Add("context", "--context", "Existing image each band's fill sees, as a multiple of the band's width (default 3).");
-        var seam = keys.Add("seam", "--seam", "Width in pixels of the strip re-filled across each boundary (default 16; 0 for none).");
-        var seed = keys.Add("seed", "--seed", "Seed of the fill: the same seed gives the same pixels (default 0).");
+        var step = keys.Add("step", "--step", "Largest step as a fraction of the current size.");
+        var context = keys.Add("context", "--context", "Existing image each band's fill sees, as a multiple of the band's width.");
+        var seam = keys.Add("seam", "--seam", "Width in pixels of the strip re-filled across each boundary; 0 for none.");
+        var seed = keys.Add("seed", "--seed", "Seed of the fill: the same seed gives the same pixels.");
         var force = new Option<bool>("--force") { Description = "Overwrite existing output files (never the input)." };
         var maxPixels = CommonOptions.MaxPixels();
         var command = new Command("outpaint", "Extend an image's canvas to other aspect ratios, filling the new area from the image's own content in modest steps.")

@@ -29,7 +29,7 @@ public static class RepairCommand
         var ellipse = keys.Add("ellipses", "--ellipse", "An ellipse to repair, centre-x,centre-y,radius-x,radius-y in pixels or percentages; repeatable.");
         ellipse.HelpName = "CX,CY,RX,RY";
         var invert = keys.Add("invert", "--invert", "Read the mask image the other way round: black = repair.");
-        var method = keys.Add<RepairMethod>("method", "--method", "fill (content-aware, the default), telea (thin scratches), onnx (a learned inpainting model, --model) or diffusion (your own Stable Diffusion server, --backend).");
+        var method = keys.Add<RepairMethod>("method", "--method", "fill (content-aware), telea (thin scratches), onnx (a learned inpainting model, --model) or diffusion (your own Stable Diffusion server, --backend).");
         var auto = keys.Add("auto", "--auto", $"Find the mask automatically: {AutoMasks(", ")}. Text covers captions, signatures and known visible watermarks, faces kept out.");
         var model = keys.Add("model", "--model", "With --method onnx: a LaMa or MI-GAN ONNX export.");
         var feather = keys.Add("feather", "--feather", "Soften the mask's edge outwards, Gaussian sigma in pixels.");
@@ -40,7 +40,7 @@ public static class RepairCommand
         var backend = new Option<string?>("--backend") { Description = "With --method diffusion: the server, KIND=URL or NAME=KIND=URL, such as a1111=http://127.0.0.1:7860 (docs/diffusion.md)." };
         var prompt = keys.Add("prompt", "--prompt", "With --method diffusion: what the region should show; it comes before the image's own prompt.");
         var negative = keys.Add("negative", "--negative", "With --method diffusion: what the region should not show; before the image's own negative prompt.");
-        var denoise = keys.Add("denoise", "--denoise", $"With --method diffusion: denoising strength 0–1 (0.5–0.8 for a fix; default {DiffusionMethod.DefaultDenoise}).");
+        var denoise = keys.Add("denoise", "--denoise", $"With --method diffusion: denoising strength, 0.5–0.8 for a fix; left out, {DiffusionMethod.DefaultDenoise}.");
         var force = new Option<bool>("--force") { Description = "Overwrite an existing output file (never the input)." };
         var maxPixels = CommonOptions.MaxPixels();
 

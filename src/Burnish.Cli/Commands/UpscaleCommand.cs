@@ -19,14 +19,14 @@ public static class UpscaleCommand
         var model = keys.Add("model", "--model", "auto (chosen by the generation's metadata and --quality), a bundled model (`burnish models list`: esrgan-slim, realesr-general-x4v3, realcugan, … or a variant such as esrgan-slim-x2), or a path to an .onnx file.", "-m");
         var quality = keys.Add("quality", "--quality", "What auto chooses: fast, balanced or best.", "-q");
         var denoise = keys.Add("denoise", "--denoise", "Real-CUGAN's denoise level (with --model realcugan): conservative, none, 1, 2 or 3.");
-        var scale = keys.Add("scale", "--scale", "Overall enlargement, e.g. 4 or 3.2 (default: the model's scale).", "-s");
+        var scale = keys.Add("scale", "--scale", "Overall enlargement, e.g. 4 or 3.2; left out, the model's scale.", "-s");
         var longEdge = keys.Add("target.long_edge", "--long-edge", "Exact long edge of the result, in pixels, instead of --scale.");
         var passes = keys.Add("passes", "--passes", "Model passes, e.g. 2,2 for 2× then 2× again.");
         var tile = keys.Add("tile", "--tile", "Tile edge in input pixels (32–4096), or auto.");
         tile.HelpName = "N|auto";
         var alpha = keys.Add("alpha", "--alpha", "How alpha is enlarged: classical or model.");
         var device = keys.Add("device", "--device", "cpu, or cuda with the GPU build of ONNX Runtime.");
-        var threads = keys.Add("threads", "--threads", "Inference threads (default: one per core).");
+        var threads = keys.Add("threads", "--threads", "Inference threads; left out, one per core.");
         var force = new Option<bool>("--force") { Description = "Overwrite an existing output file." };
         var maxPixels = CommonOptions.MaxPixels();
         var command = new Command("upscale", "Upscale one image with an AI model over seamless tiles; the output streams to disk, so it may be far larger than memory.")
