@@ -68,6 +68,17 @@ public sealed class OptionBindingTests : IDisposable
     }
 
     [Fact]
+    public void Help_shows_the_records_default_and_range()
+    {
+        var help = ws.Burnish("outpaint", "--help").Stdout;
+        var record = new Burnish.Stages.Outpaint.OutpaintParams();
+        var range = (Burnish.Schema.RangeAttribute)Attribute.GetCustomAttribute(typeof(Burnish.Stages.Outpaint.OutpaintParams).GetProperty("Step")!, typeof(Burnish.Schema.RangeAttribute))!;
+
+        Assert.Contains(FormattableString.Invariant($"(default {record.Step}, {range.Min}–{range.Max})."), help);
+        Assert.Contains("--anchor <center|left|right|top|bottom|top-left|top-right|bottom-left|bottom-right>", help);
+    }
+
+    [Fact]
     public void A_caption_with_a_colon_and_a_hash_is_written_as_typed()
     {
         var img = ws.Copy(Fixtures.A1111, "img.png");
