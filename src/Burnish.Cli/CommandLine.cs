@@ -41,12 +41,20 @@ public static class CommandLine
             var parsed = new List<object?>();
             foreach (var token in result.Tokens)
             {
-                if (!Values.TryParse(element, token.Value, out var value, out var problem))
+                // A list takes its items repeated or comma-separated (--passes 2,2); a list of lists one list per value (--box 10,10,64,64).
+                var items = typeof(T).IsArray ? token.Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) : [token.Value];
+                var inner = ListItem(element);
+                if (inner is not null) items = [token.Value];
+                foreach (var item in items)
                 {
-                    result.AddError($"option {option.Name}: {problem}");
-                    return default;
+                    var ok = inner is null ? Values.TryParse(element, item, out var value, out var problem) : TryParseList(inner, item, out value, out problem);
+                    if (!ok)
+                    {
+                        result.AddError($"option {option.Name}: {problem}");
+                        return default;
+                    }
+                    parsed.Add(value);
                 }
-                parsed.Add(value);
             }
             if (typeof(T).IsArray)
             {
@@ -56,6 +64,29 @@ public static class CommandLine
             }
             return parsed.Count == 0 ? default : (T?)parsed[^1];
         };
+    }
+
+    /// <summary>The item type of a list or array type; null for any other.</summary>
+    internal static Type? ListItem(Type type) =>
+        type.IsArray ? type.GetElementType() : type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IReadOnlyList<>) ? type.GetGenericArguments()[0] : null;
+
+    // One comma-separated list (a box's x,y,width,height), each item parsed by its type.
+    private static bool TryParseList(Type item, string text, out object? value, out string problem)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var list = Array.CreateInstance(item, parts.Length);
+        value = list;
+        problem = "";
+        for (var i = 0; i < parts.Length; i++)
+        {
+            if (!Values.TryParse(item, parts[i], out var one, out var why))
+            {
+                (value, problem) = (null, $"in '{text}', {why}");
+                return false;
+            }
+            list.SetValue(one, i);
+        }
+        return true;
     }
 
     /// <summary>Adds a check of an option's parsed value; <paramref name="check"/> returns the problem, or null when it is fine.</summary>
@@ -72,6 +103,19 @@ public static class CommandLine
         }
         if (check(value) is { } problem) result.AddError($"option {option.Name}: {problem}");
     });
+
+    /// <summary>An option's value inside a validator; the default when it did not parse (its parser has said why).</summary>
+    public static T? ValueOrDefault<T>(SymbolResult result, Option<T> option)
+    {
+        try
+        {
+            return result.GetValue(option);
+        }
+        catch (InvalidOperationException)
+        {
+            return default;
+        }
+    }
 
     /// <summary>Every problem with the command line, one line each; empty when it can run.</summary>
     public static IReadOnlyList<string> Problems(ParseResult parse)

@@ -1,4 +1,3 @@
-using System.Text;
 using System.CommandLine;
 using Burnish.Imaging;
 using Burnish.Pipeline;
@@ -69,26 +68,25 @@ public static class CommonOptions
         return look;
     }
 
-    /// <summary>The settings a run lays over its recipe: the look as grade.preset, then the --set keys.</summary>
-    public static IReadOnlyList<string> Overrides(string? look, IReadOnlyList<string>? sets) =>
-        look is null ? sets ?? [] : [$"grade.preset={ImageOutput.Quote(look)}", .. sets ?? []];
-
     /// <summary>The recipe a run uses: the file, else the preset, else the default preset.</summary>
-    public static RecipeSource LoadRecipe(string? file, string? preset) => LoadRecipe(file, preset, []);
+    public static RecipeSource LoadRecipe(string? file, string? preset) => LoadRecipe(file, preset, null, null);
 
-    /// <param name="sets">Recipe keys set on top, as --set KEY=VALUE (dotted keys, YAML values).</param>
-    public static RecipeSource LoadRecipe(string? file, string? preset, IReadOnlyList<string> sets)
+    /// <param name="look">The grade's look over the recipe (grade.preset), from --look.</param>
+    /// <param name="sets">Recipe keys set on top, as --set KEY=VALUE (dotted keys, each value a YAML scalar or flow list or mapping).</param>
+    public static RecipeSource LoadRecipe(string? file, string? preset, string? look, IReadOnlyList<string>? sets)
     {
         if (file is not null && preset is not null)
             throw new BurnishException("give either --recipe or --preset, not both");
         var (recipe, origin, shown) = file is not null
             ? (RecipeReader.Read(file), Path.GetFullPath(file), file)
             : (RecipePresets.Load(preset ?? RecipePresets.Default), $"preset:{preset ?? RecipePresets.Default}", $"preset {preset ?? RecipePresets.Default}");
-        if (sets.Count > 0)
+        var settings = new List<Setting>();
+        if (look is not null) settings.Add(Setting.Text("grade.preset", look, "option --look"));
+        settings.AddRange((sets ?? []).Select(s => Setting.FromKeyValue(s, (key, value) => Setting.Yaml(key, value, $"--set {s}"))));
+        if (settings.Count > 0)
         {
-            var based = recipe;
-            recipe = ParseSettings(null, sets, s => $"--set {s}", yaml => RecipeReader.Override(based, yaml, "command line"));
-            origin += " " + string.Join(' ', sets.Select(s => $"--set {s}"));
+            recipe = RecipeSettings.Override(recipe, settings);
+            origin += (look is null ? "" : $" --look {look}") + string.Concat((sets ?? []).Select(s => $" --set {s}"));
         }
         // Everything the recipe names outside itself resolves now, in one line, before any image is touched.
         var problems = RecipeResources.Problems(recipe);
@@ -96,89 +94,9 @@ public static class CommonOptions
         return new RecipeSource(recipe, origin);
     }
 
-    /// <summary>Turns key=value settings into a YAML mapping, so they are validated exactly like a recipe's section.</summary>
-    public static string SettingsYaml(string? preset, IEnumerable<string> settings) => SettingsDocument(preset, settings).Yaml;
-
-    /// <summary>
-    /// Reads key=value settings (dotted for nested keys) as a recipe section of type <typeparamref name="T"/>, validated
-    /// like a recipe. A problem is labelled with the setting it came from (<paramref name="source"/> of "key=value":
-    /// "option --crops", "setting exposure=9"), never with a line of the YAML text the user did not write.
-    /// </summary>
-    public static T ParseSettings<T>(string? preset, IReadOnlyList<string> settings, Func<string, string> source) where T : class =>
-        ParseSettings(preset, settings, source, yaml => RecipeReader.ParseSection<T>(yaml, "command line"));
-
-    /// <summary>As above, with the YAML read by <paramref name="read"/> (recipe overrides, say).</summary>
-    public static T ParseSettings<T>(string? preset, IReadOnlyList<string> settings, Func<string, string> source, Func<string, T> read)
-    {
-        var document = SettingsDocument(preset, settings);
-        try
-        {
-            return read(document.Yaml);
-        }
-        catch (RecipeException e)
-        {
-            throw new BurnishException(string.Join("; ", e.Problems.Select(p => Locate(p, document, source))));
-        }
-    }
-
-    /// <summary>The option a setting came from: the key's last part, snake_case as kebab (target.long_edge → option --long-edge).</summary>
-    public static string OptionFor(string setting) => "option --" + setting[..setting.IndexOf('=')].Split('.')[^1].Replace('_', '-');
-
-    private static string Locate(RecipeProblem problem, SettingsText document, Func<string, string> source)
-    {
-        if (problem.Line < 1 || problem.Line > document.Lines.Count) return problem.Message;
-        var (setting, key) = document.Lines[problem.Line - 1];
-        var label = setting is null ? (key == "preset" ? "option --preset" : $"settings under '{key}'") : source(setting);
-        // The binder starts a value's message with its key path, which the label already names.
-        var message = problem.Message.StartsWith(key + ": ", StringComparison.Ordinal) ? problem.Message[(key.Length + 2)..] : problem.Message;
-        return $"{label}: {message}";
-    }
-
-    /// <summary>The YAML text and, per line, the setting written on it (null for a mapping line) and its dotted key.</summary>
-    private sealed record SettingsText(string Yaml, IReadOnlyList<(string? Setting, string Key)> Lines);
-
-    private static SettingsText SettingsDocument(string? preset, IEnumerable<string> settings)
-    {
-        var root = new SortedDictionary<string, object>(StringComparer.Ordinal);
-        if (preset is not null) root["preset"] = ("preset=" + preset, preset);
-        foreach (var setting in settings)
-        {
-            var eq = setting.IndexOf('=');
-            if (eq <= 0) throw new BurnishException($"'{setting}' is not key=value");
-            var path = setting[..eq].Split('.');
-            var node = root;
-            foreach (var part in path[..^1])
-            {
-                if (!node.TryGetValue(part, out var child) || child is not SortedDictionary<string, object> dict)
-                    node[part] = dict = new SortedDictionary<string, object>(StringComparer.Ordinal);
-                node = dict;
-            }
-            node[path[^1]] = (setting, setting[(eq + 1)..]);
-        }
-        var yaml = new StringBuilder();
-        var lines = new List<(string?, string)>();
-        void Write(SortedDictionary<string, object> map, int indent, string prefix)
-        {
-            foreach (var (key, value) in map)
-            {
-                yaml.Append(' ', indent).Append(key).Append(':');
-                if (value is SortedDictionary<string, object> child)
-                {
-                    yaml.AppendLine();
-                    lines.Add((null, prefix + key));
-                    Write(child, indent + 2, prefix + key + ".");
-                }
-                else
-                {
-                    var (setting, text) = ((string, string))value;
-                    yaml.Append(' ').AppendLine(text);
-                    lines.Add((key == "preset" && prefix.Length == 0 ? null : setting, prefix + key));
-                }
-            }
-        }
-        Write(root, 0, "");
-        return new SettingsText(yaml.ToString(), lines);
-    }
+    /// <summary>key=value arguments (dotted keys, YAML values), each named by itself in a problem: "setting exposure=9: …".</summary>
+    public static IEnumerable<Setting> KeyValues(IEnumerable<string> arguments, Func<string, string> source) =>
+        arguments.Select(a => Setting.FromKeyValue(a, (key, value) => Setting.Yaml(key, value, source(a))));
 
     /// <summary>Runs <paramref name="body"/>, turning expected failures into one line on stderr and an exit code.</summary>
     public static async Task<int> Guard(ParseResult parse, Func<Task<int>> body)

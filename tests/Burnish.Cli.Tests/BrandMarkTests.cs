@@ -92,7 +92,7 @@ public sealed class BrandMarkTests : IDisposable
 
         var bad = ws.Burnish("export", master, "-o", ws.PathOf("bad"), "--to", "x-post", "--text", "content=hi,colour=#12");
         Assert.Equal(2, bad.ExitCode);
-        Assert.Equal("burnish: --text colour='#12': '#12' is not a colour: write #rrggbb, #rgb or one of white, black, grey, gray, silver, red, green, blue, yellow", bad.Stderr.Trim());
+        Assert.Equal("burnish: --text colour=#12: '#12' is not a colour: write #rrggbb, #rgb or one of white, black, grey, gray, silver, red, green, blue, yellow", bad.Stderr.Trim());
         Workspace.AssertNoOutputs(ws.PathOf("bad"));
     }
 

@@ -92,13 +92,13 @@ public class RepairCommandTests
     [InlineData("bad box", "--box 10,20,abc,5", "'abc' is not a number")]
     [InlineData("short box", "--box 10,20,5", "expected 4 numbers x,y,width,height")]
     [InlineData("grow and shrink", "--box 10,10,50,50 --grow 2 --shrink 1", "give grow or shrink, not both")]
-    [InlineData("feather range", "--box 10,10,50,50 --feather 500", "--feather must be a number in 0..128")]
+    [InlineData("feather range", "--box 10,10,50,50 --feather 500", "option --feather: 500 is out of range 0..128")]
     [InlineData("invert alone", "--box 10,10,50,50 --invert", "invert reads a mask image the other way round")]
     [InlineData("no alpha", "--alpha", "the image has no alpha channel")]
     [InlineData("missing mask", "--mask nowhere.png", "nowhere.png: file not found")]
     [InlineData("black mask", "--mask black.png", "the mask is empty")]
     [InlineData("white mask", "--mask white.png", "covers the whole image")]
-    [InlineData("method", "--box 10,10,50,50 --method telae", "--method 'telae' is not one of fill, telea, onnx, diffusion, restore; did you mean 'telea'?")]
+    [InlineData("method", "--box 10,10,50,50 --method telae", "option --method: 'telae' is not one of fill, telea, onnx, diffusion, restore; did you mean 'telea'?")]
     public void Bad_masks_and_options_are_refused_with_one_clear_line_and_nothing_written(string _, string options, string message)
     {
         using var ws = new Workspace();

@@ -16,8 +16,9 @@ public static class CompareCommand
             Arity = ArgumentArity.ZeroOrMore, // fewer than two gets Burnish's own one-line error
         };
         var output = new Option<string>("--output", "-o") { Description = "The report: one HTML file.", Required = true };
-        var crops = new Option<int?>("--crops") { Description = $"Same-place crops at 100 % (default {ReportOptions.Default.Crops}, 0 for none)." };
-        var cropSize = new Option<int?>("--crop-size") { Description = $"Side of each crop in the largest version's pixels (default {ReportOptions.Default.CropSize})." };
+        var keys = new RecordOptions<ReportOptions>();
+        var crops = keys.Add("crops", "--crops", "Same-place crops at 100 %; 0 for none.");
+        var cropSize = keys.Add("crop_size", "--crop-size", "Side of each crop in the largest version's pixels.");
         var reference = new Option<string?>("--reference") { Description = "Ground truth for ΔE00, PSNR and SSIM (default: the first version)." };
         var embed = new Option<bool>("--embed") { Description = "Images inside the HTML as data URIs: one file to share (the default)." };
         var beside = new Option<bool>("--beside") { Description = "Images as files in a NAME_files folder beside the HTML: a smaller page." };
@@ -38,10 +39,7 @@ public static class CompareCommand
                 throw new BurnishException($"{outPath}: would overwrite an input");
             var overwrite = parse.GetValue(force);
             if (!overwrite && File.Exists(outPath)) throw new BurnishException($"{outPath}: already exists (use --force to overwrite)");
-            var keys = new List<string>();
-            if (parse.GetValue(crops) is { } k) keys.Add($"crops={k}");
-            if (parse.GetValue(cropSize) is { } s) keys.Add($"crop_size={s}");
-            var options = CommonOptions.ParseSettings<ReportOptions>(null, keys, CommonOptions.OptionFor);
+            var options = keys.Bind(parse);
             var placement = parse.GetValue(beside) ? ImagePlacement.Beside : ImagePlacement.Embed;
 
             var report = ReportBuilder.Build([.. paths.Select(p => new VersionSource(p))], parse.GetValue(reference), options,

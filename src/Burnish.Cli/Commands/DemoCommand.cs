@@ -21,7 +21,7 @@ public static class DemoCommand
             var items = InputSet.Expand([samples], outDir);
             if (items.Count == 0) throw new BurnishException($"{samples}: no sample images (reinstall Burnish)");
             using var resources = StageResources.ForProcess(LoadLimits.Default, new SyncProgress<string>(m => Console.Error.WriteLine(m)));
-            using var prepared = PreparedRecipe.Prepare(CommonOptions.LoadRecipe(null, null, CommonOptions.Overrides(parse.GetValue(look), null)), resources);
+            using var prepared = PreparedRecipe.Prepare(CommonOptions.LoadRecipe(null, null, parse.GetValue(look), null), resources);
             var request = new BatchRequest(items, outDir, prepared, FinishOptions.Default with { Resume = true }, Math.Min(2, Environment.ProcessorCount));
             // The first thing a newcomer opens is a before/after: each sample's source against its master.
             var results = await BatchView.RunAsync(request, cancel, r => CompareCommand.ReportFinished(r, FinishOptions.Default.Limits, cancel));

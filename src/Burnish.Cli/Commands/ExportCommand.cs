@@ -67,27 +67,20 @@ public static class ExportCommand
     }
 
     /// <summary>A file, or comma-separated overlay keys validated like a recipe's.</summary>
-    private static OverlayParams OverlaySettings(string spec) => spec.Contains('=', StringComparison.Ordinal)
-        ? CommonOptions.ParseSettings<OverlayParams>(null, Split(spec), s => $"--overlay {s}")
-        : Checked(new OverlayParams { Image = spec }, "--overlay");
+    private static OverlayParams OverlaySettings(string spec) => RecipeSettings.Bind<OverlayParams>(
+        spec.Contains('=', StringComparison.Ordinal) ? Keys(spec, "--overlay") : [Setting.Text("image", spec, "option --overlay")]);
 
     /// <summary>The text itself, or (starting content=) comma-separated text keys validated like a recipe's.</summary>
-    private static TextParams TextSettings(string spec) => spec.StartsWith("content=", StringComparison.Ordinal)
-        ? CommonOptions.ParseSettings<TextParams>(null, Split(spec), s => $"--text {s}")
-        : Checked(new TextParams { Content = spec }, "--text");
-
-    private static T Checked<T>(T p, string option) where T : ISelfValidating =>
-        p.Problems().Select(x => x.Message).FirstOrDefault() is { } problem ? throw new BurnishException($"option {option}: {problem}") : p;
-
-    // A value starting with # (a colour) is quoted: the settings are read as YAML, where # starts a comment.
-    private static string[] Split(string spec) =>
-    [
-        .. spec.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(s => s.IndexOf('=') is var eq and > 0 && s[(eq + 1)..].StartsWith('#') ? $"{s[..(eq + 1)]}'{s[(eq + 1)..]}'" : s),
-    ];
+    private static TextParams TextSettings(string spec) => RecipeSettings.Bind<TextParams>(
+        spec.StartsWith("content=", StringComparison.Ordinal) ? Keys(spec, "--text") : [Setting.Text("content", spec, "option --text")]);
 
     /// <summary>'default', or comma-separated key=value pairs validated like a recipe's sharpen section.</summary>
     private static SharpenParams SharpenSettings(string spec) => spec == "default"
         ? SharpenParams.Default
-        : CommonOptions.ParseSettings<SharpenParams>(null, Split(spec), s => $"--sharpen {s}");
+        : RecipeSettings.Bind<SharpenParams>(Keys(spec, "--sharpen"));
+
+    // key=value,key=value: each value is taken as typed (a colour #rrggbb, a caption with ': ' in it), never as YAML.
+    private static IEnumerable<Setting> Keys(string spec, string option) =>
+        spec.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(s => Setting.FromKeyValue(s, (key, value) => Setting.Text(key, value, $"{option} {s}")));
 }

@@ -44,7 +44,7 @@ public static class FinishCommand
                 return await RemoteFinish.RunAsync(url, parse.GetValue(inputs)!, parse.GetValue(recipe), parse.GetValue(preset), parse.GetValue(output)!, cancel);
             }
             var budget = CommonOptions.Budget(parse, stageTimeout, maxMemory, parse.GetValue(jobs));
-            var source = CommonOptions.LoadRecipe(parse.GetValue(recipe), parse.GetValue(preset), CommonOptions.Overrides(parse.GetValue(look), parse.GetValue(set)));
+            var source = CommonOptions.LoadRecipe(parse.GetValue(recipe), parse.GetValue(preset), parse.GetValue(look), parse.GetValue(set));
             var outDir = parse.GetValue(output)!;
             var items = InputSet.Expand(parse.GetValue(inputs)!, outDir, parse.GetValue(followLinks));
             if (items.Count == 0) throw new BurnishException("no images found in the given inputs");

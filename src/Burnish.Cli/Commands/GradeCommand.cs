@@ -19,7 +19,7 @@ public static class GradeCommand
             Arity = ArgumentArity.ZeroOrMore,
         };
         var output = new Option<string>("--output", "-o") { Description = "Output file: .png/.tif are 16-bit in the input's colour space (or --space), .jpg/.webp/.avif 8-bit sRGB; the input's metadata is kept.", Required = true };
-        var space = new Option<string?>("--space") { Description = $"Colour space of a .png/.tif result instead of the input's: {string.Join(", ", Enum.GetValues<MasterSpace>().Select(s => Names.EnumValue(s)))}." };
+        var space = new Option<MasterSpace?>("--space") { Description = $"Colour space of a .png/.tif result instead of the input's: {string.Join(", ", Values.EnumNames(typeof(MasterSpace)))}." };
         var lut = new Option<string?>("--lut") { Description = "A creative LUT (.cube or HaldCLUT .png/.tif); same as lut.file=FILE." };
         var preset = new Option<string?>("--preset") { Description = $"A look to start from: {string.Join(", ", SectionPresets.Names<GradeParams>())}, or a YAML file of grade keys." };
         var sheet = new Option<bool>("--contact-sheet") { Description = "Write the input under every shipped look, labelled, instead of grading." };
@@ -30,7 +30,7 @@ public static class GradeCommand
         {
             var inPath = parse.GetValue(input)!;
             var outPath = parse.GetValue(output)!;
-            var profile = parse.GetValue(space) is { } name ? Export.MasterProfile(Space(name)) : null;
+            var profile = parse.GetValue(space) is { } chosen ? Export.MasterProfile(chosen) : null;
             var limits = new LoadLimits(parse.GetValue(maxPixels));
             if (parse.GetValue(sheet))
             {
@@ -42,8 +42,10 @@ public static class GradeCommand
                 Console.WriteLine($"wrote {outPath} ({contact.Width}×{contact.Height})");
                 return Task.FromResult(ExitCodes.Ok);
             }
-            var keys = (parse.GetValue(settings) ?? []).Concat(parse.GetValue(lut) is { } file ? [$"lut.file={file}"] : []).ToList();
-            var grade = CommonOptions.ParseSettings<GradeParams>(parse.GetValue(preset), keys, s => s.StartsWith("lut.file=", StringComparison.Ordinal) ? "option --lut" : $"setting {s}");
+            var keys = CommonOptions.KeyValues(parse.GetValue(settings) ?? [], s => $"setting {s}").ToList();
+            if (parse.GetValue(preset) is { } look) keys.Add(Setting.Text("preset", look, "option --preset"));
+            if (parse.GetValue(lut) is { } file) keys.Add(Setting.Text("lut.file", file, "option --lut"));
+            var grade = RecipeSettings.Bind<GradeParams>(keys);
             var written = SingleImage.Run(inPath, outPath, new Recipe { Version = Recipe.CurrentVersion, Grade = grade },
                 new SingleImageOptions(parse.GetValue(force), limits, profile), cancel: cancel)[0];
             foreach (var w in written.Warnings) Console.Error.WriteLine($"warning: {w}");
@@ -51,13 +53,5 @@ public static class GradeCommand
             return Task.FromResult(ExitCodes.Ok);
         }));
         return command;
-    }
-
-    private static MasterSpace Space(string text)
-    {
-        var spaces = Enum.GetValues<MasterSpace>().ToDictionary(s => Names.EnumValue(s), s => s);
-        if (spaces.TryGetValue(text, out var space)) return space;
-        var hint = Names.Closest(text, spaces.Keys);
-        throw new BurnishException($"--space '{text}' is not one of {string.Join(", ", spaces.Keys)}" + (hint is null ? "" : $"; did you mean '{hint}'?"));
     }
 }

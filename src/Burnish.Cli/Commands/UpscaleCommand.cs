@@ -15,47 +15,38 @@ public static class UpscaleCommand
     {
         var input = new Argument<string>("input") { Description = "The image to upscale." };
         var output = new Option<string>("--output", "-o") { Description = "Output file: .png/.tif are 16-bit in the input's colour space, .jpg/.webp/.avif 8-bit sRGB.", Required = true };
-        var model = new Option<string>("--model", "-m") { Description = "auto (chosen by the generation's metadata and --quality), a bundled model (`burnish models list`: esrgan-slim, realesr-general-x4v3, realcugan, … or a variant such as esrgan-slim-x2), or a path to an .onnx file.", DefaultValueFactory = _ => "auto" };
-        var quality = new Option<string>("--quality", "-q") { Description = "What auto chooses: fast, balanced or best.", DefaultValueFactory = _ => "balanced" };
-        var denoise = new Option<string?>("--denoise") { Description = "Real-CUGAN's denoise level (with --model realcugan): conservative, none, 1, 2 or 3." };
-        var scale = new Option<double?>("--scale", "-s") { Description = "Overall enlargement, e.g. 4 or 3.2 (default: the model's scale)." };
-        var longEdge = new Option<int?>("--long-edge") { Description = "Exact long edge of the result, in pixels, instead of --scale." };
-        var passes = new Option<string?>("--passes") { Description = "Model passes, e.g. 2,2 for 2× then 2× again." };
-        var tile = new Option<TileSize>("--tile") { Description = "Tile edge in input pixels (32–4096), or auto.", HelpName = "N|auto", DefaultValueFactory = _ => TileSize.Auto };
-        var alpha = new Option<string>("--alpha") { Description = "How alpha is enlarged: classical or model.", DefaultValueFactory = _ => "classical" };
-        var device = new Option<string>("--device") { Description = "cpu, or cuda with the GPU build of ONNX Runtime.", DefaultValueFactory = _ => "cpu" };
-        var threads = new Option<int?>("--threads") { Description = "Inference threads (default: one per core)." };
-        var force = new Option<bool>("--force") { Description = "Overwrite an existing output file." };
+        var keys = new RecordOptions<UpscaleParams>();
+        var model = keys.Add("model", "--model", "auto (chosen by the generation's metadata and --quality), a bundled model (`burnish models list`: esrgan-slim, realesr-general-x4v3, realcugan, … or a variant such as esrgan-slim-x2), or a path to an .onnx file.", "-m");
+        var quality = keys.Add("quality", "--quality", "What auto chooses: fast, balanced or best.", "-q");
+        var denoise = keys.Add("denoise", "--denoise", "Real-CUGAN's denoise level (with --model realcugan): conservative, none, 1, 2 or 3.");
+        var scale = keys.Add("scale", "--scale", "Overall enlargement, e.g. 4 or 3.2; left out, the model's scale.", "-s");
+        var longEdge = keys.Add("target.long_edge", "--long-edge", "Exact long edge of the result, in pixels, instead of --scale.");
+        var passes = keys.Add("passes", "--passes", "Model passes, e.g. 2,2 for 2× then 2× again.");
+        var tile = keys.Add("tile", "--tile", "Tile edge in input pixels (32–4096), or auto.");
+        tile.HelpName = "N|auto";
+        var alpha = keys.Add("alpha", "--alpha", "How alpha is enlarged: classical or model.");
+        var device = keys.Add("device", "--device", "cpu, or cuda with the GPU build of ONNX Runtime.");
+        var threads = keys.Add("threads", "--threads", "Inference threads; left out, one per core.");
         var server = new DiffusionOptions();
-        var diffusionDenoise = new Option<double?>("--diffusion-denoise") { Description = "With --backend: denoising strength of each tile's redraw (default 0.3; 0.2–0.35 keeps the composition)." };
-        var diffusionTile = new Option<int?>("--diffusion-tile") { Description = "With --backend: the redraw's tile edge in output pixels (default 512; 512–1024 is usual)." };
-        var seed = new Option<int?>("--seed") { Description = "With --backend: the server's noise seed (default: the image's own)." };
+        var prompt = keys.Add("prompt", "--prompt", "With --backend: text put before the image's own prompt.");
+        var negative = keys.Add("negative", "--negative", "With --backend: text put before the image's own negative prompt.");
+        var diffusionDenoise = keys.Add("diffusion_denoise", "--diffusion-denoise", "With --backend: denoising strength of each tile's redraw; 0.2–0.35 keeps the composition.");
+        var diffusionTile = keys.Add("diffusion.size", "--diffusion-tile", "With --backend: the redraw's tile edge in output pixels; 512–1024 is usual.");
+        var seed = keys.Add("diffusion.seed", "--seed", "With --backend: the server's noise seed; left out, the image's own.");
+        var force = new Option<bool>("--force") { Description = "Overwrite an existing output file." };
         var maxPixels = CommonOptions.MaxPixels();
         var command = new Command("upscale", "Upscale one image with an AI model over seamless tiles; the output streams to disk, so it may be far larger than memory.")
         {
             input, output, model, quality, denoise, scale, longEdge, passes, tile, alpha, device, threads, force, maxPixels,
         };
-        foreach (var option in server.All.Concat([diffusionDenoise, diffusionTile, seed])) command.Options.Add(option);
+        foreach (var option in new[] { server.Backend, prompt, negative, diffusionDenoise, diffusionTile, seed }) command.Options.Add(option);
         command.SetAction((parse, cancel) => CommonOptions.Guard(parse, () =>
         {
             var startUp = DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime;
             var inPath = parse.GetValue(input)!;
             var outPath = parse.GetValue(output)!;
-            var settings = new List<string> { $"model={ImageOutput.Quote(parse.GetValue(model)!)}", $"tile={parse.GetValue(tile)}", $"alpha={parse.GetValue(alpha)}", $"device={parse.GetValue(device)}" };
-            settings.Add($"quality={parse.GetValue(quality)}");
-            if (parse.GetValue(denoise) is { } d) settings.Add($"denoise={ImageOutput.Quote(d)}");
-            if (parse.GetValue(scale) is { } s) settings.Add($"scale={s.ToString(CultureInfo.InvariantCulture)}");
-            if (parse.GetValue(longEdge) is { } e) settings.Add($"target.long_edge={e}");
-            if (parse.GetValue(passes) is { } p) settings.Add($"passes=[{p}]");
-            if (parse.GetValue(threads) is { } t) settings.Add($"threads={t}");
-            var backend = server.Server(parse, diffusionDenoise, diffusionTile, seed);
-            if (backend is not null)
-            {
-                settings.AddRange(server.Settings(parse, backend, parse.GetValue(seed)));
-                if (parse.GetValue(diffusionDenoise) is { } dd) settings.Add($"diffusion_denoise={dd.ToString(CultureInfo.InvariantCulture)}");
-                if (parse.GetValue(diffusionTile) is { } dt) settings.Add($"diffusion.size={dt.ToString(CultureInfo.InvariantCulture)}");
-            }
-            var upscale = CommonOptions.ParseSettings<UpscaleParams>(null, settings, CommonOptions.OptionFor);
+            var backend = server.Server(parse, prompt, negative, diffusionDenoise, diffusionTile, seed);
+            var upscale = keys.Bind(parse, DiffusionOptions.Settings(backend));
             var options = new SingleImageOptions(parse.GetValue(force), new LoadLimits(parse.GetValue(maxPixels)),
                 Notices: new SyncProgress<string>(m => Console.Error.WriteLine(m)));
             IReadOnlyList<SingleImageFile> written = [];

@@ -56,10 +56,10 @@ public sealed record Recipe : ISelfValidating
         var names = new HashSet<string>();
         for (var i = 0; i < (Backends?.Count ?? 0); i++)
             if (Backends![i].Name.Length > 0 && !names.Add(Backends[i].Name))
-                yield return ($"backends[{i}].name", $"backends: '{Backends[i].Name}' is named twice");
+                yield return ($"backends[{i}].name", $"'{Backends[i].Name}' is named twice");
         for (var i = 0; i < (Repair?.Count ?? 0); i++)
             if (Repair![i].Backend is { } name && !names.Contains(name))
-                yield return ($"repair[{i}].backend", $"repair[{i}].backend: no back-end named '{name}'"
+                yield return ($"repair[{i}].backend", $"no back-end named '{name}'"
                     + (names.Count == 0 ? "; add it under backends:" : $"; the recipe's backends are {string.Join(", ", names)}"));
         foreach (var (key, name) in new[] { ("outpaint.backend", Outpaint?.Backend), ("upscale.backend", Upscale?.Backend) })
             if (name is not null && !names.Contains(name))

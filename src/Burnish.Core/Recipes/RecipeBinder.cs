@@ -9,14 +9,23 @@ namespace Burnish.Recipes;
 /// <summary>
 /// Binds YAML nodes onto parameter records by reflection over their properties, so that each key's name, type,
 /// range and doc are declared once on the record. Collects every problem instead of stopping at the first.
+/// The nodes come from a recipe file, or are built from command-line settings (<see cref="RecipeSettings"/>), whose
+/// values may be literal text or already converted (<paramref name="given"/>); <paramref name="places"/> says where
+/// each problem is.
 /// </summary>
-internal sealed class RecipeBinder(string file, IReadOnlyList<string> presetChain)
+internal sealed class RecipeBinder(IProblemPlaces places, IReadOnlyList<string> presetChain, GivenValues? given = null)
 {
     private readonly List<RecipeProblem> problems = [];
 
+    public RecipeBinder(string file, IReadOnlyList<string> presetChain) : this(new FilePlaces(file), presetChain) { }
+
     public IReadOnlyList<RecipeProblem> Problems => [.. problems.OrderBy(p => p.Line).ThenBy(p => p.Column)];
 
-    public void Report(Mark at, string message) => problems.Add(new RecipeProblem(file, (int)at.Line, (int)at.Column, message));
+    /// <summary>A problem with the value at <paramref name="path"/>, which is shown before the message.</summary>
+    private void Report(YamlNode at, string path, string message) => problems.Add(places.Place(at.Start, path, path, message));
+
+    /// <summary>A problem whose message names its key itself (unknown or duplicate keys); <paramref name="about"/> says whose it is.</summary>
+    private void ReportAbout(YamlNode at, string about, string message) => problems.Add(places.Place(at.Start, "", about, message));
 
     /// <summary>Binds <paramref name="node"/> onto a copy of <paramref name="seed"/> (or onto the defaults).</summary>
     public object Bind(Type type, YamlNode node, string path, object? seed = null)
@@ -25,7 +34,7 @@ internal sealed class RecipeBinder(string file, IReadOnlyList<string> presetChai
         if (node is YamlScalarNode { Value: null or "" or "~" or "null" }) return instance; // an empty section keeps the defaults
         if (node is not YamlMappingNode map)
         {
-            Report(node.Start, $"{path}: expected a mapping of keys, got {Describe(node)}");
+            Report(node, path, $"expected a mapping of keys, got {Describe(node)}");
             return instance;
         }
         if (type.GetCustomAttribute<PresetsAttribute>() is not null && PresetNode(map) is { } presetNode)
@@ -36,16 +45,16 @@ internal sealed class RecipeBinder(string file, IReadOnlyList<string> presetChai
         foreach (var (keyNode, valueNode) in map.Children)
         {
             var key = (keyNode as YamlScalarNode)?.Value ?? "";
-            var where = path.Length == 0 ? key : $"{path}.{key}";
+            var where = Join(path, key);
             if (!seen.Add(key))
             {
-                Report(keyNode.Start, $"duplicate key '{where}'");
+                ReportAbout(keyNode, where, $"duplicate key '{where}'");
                 continue;
             }
             if (!properties.TryGetValue(key, out var property))
             {
                 var hint = Names.Closest(key, properties.Keys);
-                Report(keyNode.Start, $"unknown key '{where}'" + (hint is null ? $"; known keys: {string.Join(", ", properties.Keys)}" : $"; did you mean '{hint}'?"));
+                ReportAbout(keyNode, where, $"unknown key '{where}'" + (hint is null ? $"; known keys: {string.Join(", ", properties.Keys)}" : $"; did you mean '{hint}'?"));
                 continue;
             }
             if (BindValue(property.PropertyType, valueNode, where, property, property.GetValue(instance), out var value))
@@ -59,8 +68,10 @@ internal sealed class RecipeBinder(string file, IReadOnlyList<string> presetChai
             {
                 // A key that failed to bind was left at its default; relations involving it would only echo that problem.
                 if (failedKeys.Count > 0 && (key is null || failedKeys.Contains(key.Split('.', '[')[0]))) continue;
-                var at = key is not null && Locate(map, key) is { } v ? v.Start : map.Start;
-                Report(at, path.Length == 0 ? message : $"{path}: {message}");
+                var at = key is not null && Locate(map, key) is { } v ? v : map;
+                // A key with an index names one item, which the message is about: "aspects[1]: 32:18 is the same ratio as 16:9".
+                var about = key is null ? path : Join(path, key);
+                problems.Add(places.Place(at.Start, key?.Contains('[', StringComparison.Ordinal) == true ? about : path, about, message));
             }
         }
         return instance;
@@ -96,17 +107,28 @@ internal sealed class RecipeBinder(string file, IReadOnlyList<string> presetChai
         }
         catch (BurnishException e)
         {
-            Report(node.Start, $"{(path.Length == 0 ? "" : path + ".")}{PresetsAttribute.Key}: {e.Message}");
+            Report(node, Join(path, PresetsAttribute.Key), e.Message);
             return null;
         }
     }
 
     // at: where a problem with a typed value is reported when not at the value itself (an item of a list is reported at the list, as before values were typed).
-    private bool BindValue(Type type, YamlNode node, string path, PropertyInfo? property, object? current, out object? value, Mark? at = null)
+    private bool BindValue(Type type, YamlNode node, string path, PropertyInfo? property, object? current, out object? value, YamlNode? at = null)
     {
+        var range = property?.GetCustomAttribute<RangeAttribute>();
+        if (given is not null && given.TryGet(node, out value))
+        {
+            // Converted already by the option's parser; what is left is the key's range.
+            if (range is null || value is not (int or long or double)) return true;
+            var number = Convert.ToDouble(value, CultureInfo.InvariantCulture);
+            if (Values.OutOfRange(range, number, number.ToString(CultureInfo.InvariantCulture)) is not { } outside) return true;
+            Report(node, path, outside);
+            return false;
+        }
         value = null;
+        var literal = given?.IsLiteral(node) == true;
         var underlying = Nullable.GetUnderlyingType(type);
-        if (node is YamlScalarNode { Value: "~" or "null" } && (underlying is not null || !type.IsValueType))
+        if (!literal && node is YamlScalarNode { Value: "~" or "null" } && (underlying is not null || !type.IsValueType))
             return true;
         type = underlying ?? type;
         if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IReadOnlyList<>))
@@ -118,57 +140,20 @@ internal sealed class RecipeBinder(string file, IReadOnlyList<string> presetChai
         }
         if (node is not YamlScalarNode scalar || scalar.Value is null)
         {
-            Report(node.Start, $"{path}: expected {TypeName(type)}, got {Describe(node)}");
+            Report(node, path, $"expected {TypeName(type)}, got {Describe(node)}");
             return false;
         }
         var text = scalar.Value;
-        var quoted = scalar.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted;
-        if (type == typeof(string))
+        // YAML's quotes make text of a number or a boolean; a literal setting has no quotes, only its text.
+        if (!literal && (scalar.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted) && (type == typeof(bool) || type == typeof(int) || type == typeof(double)))
         {
-            value = text;
-            return true;
-        }
-        if (type == typeof(bool))
-        {
-            if (!quoted && text is "true" or "false") { value = text == "true"; return true; }
-            Report(node.Start, $"{path}: expected true or false, got '{text}'");
+            Report(node, path, $"expected {TypeName(type)}, got '{text}'");
             return false;
         }
-        if (type.IsEnum)
-        {
-            if (Values.TryParseEnum(type, text, out value, out var problem)) return true;
-            Report(node.Start, $"{path}: {problem}");
-            return false;
-        }
-        // A typed value (tile size, aspect ratio, length) brings its own parser and its own explanation.
-        if (Values.TextParser(type) is not null)
-        {
-            if (Values.TryParseText(type, text, out value, out var problem)) return true;
-            Report(at ?? node.Start, $"{path}: {problem}");
-            return false;
-        }
-        if (type == typeof(int) || type == typeof(double))
-        {
-            double number;
-            if (quoted || !double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out number) || double.IsNaN(number) || double.IsInfinity(number))
-            {
-                Report(node.Start, $"{path}: expected {TypeName(type)}, got '{text}'");
-                return false;
-            }
-            if (type == typeof(int) && (number != Math.Floor(number) || Math.Abs(number) > int.MaxValue))
-            {
-                Report(node.Start, $"{path}: expected a whole number, got '{text}'");
-                return false;
-            }
-            if (property?.GetCustomAttribute<RangeAttribute>() is { } range && (number < range.Min || number > range.Max))
-            {
-                Report(node.Start, $"{path}: {text} is out of range {range.Min.ToString(CultureInfo.InvariantCulture)}..{range.Max.ToString(CultureInfo.InvariantCulture)}");
-                return false;
-            }
-            value = type == typeof(int) ? (object)(int)number : number;
-            return true;
-        }
-        throw new NotSupportedException($"recipe key type {type} at {path}");
+        if (Values.TryParse(type, text, range, out value, out var problem)) return true;
+        // A typed value (tile size, aspect ratio, length) in a list is reported at the list.
+        Report(Values.TextParser(type) is not null && at is not null ? at : node, path, problem);
+        return false;
     }
 
     private bool BindList(Type element, YamlNode node, string path, out object? value)
@@ -177,16 +162,18 @@ internal sealed class RecipeBinder(string file, IReadOnlyList<string> presetChai
         value = list;
         if (node is not YamlSequenceNode sequence)
         {
-            Report(node.Start, $"{path}: expected a list, got {Describe(node)}");
+            Report(node, path, $"expected a list, got {Describe(node)}");
             return false;
         }
         var i = 0;
         foreach (var item in sequence.Children)
         {
-            if (BindValue(element, item, $"{path}[{i++}]", null, null, out var v, sequence.Start)) list.Add(v);
+            if (BindValue(element, item, $"{path}[{i++}]", null, null, out var v, sequence)) list.Add(v);
         }
         return true;
     }
+
+    private static string Join(string path, string key) => path.Length == 0 ? key : key.StartsWith('[') ? path + key : $"{path}.{key}";
 
     private static string Describe(YamlNode node) => node switch
     {
@@ -219,4 +206,17 @@ public static class RecipeKeys
 
     /// <summary>True for the records that are written as a nested mapping.</summary>
     public static bool IsSection(Type type) => type.IsClass && type != typeof(string) && type.Namespace?.StartsWith("Burnish", StringComparison.Ordinal) == true;
+}
+
+/// <summary>Where a binder's problem is: <c>shown</c> is the key path the message follows ("" for none), <c>about</c> the key it concerns.</summary>
+internal interface IProblemPlaces
+{
+    RecipeProblem Place(Mark at, string shown, string about, string message);
+}
+
+/// <summary>Problems in a recipe file: its line and column, then the key path.</summary>
+internal sealed class FilePlaces(string file) : IProblemPlaces
+{
+    public RecipeProblem Place(Mark at, string shown, string about, string message) =>
+        new(file, (int)at.Line, (int)at.Column, shown.Length == 0 ? message : $"{shown}: {message}");
 }

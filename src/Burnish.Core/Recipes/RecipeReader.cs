@@ -48,7 +48,7 @@ public static class RecipeReader
     }
 
     // Defaults that depend on other keys are written out, so a recipe hashes alike however it was written.
-    private static Recipe Resolved(Recipe recipe) =>
+    internal static Recipe Resolved(Recipe recipe) =>
         recipe with { Export = recipe.Export with { Copies = [.. recipe.Export.Copies.Select(c => c.Resolved())] } };
 
     /// <summary>Parses YAML holding the keys of one section (a grade preset file, say) into its record.</summary>
@@ -61,7 +61,7 @@ public static class RecipeReader
     internal static object ParseSection(Type type, string text, string file, IReadOnlyList<string> presetChain) =>
         Root(text, file) is { } root ? Bind(type, root, file, presetChain) : Activator.CreateInstance(type)!;
 
-    private static YamlNode? Root(string text, string file)
+    internal static YamlNode? Root(string text, string file)
     {
         CheckDepth(text, file, InputLimits.Default.MaxNestingDepth);
         var stream = new YamlStream();

@@ -37,7 +37,10 @@ public sealed class PresetsAttribute(string resourcePrefix, params string[] name
 [AttributeUsage(AttributeTargets.Property)]
 public sealed class SharedSectionAttribute : Attribute;
 
-/// <summary>A record that checks relations between its keys after binding (e.g. "one of A or B").</summary>
+/// <summary>
+/// A record that checks relations between its keys after binding (e.g. "one of A or B"). Each problem names the key it
+/// is placed at; a key with an index ("aspects[1]") names one item, and its message, about that item, follows the item's path.
+/// </summary>
 public interface ISelfValidating
 {
     IEnumerable<(string? Key, string Message)> Problems();

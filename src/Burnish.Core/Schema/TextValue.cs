@@ -85,7 +85,25 @@ public static class Values
     /// <summary>
     /// Parses one option or key value: int, long, double, bool, an enum or a text value. The problem names no .NET type.
     /// </summary>
-    public static bool TryParse(Type type, string text, out object? value, out string problem)
+    public static bool TryParse(Type type, string text, out object? value, out string problem) => TryParse(type, text, null, out value, out problem);
+
+    /// <summary>As above, with a number checked against the key's <paramref name="range"/>: the one conversion recipes and options share.</summary>
+    public static bool TryParse(Type type, string text, RangeAttribute? range, out object? value, out string problem)
+    {
+        if (!TryParseValue(type, text, out value, out problem)) return false;
+        if (range is null || value is not (int or long or double)) return true;
+        if (OutOfRange(range, Convert.ToDouble(value, CultureInfo.InvariantCulture), text) is not { } outside) return true;
+        (value, problem) = (null, outside);
+        return false;
+    }
+
+    /// <summary>The problem with a number outside <paramref name="range"/>, written as <paramref name="text"/>; null when inside.</summary>
+    public static string? OutOfRange(RangeAttribute range, double number, string text) =>
+        number < range.Min || number > range.Max
+            ? $"{text} is out of range {range.Min.ToString(CultureInfo.InvariantCulture)}..{range.Max.ToString(CultureInfo.InvariantCulture)}"
+            : null;
+
+    private static bool TryParseValue(Type type, string text, out object? value, out string problem)
     {
         type = Nullable.GetUnderlyingType(type) ?? type;
         value = null;

@@ -123,7 +123,7 @@ public sealed record OutpaintParams : ISelfValidating
         {
             var aspect = Aspects![i];
             if (!seen.TryAdd(Math.Round(aspect.Ratio, 9), aspect.Text))
-                yield return ("aspects", $"aspects[{i}]: {aspect.Text} is the same ratio as {seen[Math.Round(aspect.Ratio, 9)]}, listed before it");
+                yield return ($"aspects[{i}]", $"{aspect.Text} is the same ratio as {seen[Math.Round(aspect.Ratio, 9)]}, listed before it");
         }
     }
 }
