@@ -3,6 +3,7 @@ using Burnish.Detection.Hands;
 using Burnish.Detection.Segmentation;
 using Burnish.Detection.Subject;
 using Burnish.Imaging;
+using NetVips;
 
 namespace Burnish.Stages.Cleanup;
 
