@@ -18,6 +18,8 @@ public sealed class StageRun : IDisposable
     private readonly List<ModelRecord> models = [];
     private IStreamedImage? stream;
     private int streamRecord = -1;
+    // Re-readable streams of earlier stages (cleanup's, under the grade's): read through the last one, settled with it.
+    private readonly List<(IStreamedImage Stream, int Record)> earlier = [];
     private Stopwatch? streamClock;
     private bool materialised;
 
@@ -41,6 +43,7 @@ public sealed class StageRun : IDisposable
         {
             // A re-readable stream's report is settled when asked for: after export or the encoder read it, its figures
             // cost nothing more; otherwise it computes the bands no one read.
+            SettleEarlier();
             if (stream is { Rereadable: true }) Settle();
             return stages;
         }
@@ -107,7 +110,9 @@ public sealed class StageRun : IDisposable
                 clock.Elapsed.TotalMilliseconds, outcome.Report.Warnings, outcome.Report.Measurements));
         if (outcome.Stream is { } streamed)
         {
-            if (stream is { Rereadable: true }) Settle();
+            // A re-readable stream is read through the new one (cleanup's bands as the grade's are made): its report
+            // waits until then, so that no band is computed for it alone.
+            if (stream is { Rereadable: true }) earlier.Add((stream, streamRecord));
             else stream?.Dispose();
             (stream, streamRecord, streamClock) = (streamed, stages.Count - 1, clock);
         }
@@ -184,9 +189,22 @@ public sealed class StageRun : IDisposable
         Settle();
     }
 
+    // Earlier re-readable streams keep their stage's own time; their figures are complete once the last image was read.
+    private void SettleEarlier()
+    {
+        foreach (var (earlierStream, record) in earlier)
+        {
+            var report = earlierStream.Report;
+            stages[record] = stages[record] with { Warnings = report.Warnings, Measurements = report.Measurements };
+            earlierStream.Dispose();
+        }
+        earlier.Clear();
+    }
+
     // A streamed stage's report and time are complete only once its image has been read.
     private void Settle()
     {
+        SettleEarlier();
         var report = stream!.Report;
         stages[streamRecord] = stages[streamRecord] with
         {
@@ -203,6 +221,8 @@ public sealed class StageRun : IDisposable
 
     public void Dispose()
     {
+        foreach (var (earlierStream, _) in earlier) earlierStream.Dispose();
+        earlier.Clear();
         stream?.Dispose();
         stream = null;
         streamTimer = null;

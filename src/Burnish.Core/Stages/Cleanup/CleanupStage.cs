@@ -23,10 +23,22 @@ public sealed class CleanupStage : IStage<CleanupParams>
         {
             // Without an AI stage there is nothing to calm and nothing to measure against.
             if (context.Reference is not { } before) return StageOutcome.Skip(image, "skipped: no AI stage before it");
+            if (Cleanup.IsIdentity(p)) return StageOutcome.Done(image, StageReport.Empty, "identity");
             var (found, warnings) = AutoMasks(image, context.Cancel);
-            var (cleaned, report) = Cleanup.Apply(image, before, p, found, context.Cancel);
-            if (warnings.Count > 0) report = report with { Warnings = [.. report.Warnings, .. warnings] };
-            return StageOutcome.Done(cleaned, report, Cleanup.IsIdentity(p) ? "identity" : "done");
+            // Lazy: the bands are computed as the grade and export read them; the report is settled after.
+            var cleaned = new Warned(Cleanup.Stream(image, before, p, found, context.Cancel), warnings);
+            return StageOutcome.Done(cleaned.Image, StageReport.Empty) with { Stream = cleaned };
+        }
+
+        /// <summary>The cleaned image with the stage's own warnings (no face found) added to its report.</summary>
+        private sealed class Warned(IStreamedImage inner, List<string> warnings) : IStreamedImage
+        {
+            public WorkImage Image => inner.Image;
+            public bool Rereadable => inner.Rereadable;
+            public StageReport Report => warnings.Count == 0 ? inner.Report : inner.Report with { Warnings = [.. inner.Report.Warnings, .. warnings] };
+            public void Consume(Action<WorkImage> consume) => inner.Consume(consume);
+            public WorkImage Materialise() => inner.Materialise();
+            public void Dispose() => inner.Dispose();
         }
 
         /// <summary>The soften masks with each automatic region's mask found on this image (faces once, whatever the parts).</summary>

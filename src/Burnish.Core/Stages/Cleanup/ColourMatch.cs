@@ -7,7 +7,7 @@ namespace Burnish.Stages.Cleanup;
 /// classical upscale, lab′ = lab + G_σ(classical − lab) on a* and b* (and L* when asked), a two-level Gaussian
 /// pyramid transfer in the spirit of the wavelet colour fix of StableSR (J. Wang et al., "Exploiting diffusion prior
 /// for real-world image super-resolution", 2023). The blur runs on a shrunk copy of the difference (it is smooth by
-/// construction), so its cost does not grow with σ.
+/// construction), so its cost does not grow with σ. Lazy at full size: the result streams in bands.
 /// </summary>
 internal static class ColourMatch
 {
@@ -21,7 +21,9 @@ internal static class ColourMatch
         var small = factor > 1
             ? DetailBands.ResizeTo(difference.Shrink(factor, factor), Math.Max(1, (int)Math.Round(lab.Width / factor)), Math.Max(1, (int)Math.Round(lab.Height / factor)))
             : difference;
-        var blurred = small.Gaussblur(sigma / factor, minAmpl: 0.01, precision: Enums.Precision.Float).CopyMemory();
+        var blurred = small.Gaussblur(sigma / factor, minAmpl: 0.01, precision: Enums.Precision.Float);
+        // The shrunk field is small: made in one pass over the images and held. At full size it stays lazy, read in bands.
+        if (factor > 1) blurred = blurred.CopyMemory();
         var correction = factor > 1 ? DetailBands.ResizeTo(blurred, lab.Width, lab.Height) : blurred;
         var corrected = lab.ExtractBand(first, 3 - first) + correction;
         return lightness ? corrected : lab[0].Bandjoin(corrected);
