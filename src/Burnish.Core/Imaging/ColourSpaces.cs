@@ -60,6 +60,24 @@ public static class ColourSpaces
         return lab.Copy(interpretation: Enums.Interpretation.Lab);
     }
 
+    /// <summary>
+    /// CIE Lab of linear light (PCS XYZ, D50, white Y = 1, as <see cref="ToLinear"/> gives), band by band as libvips
+    /// reads it, every sample on the vector path (see <see cref="ToLabLazy"/>): for an image made in linear light (a
+    /// resize), its Lab without encoding it first and decoding it again.
+    /// </summary>
+    public static Image LabOfLinearLazy(Image xyz)
+    {
+        ArgumentNullException.ThrowIfNull(xyz);
+        if (xyz.Bands != 3) throw new ArgumentException($"expected 3 bands of XYZ, got {xyz.Bands}", nameof(xyz));
+        int w = xyz.Width;
+        var lab = Strips.Lazy(w, xyz.Height, 3, (y, rows, output) =>
+        {
+            Strips.ReadRows(xyz, y, rows, output);
+            Strips.ForChunks(rows, (r0, r1) => CieLab.FromXyzVector(output, r0 * w * 3, r1 * w * 3));
+        });
+        return lab.Copy(interpretation: Enums.Interpretation.Lab);
+    }
+
     /// <summary>Back from <see cref="ToLab"/> into <paramref name="target"/>'s encoding (through PCS XYZ, as <see cref="ToLab"/>).</summary>
     public static Image FromLab(Image lab, ColourProfile target)
     {

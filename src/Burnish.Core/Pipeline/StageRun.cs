@@ -20,6 +20,7 @@ public sealed class StageRun : IDisposable
     private int streamRecord = -1;
     // Re-readable streams of earlier stages (cleanup's, under the grade's): read through the last one, settled with it.
     private readonly List<(IStreamedImage Stream, int Record)> earlier = [];
+    private readonly List<HeldImage> holds = [];
     private Stopwatch? streamClock;
     private bool materialised;
 
@@ -161,15 +162,19 @@ public sealed class StageRun : IDisposable
         }
     }
 
-    /// <summary>Holds a streamed last image in memory (a no-op otherwise) and returns the image.</summary>
+    /// <summary>
+    /// Holds a streamed last image (a no-op otherwise) and returns the image: in memory, or beyond
+    /// <see cref="HeldImage.MemoryLimitBytes"/> (a 16384² float image) in a scratch file that libvips maps by windows.
+    /// </summary>
     public WorkImage Materialise()
     {
         if (stream is null) return Image;
         // The last image may be derived from the stream by sequential stages since; copying it reads the stream once.
         var current = Image;
-        WorkImage? copy = null;
-        Read(_ => copy = current.WithPixels(current.Pixels.CopyMemory()));
-        Image = copy!;
+        HeldImage? copy = null;
+        Read(_ => copy = HeldImage.Hold(current.Pixels, Path.GetTempPath()));
+        if (copy!.OnDisk) holds.Add(copy); // a file to remove at the end (where it could not be removed while open)
+        Image = current.WithPixels(copy!.Image);
         materialised = true;
         Settle();
         return Image;
@@ -221,6 +226,8 @@ public sealed class StageRun : IDisposable
 
     public void Dispose()
     {
+        foreach (var hold in holds) hold.Dispose();
+        holds.Clear();
         foreach (var (earlierStream, _) in earlier) earlierStream.Dispose();
         earlier.Clear();
         stream?.Dispose();

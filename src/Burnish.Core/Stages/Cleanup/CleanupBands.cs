@@ -44,13 +44,16 @@ internal sealed class CleanupBands
         (w, h) = (upscaled.Width, upscaled.Height);
         scale = Math.Max((double)w / source.Width, (double)h / source.Height);
         window = ImageMetrics.HaloWindow(scale);
-        var classical = ImageMetrics.ClassicalResize(source, w, h);
         var aiLab = ColourSpaces.ToLabLazy(upscaled);
-        var classicalLab = ColourSpaces.ToLabLazy(classical);
+        // The classical upscale's Lab straight from its linear light (the resize's own XYZ), not encoded and decoded
+        // again; grey images keep their grey encoding's path.
+        var classicalLab = upscaled.IsGrey || source.IsGrey
+            ? ColourSpaces.ToLabLazy(ImageMetrics.ClassicalResize(source, w, h))
+            : ColourSpaces.LabOfLinearLazy(LinearImage.Of(source).ResizeLight(w, h).Xyz);
         var blended = aiLab;
         if (p.Detail < 1) blended = DetailBands.Blend(blended, classicalLab, p.Detail, scale);
         cancel.ThrowIfCancellationRequested();
-        if (p.Colour) blended = ColourMatch.Apply(blended, classicalLab, p.ColourRadius * scale, p.ColourLightness);
+        if (p.Colour) blended = ColourMatch.Apply(blended, classicalLab, p.ColourRadius * scale, p.ColourLightness, cancel);
         cancel.ThrowIfCancellationRequested();
         lab = blended;
         labIsAi = p.Detail >= 1 && !(p.Colour && p.ColourLightness);
