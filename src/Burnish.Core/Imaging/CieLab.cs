@@ -56,6 +56,27 @@ internal static class CieLab
         InverseCurve(samples, start, end);
     }
 
+    /// <summary>
+    /// <see cref="FromXyzRange"/> with every sample on the vector path, the last partial group through a padded copy,
+    /// so a pixel's bits do not depend on where the range starts or ends (bands of an image agree with the whole).
+    /// </summary>
+    public static void FromXyzVector(float[] samples, int start, int end) => Vectorised(samples, start, end, FromXyzRange);
+
+    /// <summary><see cref="ToXyzRange"/> with every sample on the vector path (see <see cref="FromXyzVector"/>).</summary>
+    public static void ToXyzVector(float[] samples, int start, int end) => Vectorised(samples, start, end, ToXyzRange);
+
+    private static void Vectorised(float[] samples, int start, int end, Action<float[], int, int> range)
+    {
+        if ((end - start) % 3 != 0) throw new ArgumentException("samples must be whole triples");
+        var whole = start + (end - start) / 24 * 24;
+        range(samples, start, whole);
+        if (whole == end) return;
+        var tail = new float[24]; // zeros beyond the samples: harmless through both curves
+        samples.AsSpan(whole, end - whole).CopyTo(tail);
+        range(tail, 0, 24);
+        tail.AsSpan(0, end - whole).CopyTo(samples.AsSpan(whole));
+    }
+
     /// <summary>L*a*b* → XYZ (white Y = 1), in place.</summary>
     public static void ToXyz(float[] samples, CancellationToken cancel = default) =>
         Chunks(samples, cancel, (start, end) => ToXyzRange(samples, start, end));

@@ -36,6 +36,48 @@ public static class ColourSpaces
         return new PixelBuffer(image.Width, image.Height, 3, samples).AsImage(Enums.Interpretation.Lab);
     }
 
+    /// <summary>
+    /// <see cref="ToLab"/> computed band by band as libvips reads it (<see cref="Strips"/>): no full-size copy. The same
+    /// conversion, every sample on the cube root's vector path, so bands agree with each other bit for bit (the eager
+    /// <see cref="ToLab"/> takes the scalar path for the last w·h mod 8 pixels, an ulp apart at most).
+    /// </summary>
+    public static Image ToLabLazy(WorkImage image)
+    {
+        var (colour, format) = Source(image);
+        // Owned by the lazy image's kernel, released by its finalizer once the image is gone (as LittleCms.Apply's).
+        var transform = Create(image.Profile.Icc, format, null, PixelFormat.XyzFloat);
+        int w = image.Width, inBands = colour.Bands;
+        var lab = Strips.Lazy(w, image.Height, 3, (y, rows, output) =>
+        {
+            var input = inBands == 3 ? output : new float[(long)rows * w * inBands];
+            Strips.ReadRows(colour, y, rows, input);
+            Strips.ForChunks(rows, (r0, r1) =>
+            {
+                transform.Transform(input.AsSpan(r0 * w * inBands, (r1 - r0) * w * inBands), output.AsSpan(r0 * w * 3, (r1 - r0) * w * 3), (r1 - r0) * w);
+                CieLab.FromXyzVector(output, r0 * w * 3, r1 * w * 3);
+            });
+        });
+        return lab.Copy(interpretation: Enums.Interpretation.Lab);
+    }
+
+    /// <summary>
+    /// CIE Lab of linear light (PCS XYZ, D50, white Y = 1, as <see cref="ToLinear"/> gives), band by band as libvips
+    /// reads it, every sample on the vector path (see <see cref="ToLabLazy"/>): for an image made in linear light (a
+    /// resize), its Lab without encoding it first and decoding it again.
+    /// </summary>
+    public static Image LabOfLinearLazy(Image xyz)
+    {
+        ArgumentNullException.ThrowIfNull(xyz);
+        if (xyz.Bands != 3) throw new ArgumentException($"expected 3 bands of XYZ, got {xyz.Bands}", nameof(xyz));
+        int w = xyz.Width;
+        var lab = Strips.Lazy(w, xyz.Height, 3, (y, rows, output) =>
+        {
+            Strips.ReadRows(xyz, y, rows, output);
+            Strips.ForChunks(rows, (r0, r1) => CieLab.FromXyzVector(output, r0 * w * 3, r1 * w * 3));
+        });
+        return lab.Copy(interpretation: Enums.Interpretation.Lab);
+    }
+
     /// <summary>Back from <see cref="ToLab"/> into <paramref name="target"/>'s encoding (through PCS XYZ, as <see cref="ToLab"/>).</summary>
     public static Image FromLab(Image lab, ColourProfile target)
     {

@@ -51,8 +51,6 @@ public static class HaloMeter
     /// <summary>The percentile of edge pixels that <see cref="HaloMeasurement.OvershootPercent"/> reports.</summary>
     public const double Percentile = 0.99;
 
-    private const double BinPercent = 0.05;
-    private const int Bins = 4000; // 0–200 % in 0.05 % steps; the last bin also holds everything above
     private const int BlockRows = 32;
 
     /// <summary>
@@ -64,19 +62,34 @@ public static class HaloMeter
         double edgeFloor = DefaultEdgeFloor, CancellationToken cancel = default)
     {
         Check(before, after, alpha, width, height, window);
-        if (!Vector256.IsHardwareAccelerated) return MeasureScalar(before, after, alpha, width, height, window, edgeFloor, cancel);
-        var plan = new Plan(width, height, window, (float)edgeFloor);
-        var total = new Tally();
-        var blocks = (height + BlockRows - 1) / BlockRows;
+        return MeasureRows(before, after, alpha, width, height, 0, height, window, edgeFloor, cancel).Result();
+    }
+
+    /// <summary>
+    /// The measurement of rows [<paramref name="first"/>, <paramref name="first"/> + <paramref name="rows"/>) of planes
+    /// that hold <paramref name="planeRows"/> rows, as a tally to add up with other bands' (<see cref="HaloTally.Add"/>).
+    /// Rows beyond the planes repeat their edge rows, so a band read with <paramref name="window"/> + 1 rows of context
+    /// each side (the image's edge rows repeated beyond it) measures what the whole image would there.
+    /// </summary>
+    public static HaloTally MeasureRows(float[] before, float[] after, float[]? alpha, int width, int planeRows, int first, int rows, int window,
+        double edgeFloor = DefaultEdgeFloor, CancellationToken cancel = default)
+    {
+        Check(before, after, alpha, width, planeRows, window);
+        ArgumentOutOfRangeException.ThrowIfNegative(first);
+        if (first + rows > planeRows) throw new ArgumentOutOfRangeException(nameof(rows), "the rows lie beyond the planes");
+        if (!Vector256.IsHardwareAccelerated) return MeasureScalar(before, after, alpha, width, planeRows, first, rows, window, edgeFloor, cancel);
+        var plan = new Plan(width, planeRows, window, (float)edgeFloor);
+        var total = new HaloTally();
+        var blocks = (rows + BlockRows - 1) / BlockRows;
         Parallel.For(0, blocks, new ParallelOptions { CancellationToken = cancel }, () => new Scratch(plan, alpha is not null), (b, _, s) =>
         {
-            Block(plan, s, before, after, alpha, b);
+            Block(plan, s, before, after, alpha, first + b * BlockRows, Math.Min(first + rows, first + (b + 1) * BlockRows));
             return s;
         }, s =>
         {
             lock (total) total.Add(s.Tally);
         });
-        return total.Result();
+        return total;
     }
 
     /// <summary>The same measurement one pixel at a time: the reference the vector path is tested against.</summary>
@@ -84,8 +97,14 @@ public static class HaloMeter
         double edgeFloor = DefaultEdgeFloor, CancellationToken cancel = default)
     {
         Check(before, after, alpha, width, height, window);
-        var total = new Tally();
-        Parallel.For(0, height, new ParallelOptions { CancellationToken = cancel }, () => new Tally(), (y, _, t) =>
+        return MeasureScalar(before, after, alpha, width, height, 0, height, window, edgeFloor, cancel).Result();
+    }
+
+    private static HaloTally MeasureScalar(float[] before, float[] after, float[]? alpha, int width, int height, int first, int rows, int window,
+        double edgeFloor, CancellationToken cancel)
+    {
+        var total = new HaloTally();
+        Parallel.For(first, first + rows, new ParallelOptions { CancellationToken = cancel }, () => new HaloTally(), (y, _, t) =>
         {
             for (var x = 0; x < width; x++)
             {
@@ -119,7 +138,7 @@ public static class HaloMeter
         {
             lock (total) total.Add(t);
         });
-        return total.Result();
+        return total;
     }
 
     // Central differences: ((right − left)/2)² + ((down − up)/2)².
@@ -161,7 +180,7 @@ public static class HaloMeter
             Alpha = [new float[p.PaddedLength], new float[p.PaddedLength], new float[p.PaddedLength]];
         }
 
-        public Tally Tally { get; } = new();
+        public HaloTally Tally { get; } = new();
         public float[] Min { get; }
         public float[] Max { get; }
         public float[] Padded { get; }
@@ -173,9 +192,9 @@ public static class HaloMeter
         public float[][]? Alpha { get; }
     }
 
-    private static void Block(Plan p, Scratch s, float[] before, float[] after, float[]? alpha, int block)
+    private static void Block(Plan p, Scratch s, float[] before, float[] after, float[]? alpha, int y0, int y1)
     {
-        int w = p.Width, k = p.Window, y0 = block * BlockRows, y1 = Math.Min(p.Height, y0 + BlockRows);
+        int w = p.Width, k = p.Window;
         var top = y0 - k;
         for (var i = 0; i < y1 - y0 + 2 * k; i++)
         {
@@ -254,64 +273,72 @@ public static class HaloMeter
         return sum;
     }
 
+}
+
+/// <summary>The counts behind a <see cref="HaloMeasurement"/>: bands of an image measured apart add up to the whole image's figures.</summary>
+public sealed class HaloTally
+{
+    private const double BinPercent = 0.05;
+    private const int Bins = 4000; // 0–200 % in 0.05 % steps; the last bin also holds everything above
+
+    internal long Edges, SlopePixels;
+    internal double MaxOver, MaxUnder, SlopeBefore, SlopeAfter, SumOver, SumUnder;
+    private readonly long[] over = new long[Bins];
+    private readonly long[] under = new long[Bins];
+
+    internal void Count(float overshoot, float undershoot)
+    {
+        Edges++;
+        SumOver += overshoot;
+        SumUnder += undershoot;
+        over[Bin(overshoot)]++;
+        under[Bin(undershoot)]++;
+        if (overshoot > MaxOver) MaxOver = overshoot;
+        if (undershoot > MaxUnder) MaxUnder = undershoot;
+    }
+
+    /// <summary>Adds another band's counts to these.</summary>
+    public void Add(HaloTally t)
+    {
+        ArgumentNullException.ThrowIfNull(t);
+        Edges += t.Edges;
+        SlopePixels += t.SlopePixels;
+        for (var b = 0; b < Bins; b++)
+        {
+            over[b] += t.over[b];
+            under[b] += t.under[b];
+        }
+        MaxOver = Math.Max(MaxOver, t.MaxOver);
+        MaxUnder = Math.Max(MaxUnder, t.MaxUnder);
+        SlopeBefore += t.SlopeBefore;
+        SlopeAfter += t.SlopeAfter;
+        SumOver += t.SumOver;
+        SumUnder += t.SumUnder;
+    }
+
+    /// <summary>The figures of everything counted.</summary>
+    public HaloMeasurement Result() => Edges == 0 ? HaloMeasurement.None : new HaloMeasurement(Edges,
+        Math.Min(Quantile(over, Edges), MaxOver), Math.Min(Quantile(under, Edges), MaxUnder), MaxOver, MaxUnder,
+        SlopeBefore > 0 ? Math.Sqrt(SlopeAfter / SlopeBefore) : 1)
+    {
+        MeanOvershootPercent = SumOver / Edges,
+        MeanUndershootPercent = SumUnder / Edges,
+        RmsSlopeAfter = SlopePixels > 0 ? Math.Sqrt(SlopeAfter / SlopePixels) : 0,
+        RmsSlopeBefore = SlopePixels > 0 ? Math.Sqrt(SlopeBefore / SlopePixels) : 0,
+    };
+
     private static int Bin(float percent) => percent <= 0 ? 0 : Math.Min(Bins - 1, (int)Math.Ceiling(percent / BinPercent));
 
-    private sealed class Tally
+    // The upper edge of the bin holding the percentile: never an underestimate (Result caps it at the maximum).
+    private static double Quantile(long[] histogram, long count)
     {
-        public long Edges, SlopePixels;
-        public long[] Over { get; } = new long[Bins];
-        public long[] Under { get; } = new long[Bins];
-        public double MaxOver, MaxUnder, SlopeBefore, SlopeAfter, SumOver, SumUnder;
-
-        public void Count(float over, float under)
+        var rank = (long)Math.Ceiling(HaloMeter.Percentile * count);
+        long seen = 0;
+        for (var b = 0; b < histogram.Length; b++)
         {
-            Edges++;
-            SumOver += over;
-            SumUnder += under;
-            Over[Bin(over)]++;
-            Under[Bin(under)]++;
-            if (over > MaxOver) MaxOver = over;
-            if (under > MaxUnder) MaxUnder = under;
+            seen += histogram[b];
+            if (seen >= rank) return b * BinPercent;
         }
-
-        public void Add(Tally t)
-        {
-            Edges += t.Edges;
-            SlopePixels += t.SlopePixels;
-            for (var b = 0; b < Bins; b++)
-            {
-                Over[b] += t.Over[b];
-                Under[b] += t.Under[b];
-            }
-            MaxOver = Math.Max(MaxOver, t.MaxOver);
-            MaxUnder = Math.Max(MaxUnder, t.MaxUnder);
-            SlopeBefore += t.SlopeBefore;
-            SlopeAfter += t.SlopeAfter;
-            SumOver += t.SumOver;
-            SumUnder += t.SumUnder;
-        }
-
-        public HaloMeasurement Result() => Edges == 0 ? HaloMeasurement.None : new HaloMeasurement(Edges,
-            Math.Min(Quantile(Over, Edges), MaxOver), Math.Min(Quantile(Under, Edges), MaxUnder), MaxOver, MaxUnder,
-            SlopeBefore > 0 ? Math.Sqrt(SlopeAfter / SlopeBefore) : 1)
-        {
-            MeanOvershootPercent = SumOver / Edges,
-            MeanUndershootPercent = SumUnder / Edges,
-            RmsSlopeAfter = SlopePixels > 0 ? Math.Sqrt(SlopeAfter / SlopePixels) : 0,
-            RmsSlopeBefore = SlopePixels > 0 ? Math.Sqrt(SlopeBefore / SlopePixels) : 0,
-        };
-
-        // The upper edge of the bin holding the percentile: never an underestimate (Result caps it at the maximum).
-        private static double Quantile(long[] histogram, long count)
-        {
-            var rank = (long)Math.Ceiling(Percentile * count);
-            long seen = 0;
-            for (var b = 0; b < histogram.Length; b++)
-            {
-                seen += histogram[b];
-                if (seen >= rank) return b * BinPercent;
-            }
-            return (Bins - 1) * BinPercent;
-        }
+        return (Bins - 1) * BinPercent;
     }
 }

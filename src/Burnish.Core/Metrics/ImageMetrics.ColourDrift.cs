@@ -24,12 +24,39 @@ public static partial class ImageMetrics
         ArgumentNullException.ThrowIfNull(reference);
         ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
         CheckAspect(image, reference);
-        var smaller = (long)image.Width * image.Height <= (long)reference.Width * reference.Height ? image : reference;
-        var longEdge = Math.Max(smaller.Width, smaller.Height);
+        var (w, h) = DriftSizeOf(image.Width, image.Height, reference, size);
+        return Mean(SmallLab(image, w, h), SmallLab(reference, w, h), w, h);
+    }
+
+    /// <summary>The size <see cref="DeltaE2000Mean(WorkImage, WorkImage, int)"/> compares a <paramref name="width"/>×<paramref name="height"/> image with <paramref name="reference"/> at.</summary>
+    public static (int Width, int Height) DriftSizeOf(int width, int height, WorkImage reference, int size = DriftSize)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        var imageSmaller = (long)width * height <= (long)reference.Width * reference.Height;
+        int sw = imageSmaller ? width : reference.Width, sh = imageSmaller ? height : reference.Height;
+        var longEdge = Math.Max(sw, sh);
         var shrink = Math.Min((double)size, Math.Max(1.0, (double)longEdge / DriftReduction)) / longEdge;
-        int w = Math.Max(1, (int)Math.Round(smaller.Width * shrink)), h = Math.Max(1, (int)Math.Round(smaller.Height * shrink));
-        var (labA, alphaA) = SmallLab(image, w, h);
-        var (labB, alphaB) = SmallLab(reference, w, h);
+        return (Math.Max(1, (int)Math.Round(sw * shrink)), Math.Max(1, (int)Math.Round(sh * shrink)));
+    }
+
+    /// <summary>
+    /// The same drift for an image given as linear light already reduced part of the way (a box mean of an image
+    /// computed band by band, which is never whole at once): the rest of the way is the same Lanczos3 in linear light,
+    /// to <paramref name="width"/>×<paramref name="height"/> (<see cref="DriftSizeOf"/> of the full-size image).
+    /// </summary>
+    public static double DeltaE2000Mean(LinearImage reduced, WorkImage reference, int width, int height)
+    {
+        ArgumentNullException.ThrowIfNull(reduced);
+        ArgumentNullException.ThrowIfNull(reference);
+        var small = reduced.Resize(width, height);
+        var a = (ColourSpaces.ToLab(small).WriteToMemory<float>(), small.Alpha?.Cast(Enums.BandFormat.Float).WriteToMemory<float>());
+        return Mean(a, SmallLab(reference, width, height), width, height);
+    }
+
+    private static double Mean((float[] Lab, float[]? Alpha) a, (float[] Lab, float[]? Alpha) b, int w, int h)
+    {
+        var (labA, alphaA) = a;
+        var (labB, alphaB) = b;
         double sum = 0, weight = 0;
         for (var i = 0; i < w * h; i++)
         {

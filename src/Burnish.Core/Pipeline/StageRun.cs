@@ -18,6 +18,9 @@ public sealed class StageRun : IDisposable
     private readonly List<ModelRecord> models = [];
     private IStreamedImage? stream;
     private int streamRecord = -1;
+    // Re-readable streams of earlier stages (cleanup's, under the grade's): read through the last one, settled with it.
+    private readonly List<(IStreamedImage Stream, int Record)> earlier = [];
+    private readonly List<HeldImage> holds = [];
     private Stopwatch? streamClock;
     private bool materialised;
 
@@ -41,6 +44,7 @@ public sealed class StageRun : IDisposable
         {
             // A re-readable stream's report is settled when asked for: after export or the encoder read it, its figures
             // cost nothing more; otherwise it computes the bands no one read.
+            SettleEarlier();
             if (stream is { Rereadable: true }) Settle();
             return stages;
         }
@@ -107,7 +111,9 @@ public sealed class StageRun : IDisposable
                 clock.Elapsed.TotalMilliseconds, outcome.Report.Warnings, outcome.Report.Measurements));
         if (outcome.Stream is { } streamed)
         {
-            if (stream is { Rereadable: true }) Settle();
+            // A re-readable stream is read through the new one (cleanup's bands as the grade's are made): its report
+            // waits until then, so that no band is computed for it alone.
+            if (stream is { Rereadable: true }) earlier.Add((stream, streamRecord));
             else stream?.Dispose();
             (stream, streamRecord, streamClock) = (streamed, stages.Count - 1, clock);
         }
@@ -156,15 +162,19 @@ public sealed class StageRun : IDisposable
         }
     }
 
-    /// <summary>Holds a streamed last image in memory (a no-op otherwise) and returns the image.</summary>
+    /// <summary>
+    /// Holds a streamed last image (a no-op otherwise) and returns the image: in memory, or beyond
+    /// <see cref="HeldImage.MemoryLimitBytes"/> (a 16384² float image) in a scratch file that libvips maps by windows.
+    /// </summary>
     public WorkImage Materialise()
     {
         if (stream is null) return Image;
         // The last image may be derived from the stream by sequential stages since; copying it reads the stream once.
         var current = Image;
-        WorkImage? copy = null;
-        Read(_ => copy = current.WithPixels(current.Pixels.CopyMemory()));
-        Image = copy!;
+        HeldImage? copy = null;
+        Read(_ => copy = HeldImage.Hold(current.Pixels, Path.GetTempPath()));
+        if (copy!.OnDisk) holds.Add(copy); // a file to remove at the end (where it could not be removed while open)
+        Image = current.WithPixels(copy!.Image);
         materialised = true;
         Settle();
         return Image;
@@ -184,9 +194,22 @@ public sealed class StageRun : IDisposable
         Settle();
     }
 
+    // Earlier re-readable streams keep their stage's own time; their figures are complete once the last image was read.
+    private void SettleEarlier()
+    {
+        foreach (var (earlierStream, record) in earlier)
+        {
+            var report = earlierStream.Report;
+            stages[record] = stages[record] with { Warnings = report.Warnings, Measurements = report.Measurements };
+            earlierStream.Dispose();
+        }
+        earlier.Clear();
+    }
+
     // A streamed stage's report and time are complete only once its image has been read.
     private void Settle()
     {
+        SettleEarlier();
         var report = stream!.Report;
         stages[streamRecord] = stages[streamRecord] with
         {
@@ -203,6 +226,10 @@ public sealed class StageRun : IDisposable
 
     public void Dispose()
     {
+        foreach (var hold in holds) hold.Dispose();
+        holds.Clear();
+        foreach (var (earlierStream, _) in earlier) earlierStream.Dispose();
+        earlier.Clear();
         stream?.Dispose();
         stream = null;
         streamTimer = null;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Burnish.Imaging;
-using Burnish.Metrics;
 using NetVips;
 
 namespace Burnish.Stages.Cleanup;
@@ -10,6 +9,8 @@ namespace Burnish.Stages.Cleanup;
 /// the source (Lanczos3 in linear light to the result's size) and done in CIE Lab (LittleCMS float, D50), in this
 /// order: detail bands → colour-drift fix → halo clamp → masked softening. Alpha passes through untouched.
 /// The report records the halo score, sharpness and colour drift before and after, and the Lanczos baseline.
+/// It runs in bands of rows (<see cref="CleanupBands"/>): the classical upscale is enlarged from the small source
+/// wherever a band needs it, and no full-size copy of anything is made.
 /// </summary>
 public static class Cleanup
 {
@@ -30,98 +31,52 @@ public static class Cleanup
 
     /// <summary>
     /// Cleans up <paramref name="upscaled"/> with soften masks already decoded; <paramref name="faces"/> are the faces
-    /// that take <c>detail_faces</c> (<see cref="FaceDetail"/>), found by the stage.
+    /// that take <c>detail_faces</c> (<see cref="FaceDetail"/>), found by the stage. The report is complete; the image is
+    /// lazy and computes its bands again wherever it is read (see <see cref="Stream"/>, which lets one read do both).
     /// </summary>
     public static (WorkImage Image, StageReport Report) Apply(WorkImage upscaled, WorkImage source, CleanupParams p, SoftenMasks masks,
         CancellationToken cancel = default, IReadOnlyList<FaceWeight>? faces = null)
+    {
+        using var cleaned = Stream(upscaled, source, p, masks, cancel, faces: faces);
+        return (cleaned.Image, cleaned.Report);
+    }
+
+    /// <summary>
+    /// The cleanup as a lazy image computed band by band as it is read, any number of times, in any order. The
+    /// report's figures are counted from the bands as they are computed; <see cref="IStreamedImage.Report"/> computes
+    /// any band not yet read. <paramref name="bandRows"/> is the band height (results do not depend on it).
+    /// </summary>
+    public static IStreamedImage Stream(WorkImage upscaled, WorkImage source, CleanupParams p, SoftenMasks masks,
+        CancellationToken cancel = default, int bandRows = Strips.DefaultBandRows, IReadOnlyList<FaceWeight>? faces = null)
     {
         ArgumentNullException.ThrowIfNull(upscaled);
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(p);
         ArgumentNullException.ThrowIfNull(masks);
         CheckShapes(upscaled, source);
-        if (IsIdentity(p)) return (upscaled, StageReport.Empty);
-
-        int w = upscaled.Width, h = upscaled.Height;
-        var scale = Math.Max((double)w / source.Width, (double)h / source.Height);
-        var classical = ImageMetrics.ClassicalResize(source, w, h);
-        var aiLab = ColourSpaces.ToLab(upscaled);
-        var classicalLab = ColourSpaces.ToLab(classical);
-        var classicalL = classicalLab[0].WriteToMemory<float>();
-        var alpha = upscaled.Alpha?.Cast(Enums.BandFormat.Float).WriteToMemory<float>();
-        var window = ImageMetrics.HaloWindow(scale);
-        // The "before" figures first, so the AI result's L* plane is not held while the output is made.
-        var before = Before(aiLab[0].WriteToMemory<float>(), classicalL, alpha, w, h, window, cancel);
-        cancel.ThrowIfCancellationRequested();
-
-        var lab = aiLab;
-        if (p.Detail < 1) lab = DetailBands.Blend(lab, classicalLab, p.Detail, scale).CopyMemory();
-        if (faces is { Count: > 0 } && FaceDetail.Applies(p))
-        {
-            var detailed = FaceDetail.Apply(lab, aiLab, classicalLab, p.DetailFaces!.Value, scale, faces);
-            if (!ReferenceEquals(lab, aiLab)) lab.Dispose();
-            lab = detailed;
-        }
-        cancel.ThrowIfCancellationRequested();
-        if (p.Colour) lab = ColourMatch.Apply(lab, classicalLab, p.ColourRadius * scale, p.ColourLightness);
-        cancel.ThrowIfCancellationRequested();
-        var planes = Planes(lab); // read once, band by band, straight into the three planes
-        // The two Lab images (a full float copy each, pinned by libvips) are done with: let them go before the output
-        // is allocated, so the peak holds the planes and the output but not these.
-        if (!ReferenceEquals(lab, aiLab)) lab.Dispose();
-        aiLab.Dispose();
-        classicalLab.Dispose();
-        (aiLab, classicalLab, lab) = (null!, null!, null!);
-        DroppedImages.Release();
-        if (p.Halo > 0)
-        {
-            var clamped = new float[planes[0].Length];
-            HaloClamp.Apply(planes[0], classicalL, clamped, w, h, window, p.Halo, HaloClamp.DefaultEdgeFloor, cancel);
-            planes[0] = clamped;
-        }
-        var softened = 0.0;
-        for (var i = 0; i < p.Soften.Count; i++)
-        {
-            if (p.Soften[i].Amount <= 0) continue;
-            softened += Soften(planes, RegionMask(p.Soften[i], i, masks[i], w, h), p.Soften[i], w, h, cancel);
-        }
-
-        var converted = ColourSpaces.FromLabPlanes(planes[0], planes[1], planes[2], upscaled);
-        var resultL = planes[0];
-        planes = null!; // a* and b* are in the output now
-        var colour = upscaled.IsGrey
-            ? Image.NewFromMemoryCopy<float>(converted, w, h, upscaled.ColourBands, Enums.BandFormat.Float).Copy(interpretation: upscaled.Colour.Interpretation)
-            : new PixelBuffer(w, h, 3, converted).AsImage(upscaled.Colour.Interpretation);
-        var result = upscaled.WithPixels(ColourSpaces.WithAlpha(colour, upscaled.Alpha));
-
-        cancel.ThrowIfCancellationRequested();
-        return (result, Report(upscaled, result, source, before, resultL, classicalL, alpha, w, h, window, scale, softened, cancel));
+        if (IsIdentity(p)) return new Cleaned(upscaled, null);
+        var bands = new CleanupBands(upscaled, source, p, masks, bandRows, cancel, faces);
+        return new Cleaned(bands.Image, bands);
     }
 
-    private sealed record BeforeFigures(double Halo, double Sharpness, double SharpnessLanczos);
-
-    private static BeforeFigures Before(float[] aiL, float[] classicalL, float[]? alpha, int w, int h, int window, CancellationToken cancel) =>
-        new(HaloMeter.Measure(classicalL, aiL, alpha, w, h, window, HaloMeter.DefaultEdgeFloor, cancel).Score,
-            ImageMetrics.LaplacianVariance(new Lightness(aiL, alpha, w, h)),
-            ImageMetrics.LaplacianVariance(new Lightness(classicalL, alpha, w, h)));
-
-    private static float[][] Planes(Image lab)
+    /// <summary>The cleaned image; its report is settled from the bands' figures once asked for.</summary>
+    private sealed class Cleaned(WorkImage image, CleanupBands? bands) : IStreamedImage
     {
-        int w = lab.Width, h = lab.Height;
-        float[][] planes = [new float[w * h], new float[w * h], new float[w * h]];
-        var band = new float[Strips.DefaultBandRows * w * 3];
-        for (var y = 0; y < h; y += Strips.DefaultBandRows)
+        public WorkImage Image { get; } = image;
+
+        public bool Rereadable => true;
+
+        public StageReport Report => bands?.Report() ?? StageReport.Empty;
+
+        public void Consume(Action<WorkImage> consume)
         {
-            var rows = Math.Min(Strips.DefaultBandRows, h - y);
-            Strips.ReadRows(lab, y, rows, band);
-            for (int i = 0, o = y * w; i < rows * w; i++, o++)
-            {
-                planes[0][o] = band[i * 3];
-                planes[1][o] = band[i * 3 + 1];
-                planes[2][o] = band[i * 3 + 2];
-            }
+            ArgumentNullException.ThrowIfNull(consume);
+            consume(Image);
         }
-        return planes;
+
+        public WorkImage Materialise() => Image.WithPixels(Image.Pixels.CopyMemory());
+
+        public void Dispose() { }
     }
 
     private static void CheckShapes(WorkImage upscaled, WorkImage source)
@@ -134,8 +89,8 @@ public static class Cleanup
             throw new BurnishException($"cleanup: the upscaled image ({upscaled.Width}×{upscaled.Height}) is smaller than its source ({source.Width}×{source.Height})");
     }
 
-    /// <summary>A region's weight plane at the output size: its mask resized, or its box, feathered.</summary>
-    private static float[] RegionMask(SoftenRegion region, int index, Image? decoded, int w, int h)
+    /// <summary>A region's weight at the output size, lazily: its mask resized, or its box, feathered.</summary>
+    internal static Image RegionMask(SoftenRegion region, int index, Image? decoded, int w, int h)
     {
         Image mask;
         if (region.Box is { Length: > 0 } text)
@@ -158,85 +113,6 @@ public static class Cleanup
             mask = decoded.Width == w && decoded.Height == h ? decoded : DetailBands.ResizeTo(decoded, w, h);
         }
         if (region.Feather > 0) mask = mask.Gaussblur(region.Feather, minAmpl: 0.01, precision: Enums.Precision.Float);
-        return mask.Cast(Enums.BandFormat.Float).WriteToMemory<float>();
-    }
-
-    /// <summary>
-    /// Guided-filters L*, a*, b* (guide L*) over the mask's bounding box plus the filter's reach, and blends the result
-    /// in by amount × mask. Returns the mask's share of the image, in %.
-    /// </summary>
-    private static double Soften(float[][] planes, float[] mask, SoftenRegion region, int w, int h, CancellationToken cancel)
-    {
-        const float Ignore = 1e-3f;
-        int left = w, top = h, right = -1, bottom = -1;
-        double coverage = 0;
-        for (var y = 0; y < h; y++)
-            for (var x = 0; x < w; x++)
-            {
-                var m = mask[y * w + x];
-                coverage += m;
-                if (m <= Ignore) continue;
-                left = Math.Min(left, x);
-                right = Math.Max(right, x);
-                top = Math.Min(top, y);
-                bottom = Math.Max(bottom, y);
-            }
-        if (right < 0) return 0;
-
-        // The filter at a pixel reads up to 2r away (box means of box means).
-        var reach = 2 * region.Radius;
-        int cx = Math.Max(0, left - reach), cy = Math.Max(0, top - reach);
-        int cw = Math.Min(w, right + 1 + reach) - cx, ch = Math.Min(h, bottom + 1 + reach) - cy;
-        var crops = planes.Select(plane => Crop(plane, w, cx, cy, cw, ch)).ToArray();
-        var filtered = crops.Select(c => new float[c.Length]).ToArray();
-        GuidedFilter.Apply(crops[0], crops, filtered, cw, ch, region.Radius, region.Edge * region.Edge, cancel);
-
-        var amount = (float)region.Amount;
-        Parallel.For(top, bottom + 1, new ParallelOptions { CancellationToken = cancel }, y =>
-        {
-            for (var x = left; x <= right; x++)
-            {
-                var weight = amount * mask[y * w + x];
-                if (weight <= 0) continue;
-                var i = y * w + x;
-                var j = (y - cy) * cw + (x - cx);
-                for (var c = 0; c < 3; c++) planes[c][i] += weight * (filtered[c][j] - planes[c][i]);
-            }
-        });
-        return 100 * coverage / ((double)w * h);
-    }
-
-    private static float[] Crop(float[] plane, int w, int x, int y, int cw, int ch)
-    {
-        var crop = new float[cw * ch];
-        for (var row = 0; row < ch; row++) plane.AsSpan((y + row) * w + x, cw).CopyTo(crop.AsSpan(row * cw, cw));
-        return crop;
-    }
-
-    private static StageReport Report(WorkImage upscaled, WorkImage result, WorkImage source, BeforeFigures before, float[] resultL, float[] classicalL,
-        float[]? alpha, int w, int h, int window, double scale, double softened, CancellationToken cancel)
-    {
-        var (haloBefore, sharpBefore, sharpLanczos) = (before.Halo, before.Sharpness, before.SharpnessLanczos);
-        var haloAfter = HaloMeter.Measure(classicalL, resultL, alpha, w, h, window, HaloMeter.DefaultEdgeFloor, cancel).Score;
-        var sharpAfter = ImageMetrics.LaplacianVariance(new Lightness(resultL, alpha, w, h));
-        var driftBefore = ImageMetrics.DeltaE2000Mean(upscaled, source);
-        var driftAfter = ImageMetrics.DeltaE2000Mean(result, source);
-        var m = new Dictionary<string, double>
-        {
-            ["scale"] = Math.Round(scale, 4),
-            ["halo_before"] = Math.Round(haloBefore, 3),
-            ["halo_after"] = Math.Round(haloAfter, 3),
-            ["sharpness_before"] = Math.Round(sharpBefore, 3),
-            ["sharpness_after"] = Math.Round(sharpAfter, 3),
-            ["sharpness_lanczos"] = Math.Round(sharpLanczos, 3),
-            ["colour_drift_de00_before"] = Math.Round(driftBefore, 4),
-            ["colour_drift_de00_after"] = Math.Round(driftAfter, 4),
-        };
-        if (softened > 0) m["softened_percent"] = Math.Round(softened, 2);
-        var warnings = new List<string>();
-        if (sharpAfter < sharpLanczos)
-            warnings.Add(string.Create(CultureInfo.InvariantCulture,
-                $"cleanup: sharpness {sharpAfter:0.#} is below the plain Lanczos upscale's {sharpLanczos:0.#}; raise cleanup.detail or lower cleanup.halo"));
-        return new StageReport(warnings, m);
+        return mask.Cast(Enums.BandFormat.Float);
     }
 }

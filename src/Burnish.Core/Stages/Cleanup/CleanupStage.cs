@@ -45,13 +45,25 @@ public sealed class CleanupStage : IStage<CleanupParams>
         {
             // Without an AI stage there is nothing to calm and nothing to measure against.
             if (context.Reference is not { } before) return StageOutcome.Skip(image, "skipped: no AI stage before it");
+            if (Cleanup.IsIdentity(p)) return StageOutcome.Done(image, StageReport.Empty, "identity");
             var auto = AutoMasks(image, context.Cancel);
-            var (cleaned, report) = Cleanup.Apply(image, before, p, auto.Masks, context.Cancel, auto.Faces);
-            if (auto.Warnings.Count > 0) report = report with { Warnings = [.. report.Warnings, .. auto.Warnings] };
+            // Lazy: the bands are computed as the grade and export read them; the report is settled after.
+            var cleaned = new Warned(Cleanup.Stream(image, before, p, auto.Masks, context.Cancel, faces: auto.Faces), auto.Warnings);
             IReadOnlyList<ModelRecord> models = finders.Subject is { } s ? [new ModelRecord(s.Name, s.Sha256, s.Licence)] : [];
-            var outcome = StageOutcome.Done(cleaned, report, Cleanup.IsIdentity(p) ? "identity" : "done") with { Models = models };
+            var outcome = StageOutcome.Done(cleaned.Image, StageReport.Empty) with { Stream = cleaned, Models = models };
             return auto.FaceRegions is null && auto.Others.Count == 0 ? outcome
                 : outcome with { Detail = new CleanupRecord(p, auto.FaceRegions ?? []) { Regions = auto.Others.Count == 0 ? null : auto.Others } };
+        }
+
+        /// <summary>The cleaned image with the stage's own warnings (no face found) added to its report.</summary>
+        private sealed class Warned(IStreamedImage inner, List<string> warnings) : IStreamedImage
+        {
+            public WorkImage Image => inner.Image;
+            public bool Rereadable => inner.Rereadable;
+            public StageReport Report => warnings.Count == 0 ? inner.Report : inner.Report with { Warnings = [.. inner.Report.Warnings, .. warnings] };
+            public void Consume(Action<WorkImage> consume) => inner.Consume(consume);
+            public WorkImage Materialise() => inner.Materialise();
+            public void Dispose() => inner.Dispose();
         }
 
         /// <summary>

@@ -20,12 +20,16 @@ internal static class DetailBands
     /// <summary>Octaves finer than one source pixel: log2 of the upscale factor, rounded.</summary>
     public static int FineLevels(double scale) => Math.Max(0, (int)Math.Round(Math.Log2(Math.Max(scale, 1))));
 
-    /// <summary><paramref name="classical"/> + the banded, weighted difference (<paramref name="ai"/> − <paramref name="classical"/>); any band count.</summary>
+    /// <summary>
+    /// <paramref name="classical"/> + the banded, weighted difference (<paramref name="ai"/> − <paramref name="classical"/>); any
+    /// band count. Lazy at full size: the coarser levels (a third of the image's samples in all) are made in one pass
+    /// and held; the finest level and the sum are computed wherever the result is read, so it streams in bands.
+    /// </summary>
     public static Image Blend(Image ai, Image classical, double detail, double scale)
     {
         var fine = FineLevels(scale);
         var levels = fine + 2;
-        var gaussian = new List<Image> { (ai - classical).Cast(Enums.BandFormat.Float).CopyMemory() };
+        var gaussian = new List<Image> { (ai - classical).Cast(Enums.BandFormat.Float) };
         while (gaussian.Count <= levels && Math.Min(gaussian[^1].Width, gaussian[^1].Height) >= 8)
             gaussian.Add(ResizeTo(gaussian[^1], (gaussian[^1].Width + 1) / 2, (gaussian[^1].Height + 1) / 2).CopyMemory());
         var top = gaussian.Count - 1;
@@ -34,7 +38,8 @@ internal static class DetailBands
         for (var k = top - 1; k >= 0; k--)
         {
             var w = Weight(detail, k, fine);
-            rebuilt = (gaussian[k] * w + ResizeTo(rebuilt - gaussian[k + 1] * w, gaussian[k].Width, gaussian[k].Height)).CopyMemory();
+            var level = gaussian[k] * w + ResizeTo(rebuilt - gaussian[k + 1] * w, gaussian[k].Width, gaussian[k].Height);
+            rebuilt = k > 0 ? level.CopyMemory() : level;
         }
         return classical + rebuilt;
     }

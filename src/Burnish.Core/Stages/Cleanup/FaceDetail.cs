@@ -68,7 +68,8 @@ public static class FaceDetail
             var blended = (weight > 0).Ifthenelse(rest + (inner - rest) * weight, rest).Cast(Enums.BandFormat.Float).CopyMemory();
             result = result.Insert(blended, f.X, f.Y);
         }
-        return result.CopyMemory();
+        // Lazy: the cleanup reads it band by band; only the face crops above are held.
+        return result;
     }
 
     private static int Aligned(int length, int step) => (length + step - 1) / step * step;

@@ -42,13 +42,15 @@ public static class Export
     };
 
     /// <summary>The master's pixels: the finished image in the master's wide-gamut space, at 16-bit precision.</summary>
-    public static WorkImage Master(WorkImage finished, MasterParams master)
+    public static WorkImage Master(WorkImage finished, MasterParams master, string? scratch = null)
     {
         var converted = ColourSpaces.Convert(finished, MasterProfile(master.Space));
         // Round to the 16-bit values the file will hold, so copies are made from exactly what the master stores. Those
         // values are computed once and held as 16-bit (a third of a float copy): the master file, the linear light of
-        // every copy and the attention crop all read them, and the stages before are streamed, not stored.
-        var stored = ColourSpaces.Quantise16(converted.Pixels).CopyMemory();
+        // every copy and the attention crop all read them, and the stages before are streamed, not stored. With a
+        // scratch folder, a master over a GiB (16384²) is held there instead (HeldImage), mapped by windows.
+        var quantised = ColourSpaces.Quantise16(converted.Pixels);
+        var stored = scratch is null ? quantised.CopyMemory() : HeldImage.Hold(quantised, scratch).Image;
         return converted.WithPixels(stored.Cast(Enums.BandFormat.Float) * (1.0 / 65535));
     }
 

@@ -12,7 +12,7 @@ public sealed class ExportStage : IStage<ExportParams>
     {
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(resources);
-        return new PreparedExport(parameters, LoadMarks(parameters.Copies, resources.Limits));
+        return new PreparedExport(parameters, LoadMarks(parameters.Copies, resources.Limits), resources.ScratchDirectory);
     }
 
     /// <summary>Every copy's brand marks, read once per run; a file that cannot be read names its copy.</summary>
@@ -65,14 +65,14 @@ public sealed class ExportStage : IStage<ExportParams>
         }
     }
 
-    private sealed class PreparedExport(ExportParams p, IReadOnlyList<CopyMarks> marks) : IPreparedStage, IMasterSizes
+    private sealed class PreparedExport(ExportParams p, IReadOnlyList<CopyMarks> marks, string scratch) : IPreparedStage, IMasterSizes
     {
         public (int Width, int Height) Covering(int width, int height) => Export.MasterCovering(p.Copies, width, height);
 
         public StageOutcome Apply(WorkImage image, StageContext context)
         {
             var files = context.Files ?? throw new InvalidOperationException("export needs the run's files");
-            var master = Export.Master(image, p.Master);
+            var master = Export.Master(image, p.Master, scratch);
             files.Master(master, p.Master.Format);
             var warnings = new List<string>();
             var measurements = new Dictionary<string, double>();

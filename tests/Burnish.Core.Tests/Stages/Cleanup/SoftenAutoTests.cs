@@ -22,12 +22,14 @@ public class SoftenAutoTests(FaceDetectorFixture faces)
         return (source.WithPixels(source.Pixels.Resize(2, kernel: Enums.Kernel.Lanczos3)), source);
     }
 
-    // The stage makes its own detector from the test model cache, as a run does.
+    // The stage makes its own detector from the test model cache, as a run does. Its image is computed in bands as it
+    // is read, and its report settled afterwards from the stream, as the pipeline (StageRun) settles it.
     private static StageOutcome Run(CleanupParams p, WorkImage upscaled, WorkImage source)
     {
         using var resources = new StageResources(TestModels.Cache, LoadLimits.Default, Path.GetTempPath());
         using var prepared = new CleanupStage().Prepare(p, resources);
-        return prepared.Apply(upscaled, new StageContext(source, SourceMetadata.Empty) { Reference = source });
+        var outcome = prepared.Apply(upscaled, new StageContext(source, SourceMetadata.Empty) { Reference = source });
+        return outcome.Stream is { } stream ? outcome with { Report = stream.Report } : outcome;
     }
 
     [Fact]
