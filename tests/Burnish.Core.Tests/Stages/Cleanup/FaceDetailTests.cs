@@ -28,7 +28,9 @@ public class FaceDetailTests(ModelsFixture models, ITestOutputHelper output)
     {
         using var resources = new StageResources(TestModels.Cache, LoadLimits.Default, Path.GetTempPath());
         using var prepared = new CleanupStage().Prepare(p, resources);
-        return prepared.Apply(upscaled, new StageContext(source, SourceMetadata.Empty) { Reference = source });
+        var outcome = prepared.Apply(upscaled, new StageContext(source, SourceMetadata.Empty) { Reference = source });
+        // The stage streams its bands; the report (warnings included) is settled from the stream, as the pipeline takes it.
+        return outcome.Stream is { } stream ? outcome with { Report = stream.Report } : outcome;
     }
 
     /// <summary>Each pixel's face weight, as the stage makes it from the faces it records.</summary>
