@@ -585,7 +585,6 @@ public static class TfjsGraphConverter
 
         public static GraphWeights Read(string modelJsonPath, JsonObject json)
         {
-            var dir = Path.GetDirectoryName(Path.GetFullPath(modelJsonPath))!;
             var manifest = json["weightsManifest"] as JsonArray ?? throw new BurnishException($"{modelJsonPath}: has no weightsManifest");
             var weights = new Dictionary<string, Constant>(StringComparer.Ordinal);
             foreach (var groupNode in manifest)
@@ -597,21 +596,7 @@ public static class TfjsGraphConverter
                 var layout = specs.Select(s => Layout(modelJsonPath, s)).ToList();
                 var expected = layout.Sum(l => l.Count * l.Bytes);
 
-                var bytes = new byte[expected];
-                var filled = 0L;
-                foreach (var p in paths)
-                {
-                    var shard = Path.Combine(dir, p!.GetValue<string>());
-                    if (!File.Exists(shard)) throw new BurnishException($"{shard}: weight shard not found (listed in {modelJsonPath})");
-                    var length = new FileInfo(shard).Length;
-                    if (filled + length > expected)
-                        throw new BurnishException($"{modelJsonPath}: the shards hold more bytes than the {expected} its weights need");
-                    using var stream = File.OpenRead(shard);
-                    stream.ReadExactly(bytes, (int)filled, (int)length);
-                    filled += length;
-                }
-                if (filled != expected)
-                    throw new BurnishException($"{modelJsonPath}: the shards hold {filled} bytes, its weights need {expected} (truncated download?)");
+                var bytes = TfjsShards.Read(modelJsonPath, paths, expected);
 
                 var offset = 0;
                 foreach (var (spec, l) in specs.Zip(layout))

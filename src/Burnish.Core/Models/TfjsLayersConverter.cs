@@ -366,7 +366,6 @@ public static partial class TfjsLayersConverter
     {
         public static WeightSet Read(string modelJsonPath, JsonObject json)
         {
-            var dir = Path.GetDirectoryName(Path.GetFullPath(modelJsonPath))!;
             var manifest = json["weightsManifest"] as JsonArray ?? throw new BurnishException($"{modelJsonPath}: has no weightsManifest");
             var weights = new Dictionary<string, Weight>(StringComparer.Ordinal);
             foreach (var groupNode in manifest)
@@ -388,21 +387,7 @@ public static partial class TfjsLayersConverter
                     expected += 4 * Shape(spec).Aggregate(1L, (a, d) => a * d);
                 }
 
-                var bytes = new byte[expected];
-                var filled = 0L;
-                foreach (var p in paths)
-                {
-                    var shard = Path.Combine(dir, p!.GetValue<string>());
-                    if (!File.Exists(shard)) throw new BurnishException($"{shard}: weight shard not found (listed in {modelJsonPath})");
-                    var length = new FileInfo(shard).Length;
-                    if (filled + length > expected)
-                        throw new BurnishException($"{modelJsonPath}: the shards hold more bytes than the {expected} its weights need");
-                    using var stream = File.OpenRead(shard);
-                    stream.ReadExactly(bytes, (int)filled, (int)length);
-                    filled += length;
-                }
-                if (filled != expected)
-                    throw new BurnishException($"{modelJsonPath}: the shards hold {filled} bytes, its weights need {expected} (truncated download?)");
+                var bytes = TfjsShards.Read(modelJsonPath, paths, expected);
 
                 var offset = 0;
                 foreach (var specNode in specs)
