@@ -42,7 +42,7 @@ public static class TfjsGraphConverter
     /// <summary>Reads <paramref name="modelJsonPath"/> and its shards and returns the ONNX model.</summary>
     public static ModelProto Convert(string modelJsonPath, ConversionInfo info)
     {
-        var json = ReadJson(modelJsonPath);
+        var json = TfjsFiles.ReadModelJson(modelJsonPath);
         if (json["format"]?.GetValue<string>() is var format && format != "graph-model")
             throw new BurnishException($"{modelJsonPath}: is a TF.js '{format ?? "(no format)"}'; only graph models (format graph-model) are converted here");
         var weights = GraphWeights.Read(modelJsonPath, json);
@@ -55,20 +55,6 @@ public static class TfjsGraphConverter
         var model = Convert(modelJsonPath, info);
         OnnxFile.Save(model, onnxPath);
         return ModelGraphInfo.Analyse(model);
-    }
-
-    private static JsonObject ReadJson(string path)
-    {
-        if (!File.Exists(path)) throw new BurnishException($"{path}: model.json not found");
-        try
-        {
-            return JsonNode.Parse(Burnish.IO.TextFiles.ReadAllText(path, Burnish.IO.InputLimits.Default.MaxModelJsonBytes)) as JsonObject
-                ?? throw new BurnishException($"{path}: not a JSON object");
-        }
-        catch (JsonException e)
-        {
-            throw new BurnishException($"{path}: not valid JSON ({e.Message})", e);
-        }
     }
 
     /// <summary>A constant from the weights: float or int values and the TF shape.</summary>
@@ -596,7 +582,7 @@ public static class TfjsGraphConverter
                 var layout = specs.Select(s => Layout(modelJsonPath, s)).ToList();
                 var expected = layout.Sum(l => l.Count * l.Bytes);
 
-                var bytes = TfjsShards.Read(modelJsonPath, paths, expected);
+                var bytes = TfjsFiles.ReadShards(modelJsonPath, paths, expected);
 
                 var offset = 0;
                 foreach (var (spec, l) in specs.Zip(layout))

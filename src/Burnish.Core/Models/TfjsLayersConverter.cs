@@ -48,7 +48,7 @@ public static partial class TfjsLayersConverter
     /// <summary>Reads <paramref name="modelJsonPath"/> and its shards and returns the ONNX model.</summary>
     public static ModelProto Convert(string modelJsonPath, ConversionInfo info)
     {
-        var json = ReadJson(modelJsonPath);
+        var json = TfjsFiles.ReadModelJson(modelJsonPath);
         var weights = WeightSet.Read(modelJsonPath, json);
         var model = new Conversion(modelJsonPath, weights).Run(json, info);
         return model;
@@ -60,19 +60,6 @@ public static partial class TfjsLayersConverter
         var model = Convert(modelJsonPath, info);
         OnnxFile.Save(model, onnxPath);
         return ModelGraphInfo.Analyse(model);
-    }
-
-    private static JsonObject ReadJson(string path)
-    {
-        if (!File.Exists(path)) throw new BurnishException($"{path}: model.json not found");
-        try
-        {
-            return JsonNode.Parse(Burnish.IO.TextFiles.ReadAllText(path, Burnish.IO.InputLimits.Default.MaxModelJsonBytes)) as JsonObject ?? throw new BurnishException($"{path}: not a JSON object");
-        }
-        catch (JsonException e)
-        {
-            throw new BurnishException($"{path}: not valid JSON ({e.Message})", e);
-        }
     }
 
     [GeneratedRegex(@"^PixelShuffle(\d+)x$")]
@@ -387,7 +374,7 @@ public static partial class TfjsLayersConverter
                     expected += 4 * Shape(spec).Aggregate(1L, (a, d) => a * d);
                 }
 
-                var bytes = TfjsShards.Read(modelJsonPath, paths, expected);
+                var bytes = TfjsFiles.ReadShards(modelJsonPath, paths, expected);
 
                 var offset = 0;
                 foreach (var specNode in specs)

@@ -1,15 +1,31 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Burnish.Models;
 
-/// <summary>The weight shards a TF.js model.json lists (layers or graph model), read into one buffer.</summary>
-internal static class TfjsShards
+/// <summary>The files of a TF.js model (layers or graph): its model.json and the weight shards it lists.</summary>
+internal static class TfjsFiles
 {
+    /// <summary>The model.json at <paramref name="path"/>, within the size limit for model files.</summary>
+    public static JsonObject ReadModelJson(string path)
+    {
+        if (!File.Exists(path)) throw new BurnishException($"{path}: model.json not found");
+        try
+        {
+            return JsonNode.Parse(Burnish.IO.TextFiles.ReadAllText(path, Burnish.IO.InputLimits.Default.MaxModelJsonBytes)) as JsonObject
+                ?? throw new BurnishException($"{path}: not a JSON object");
+        }
+        catch (JsonException e)
+        {
+            throw new BurnishException($"{path}: not valid JSON ({e.Message})", e);
+        }
+    }
+
     /// <summary>
     /// The bytes of the shards in <paramref name="paths"/> (beside <paramref name="modelJsonPath"/>, in order), which
     /// must hold exactly <paramref name="expected"/> bytes: more or fewer is a truncated or foreign download.
     /// </summary>
-    public static byte[] Read(string modelJsonPath, JsonArray paths, long expected)
+    public static byte[] ReadShards(string modelJsonPath, JsonArray paths, long expected)
     {
         var dir = Path.GetDirectoryName(Path.GetFullPath(modelJsonPath))!;
         var bytes = new byte[expected];
