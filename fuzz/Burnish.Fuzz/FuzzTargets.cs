@@ -2,6 +2,8 @@ using System.Text;
 using Burnish.Imaging;
 using Burnish.Imaging.Generation;
 using Burnish.IO;
+using Burnish.Models;
+using Burnish.Models.Ncnn;
 using Burnish.Recipes;
 using Burnish.Stages.Grade.Lut;
 
@@ -41,6 +43,10 @@ public static class FuzzTargets
         new("cube", bytes => CubeLutReader.Parse(
                 new BoundedLineReader(new StringReader(Utf8(bytes)), InputLimits.Default.MaxLineChars), "fuzz.cube"),
             ["tests/Burnish.Core.Tests/fixtures/golden/lut/*.cube"], [typeof(LineTooLongException)]),
+        new("hald", bytes => HaldClut.Load(Scratch.Write("hald.png", bytes)), ["fuzz/seeds/hald/*.png"], []),
+        new("tfjs-layers", bytes => TfjsLayersConverter.Convert(Scratch.WriteModel(bytes), new ConversionInfo(255)), ["fuzz/seeds/tfjs-layers/*"], []),
+        new("tfjs-graph", bytes => TfjsGraphConverter.Convert(Scratch.WriteModel(bytes), new ConversionInfo(1)), ["fuzz/seeds/tfjs-graph/*"], []),
+        new("ncnn-param", bytes => NcnnParam.Read(Scratch.Write("model.param", bytes)), ["fuzz/seeds/ncnn-param/*.param"], []),
     ];
 
     public static FuzzTarget Find(string name) =>
@@ -69,5 +75,31 @@ public static class FuzzTargets
         var height = pixels.Length / (width * bands);
         if (height == 0) return;
         StealthPnginfo.Decode(pixels, width, height, bands);
+    }
+
+    /// <summary>
+    /// The readers that take a path get the input as a file in a folder of this process's own: a HaldCLUT image, an
+    /// ncnn .param, or a TF.js model.json whose weight shard is the input's bytes after its first NUL (JSON holds no
+    /// raw NUL, so the split is unambiguous).
+    /// </summary>
+    private static class Scratch
+    {
+        private static readonly string Dir = Directory.CreateDirectory(
+            Path.Combine(Path.GetTempPath(), $"burnish-fuzz-{Environment.ProcessId}")).FullName;
+
+        public static string Write(string name, ReadOnlySpan<byte> bytes)
+        {
+            var path = Path.Combine(Dir, name);
+            File.WriteAllBytes(path, bytes);
+            return path;
+        }
+
+        public static string WriteModel(byte[] bytes)
+        {
+            var split = Array.IndexOf(bytes, (byte)0);
+            var json = split < 0 ? bytes : bytes[..split];
+            Write("group1-shard1of1.bin", split < 0 ? [] : bytes.AsSpan(split + 1));
+            return Write("model.json", json);
+        }
     }
 }

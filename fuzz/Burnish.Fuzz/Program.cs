@@ -6,6 +6,7 @@ using SharpFuzz;
 // burnish-fuzz smoke [TARGET|all] [--seed N] [--iterations K] [--corpus DIR]   in-process, fixed seed (no instrumentation)
 // burnish-fuzz afl TARGET                                                     under afl-fuzz, with Burnish.Core.dll instrumented by `sharpfuzz`
 // burnish-fuzz libfuzzer TARGET                                               under libfuzzer-dotnet
+// burnish-fuzz replay TARGET FILE...                                           each file once: ok, refused (and why), or a finding's exception
 var command = args.Length > 0 ? args[0] : "list";
 switch (command)
 {
@@ -29,6 +30,33 @@ switch (command)
         Fuzzer.LibFuzzer.Run(span => Feed(target, span.ToArray()));
         return 0;
     }
+    case "replay":
+    {
+        var target = FuzzTargets.Find(args[1]);
+        var failed = false;
+        foreach (var file in args.Skip(2))
+        {
+            var input = File.ReadAllBytes(file);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            string outcome;
+            try
+            {
+                target.Run(input);
+                outcome = "ok";
+            }
+            catch (Exception e) when (target.IsExpected(e))
+            {
+                outcome = $"refused: {e.Message.Split('\n')[0]}";
+            }
+            catch (Exception e)
+            {
+                outcome = $"{e.GetType().Name}: {e.Message.Split('\n')[0]}\n{e.StackTrace?.Split('\n').Take(6).Aggregate((a, b) => a + "\n" + b)}";
+                failed = true;
+            }
+            Console.WriteLine($"{Path.GetFileName(file)}  {clock.Elapsed.TotalMilliseconds:F1} ms  {outcome}");
+        }
+        return failed ? 1 : 0;
+    }
     case "smoke":
     {
         var name = args.Length > 1 && !args[1].StartsWith("--", StringComparison.Ordinal) ? args[1] : "all";
@@ -51,7 +79,7 @@ switch (command)
         return failed ? 1 : 0;
     }
     default:
-        Console.Error.WriteLine("usage: burnish-fuzz list | smoke [TARGET|all] [--seed N] [--iterations K] [--corpus DIR] | afl TARGET | libfuzzer TARGET");
+        Console.Error.WriteLine("usage: burnish-fuzz list | smoke [TARGET|all] [--seed N] [--iterations K] [--corpus DIR] | afl TARGET | libfuzzer TARGET | replay TARGET FILE...");
         return 2;
 }
 

@@ -33,6 +33,9 @@ public sealed record InputLimits
     /// <summary>Nesting depth of a recipe or look (mappings and lists inside one another).</summary>
     public int MaxNestingDepth { get; init; } = 64;
 
+    /// <summary>Nodes of a recipe or look with every alias expanded (a "billion laughs" of nested aliases stops here).</summary>
+    public int MaxExpandedNodes { get; init; } = 1 << 20;
+
     /// <summary>Looks that name another look through <c>preset:</c>, one inside the other.</summary>
     public int MaxPresetChain { get; init; } = 8;
 

@@ -194,22 +194,39 @@ public sealed record ModelGraphInfo(
         return total;
     }
 
+    /// <summary>
+    /// Kahn's order: each node once its inputs are defined, in linear time (rescanning the pending nodes each round
+    /// took 4 s for a converted chain of 8,000 layers, quadratic in its length).
+    /// </summary>
     private static List<NodeProto> TopologicalOrder(GraphProto graph, IEnumerable<string> constants)
     {
         var available = new HashSet<string>(graph.Input.Select(i => i.Name).Concat(constants), StringComparer.Ordinal) { "" };
-        var pending = graph.Node.ToList();
-        var order = new List<NodeProto>(pending.Count);
-        while (pending.Count > 0)
+        var missing = new int[graph.Node.Count];
+        var readers = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        var ready = new Queue<int>();
+        for (var i = 0; i < graph.Node.Count; i++)
         {
-            var ready = pending.Where(n => n.Input.All(available.Contains)).ToList();
-            if (ready.Count == 0)
-                throw new BurnishException($"ONNX graph has a cycle or reads undefined tensors ({string.Join(", ", pending.Take(3).Select(n => $"{n.OpType} {n.Name}"))})");
-            foreach (var n in ready)
+            foreach (var input in graph.Node[i].Input.Distinct(StringComparer.Ordinal).Where(n => !available.Contains(n)))
             {
-                order.Add(n);
-                available.UnionWith(n.Output);
+                missing[i]++;
+                if (!readers.TryGetValue(input, out var list)) readers[input] = list = [];
+                list.Add(i);
             }
-            pending.RemoveAll(ready.Contains);
+            if (missing[i] == 0) ready.Enqueue(i);
+        }
+        var order = new List<NodeProto>(graph.Node.Count);
+        while (ready.TryDequeue(out var i))
+        {
+            order.Add(graph.Node[i]);
+            foreach (var output in graph.Node[i].Output)
+                if (available.Add(output) && readers.Remove(output, out var waiting))
+                    foreach (var j in waiting)
+                        if (--missing[j] == 0) ready.Enqueue(j);
+        }
+        if (order.Count < graph.Node.Count)
+        {
+            var stuck = Enumerable.Range(0, graph.Node.Count).Where(i => missing[i] > 0).Take(3).Select(i => $"{graph.Node[i].OpType} {graph.Node[i].Name}");
+            throw new BurnishException($"ONNX graph has a cycle or reads undefined tensors ({string.Join(", ", stuck)})");
         }
         return order;
     }

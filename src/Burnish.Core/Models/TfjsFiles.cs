@@ -12,12 +12,31 @@ internal static class TfjsFiles
         if (!File.Exists(path)) throw new BurnishException($"{path}: model.json not found");
         try
         {
-            return JsonNode.Parse(Burnish.IO.TextFiles.ReadAllText(path, Burnish.IO.InputLimits.Default.MaxModelJsonBytes)) as JsonObject
+            // A key twice in one object is refused here: JsonObject would throw ArgumentException when first read (fuzzing).
+            return JsonNode.Parse(Burnish.IO.TextFiles.ReadAllText(path, Burnish.IO.InputLimits.Default.MaxModelJsonBytes),
+                       documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }) as JsonObject
                 ?? throw new BurnishException($"{path}: not a JSON object");
         }
         catch (JsonException e)
         {
             throw new BurnishException($"{path}: not valid JSON ({e.Message})", e);
+        }
+    }
+
+    /// <summary>
+    /// Runs a converter over <paramref name="path"/>'s JSON, where a value of the wrong JSON type (a number where a
+    /// string belongs), a string that is not base64 or a number out of range throws from System.Text.Json or the
+    /// parsers: found by fuzzing, each is one line naming the file instead of an unexpected error.
+    /// </summary>
+    public static T Reading<T>(string path, Func<T> convert)
+    {
+        try
+        {
+            return convert();
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or OverflowException)
+        {
+            throw new BurnishException($"{path}: malformed model.json ({e.Message})", e);
         }
     }
 

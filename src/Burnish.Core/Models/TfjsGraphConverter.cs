@@ -43,10 +43,12 @@ public static class TfjsGraphConverter
     public static ModelProto Convert(string modelJsonPath, ConversionInfo info)
     {
         var json = TfjsFiles.ReadModelJson(modelJsonPath);
-        if (json["format"]?.GetValue<string>() is var format && format != "graph-model")
-            throw new BurnishException($"{modelJsonPath}: is a TF.js '{format ?? "(no format)"}'; only graph models (format graph-model) are converted here");
-        var weights = GraphWeights.Read(modelJsonPath, json);
-        return new Conversion(modelJsonPath, weights).Run(json, info);
+        return TfjsFiles.Reading(modelJsonPath, () =>
+        {
+            if (json["format"]?.GetValue<string>() is var format && format != "graph-model")
+                throw new BurnishException($"{modelJsonPath}: is a TF.js '{format ?? "(no format)"}'; only graph models (format graph-model) are converted here");
+            return new Conversion(modelJsonPath, GraphWeights.Read(modelJsonPath, json)).Run(json, info);
+        });
     }
 
     /// <summary>Converts and writes the ONNX file atomically; returns the model's graph analysis.</summary>
@@ -141,24 +143,48 @@ public static class TfjsGraphConverter
         private static List<string> Inputs(JsonObject node) =>
             node["input"] is JsonArray a ? [.. a.Select(i => i!.GetValue<string>()).Where(i => !i.StartsWith('^'))] : [];
 
-        /// <summary>Converts node <paramref name="reference"/> (and, first, everything it reads), once.</summary>
+        /// <summary>
+        /// Converts node <paramref name="reference"/> (and, first, everything it reads), once. Depth-first on a stack
+        /// of our own: a chain of 200,000 nodes (an 11 MB model.json) overflowed the call stack when this recursed.
+        /// </summary>
         private Value Visit(string reference)
         {
-            var name = reference;
-            var colon = reference.LastIndexOf(':');
-            if (colon > 0 && int.TryParse(reference.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var index))
+            var root = Resolve(reference);
+            if (done.TryGetValue(root, out var ready)) return ready;
+            var stack = new Stack<(string Name, JsonObject Node, List<string> Inputs, List<Value> Values)>();
+            void Enter(string name)
             {
-                if (index != 0) throw Problem($"reads output {index} of '{reference[..colon]}'; only single-output ops are supported");
-                name = reference[..colon];
+                if (!nodes.TryGetValue(name, out var node)) throw Problem($"reads '{name}', which no node defines");
+                if (!visiting.Add(name)) throw Problem($"node '{name}' is part of a cycle");
+                stack.Push((name, node, Inputs(node), []));
             }
-            if (done.TryGetValue(name, out var ready)) return ready;
-            if (!nodes.TryGetValue(name, out var node)) throw Problem($"reads '{name}', which no node defines");
-            if (!visiting.Add(name)) throw Problem($"node '{name}' is part of a cycle");
-            var inputs = Inputs(node).Select(Visit).ToList();
-            visiting.Remove(name);
-            var value = Convert(node, name, node["op"]!.GetValue<string>(), inputs);
-            done[name] = value;
-            return value;
+            Enter(root);
+            while (stack.Count > 0)
+            {
+                var (name, node, inputs, values) = stack.Peek();
+                if (values.Count < inputs.Count)
+                {
+                    var next = Resolve(inputs[values.Count]);
+                    if (done.TryGetValue(next, out var value)) values.Add(value);
+                    else Enter(next);
+                    continue;
+                }
+                stack.Pop();
+                visiting.Remove(name);
+                done[name] = Convert(node, name, node["op"]!.GetValue<string>(), values);
+                if (stack.Count > 0) stack.Peek().Values.Add(done[name]);
+            }
+            return done[root];
+        }
+
+        /// <summary>The node a tensor reference names ("conv:0" is output 0 of "conv"; other outputs are refused).</summary>
+        private string Resolve(string reference)
+        {
+            var colon = reference.LastIndexOf(':');
+            if (colon <= 0 || !int.TryParse(reference.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var index))
+                return reference;
+            if (index != 0) throw Problem($"reads output {index} of '{reference[..colon]}'; only single-output ops are supported");
+            return reference[..colon];
         }
 
         private Value Convert(JsonObject node, string name, string op, List<Value> x)

@@ -49,9 +49,7 @@ public static partial class TfjsLayersConverter
     public static ModelProto Convert(string modelJsonPath, ConversionInfo info)
     {
         var json = TfjsFiles.ReadModelJson(modelJsonPath);
-        var weights = WeightSet.Read(modelJsonPath, json);
-        var model = new Conversion(modelJsonPath, weights).Run(json, info);
-        return model;
+        return TfjsFiles.Reading(modelJsonPath, () => new Conversion(modelJsonPath, WeightSet.Read(modelJsonPath, json)).Run(json, info));
     }
 
     /// <summary>Converts and writes the ONNX file atomically; returns the model's graph analysis.</summary>

@@ -63,7 +63,7 @@ public static class RecipeReader
 
     internal static YamlNode? Root(string text, string file)
     {
-        CheckDepth(text, file, InputLimits.Default.MaxNestingDepth);
+        CheckShape(text, file, InputLimits.Default);
         var stream = new YamlStream();
         try
         {
@@ -83,40 +83,64 @@ public static class RecipeReader
     }
 
     /// <summary>
-    /// Refuses text nested deeper than <paramref name="maxDepth"/> mappings and lists. YamlDotNet's event parser keeps
-    /// its own stack, but building the node tree (and binding it) recurses once per level, so 50,000 levels
-    /// overflowed the stack and killed the process; the events are counted first.
+    /// Refuses text nested deeper than the limit's mappings and lists, aliases that do not refer back to a finished
+    /// anchor, and text whose aliases expand to more nodes than the limit. YamlDotNet's event parser keeps its own
+    /// stack, but building the node tree (and binding it) recurses once per level, so 50,000 levels overflowed the
+    /// stack and killed the process; so did an alias used before its anchor, as a mapping key (its node model
+    /// compares unresolved aliases recursively; found by AFL). The events are checked first.
     /// </summary>
-    private static void CheckDepth(string text, string file, int maxDepth)
+    private static void CheckShape(string text, string file, InputLimits limits)
     {
         var parser = new Parser(new StringReader(text));
         var depth = 0;
         var last = Mark.Empty;
+        var nodes = 0L;
+        var anchors = new Dictionary<string, long>(StringComparer.Ordinal);
+        var open = new Stack<(string? Anchor, long NodesBefore)>();
+        RecipeException Problem(ParsingEvent at, string message) =>
+            new([new RecipeProblem(file, (int)at.Start.Line, (int)at.Start.Column, message)]);
         try
         {
             while (parser.MoveNext())
             {
-                last = parser.Current!.End;
-                switch (parser.Current)
+                var current = parser.Current!;
+                last = current.End;
+                switch (current)
                 {
-                    case MappingStart or SequenceStart:
-                        if (++depth > maxDepth)
-                            throw new RecipeException([new RecipeProblem(file, (int)parser.Current.Start.Line, (int)parser.Current.Start.Column,
-                                $"nested deeper than {maxDepth} levels of mappings and lists")]);
+                    case AnchorAlias alias:
+                        if (!anchors.TryGetValue(alias.Value.Value, out var size))
+                            throw Problem(current, $"alias *{alias.Value.Value} does not refer to an anchor defined before it, outside it");
+                        nodes += size;
+                        break;
+                    case NodeEvent node and (MappingStart or SequenceStart):
+                        if (++depth > limits.MaxNestingDepth)
+                            throw Problem(current, $"nested deeper than {limits.MaxNestingDepth} levels of mappings and lists");
+                        // An alias inside the collection its anchor names would make a cycle, whatever came before.
+                        if (!node.Anchor.IsEmpty) anchors.Remove(node.Anchor.Value);
+                        open.Push((node.Anchor.IsEmpty ? null : node.Anchor.Value, nodes));
+                        nodes++;
                         break;
                     case MappingEnd or SequenceEnd:
                         depth--;
+                        if (open.TryPop(out var closed) && closed.Anchor is { } name) anchors[name] = nodes - closed.NodesBefore;
+                        break;
+                    case Scalar scalar:
+                        nodes++;
+                        if (!scalar.Anchor.IsEmpty) anchors[scalar.Anchor.Value] = 1;
                         break;
                 }
+                if (nodes > limits.MaxExpandedNodes)
+                    throw Problem(current, $"expands to more than {limits.MaxExpandedNodes} values with its aliases");
             }
         }
         catch (YamlException e)
         {
             throw new RecipeException([new RecipeProblem(file, (int)e.Start.Line, (int)e.Start.Column, $"not valid YAML or JSON: {e.InnerException?.Message ?? e.Message}")]);
         }
-        catch (InvalidOperationException)
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
-            // YamlDotNet's scanner throws this on some malformed plain scalars (found by fuzzing): located after the last good token.
+            // YamlDotNet's scanner throws the first on some malformed plain scalars, its parser the second on a tag
+            // that is not a URI ("!!]s"); both found by fuzzing, located after the last good token.
             throw new RecipeException([new RecipeProblem(file, (int)last.Line, (int)last.Column, "not valid YAML or JSON")]);
         }
     }

@@ -17,6 +17,11 @@ public class FuzzFindingTests
     [InlineData("IyBuZXX/AAAAOiBubyBjaGFuZ2UgYXQgYWxsOyBhIGJhc2UgZm9yIHlvdXIgb3c=")]
     [InlineData("IyBjaW5lbWF0aWMtc4AAAAA6IHRlYWwg")]
     [InlineData("IyBzb2Z0LWZpbG06IGZhZGVkIGJsYWNrcywgc29mdGVuZWQgd2hpdGVzLCBhIHF1aWV0ZXIgcGFsZXR0ZS4KdG9uZToge2NvbnRyYXN0OiAwLjA1LCBibGFja19saWZ0OiAwLjAzLCB3aGl0ZV9wb2ludDogMC45N30Kc3BsaXRfdG9uZToKIDogLTAuMDgK")]
+    // Tags that are not URIs ("!!]s", "!!+"), found by AFL on the recipe target: YamlDotNet's parser threw
+    // ArgumentException while the nesting depth was counted, an "unexpected error".
+    [InlineData("ISErISsh")]
+    [InlineData("ISFdZTIgbgAu")]
+    [InlineData("ISBuOiAhISFdcyEhISEu")]
     public void Malformed_yaml_that_broke_the_yaml_library_is_a_recipe_problem(string base64)
     {
         var text = B64(base64);
@@ -26,5 +31,56 @@ public class FuzzFindingTests
 
         Assert.StartsWith("not valid YAML or JSON", Assert.Single(recipe.Problems).Message);
         Assert.StartsWith("not valid YAML or JSON", Assert.Single(look.Problems).Message);
+    }
+
+    [Theory]
+    // Found by AFL on the recipe target: an alias used as a complex mapping key before its anchor ("? *-" … "&-").
+    // YamlDotNet's node model compared the unresolved aliases recursively until the stack overflowed (exit 134).
+    [InlineData("IWQKPwoAACotCj8KLQAmLb29vaa9vb0/Ci0AJi0KPwotAA==")]
+    [InlineData("IWQKPwo/ACotCj8KLQAmLb29vaa9vb0tCi0AJi0KPwotACZKvb3/fwAAvaY=")]
+    public void An_alias_before_its_anchor_is_a_recipe_problem(string base64)
+    {
+        var e = Assert.Throws<RecipeException>(() => RecipeReader.Parse(B64(base64), "fuzz.yaml"));
+
+        Assert.Contains("does not refer to an anchor defined before it", Assert.Single(e.Problems).Message);
+    }
+
+    [Fact]
+    public void An_alias_inside_its_own_anchor_is_refused()
+    {
+        var e = Assert.Throws<RecipeException>(() => RecipeReader.Parse("version: 1\ngrade: &g {tone: *g}\n", "self.yaml"));
+
+        var problem = Assert.Single(e.Problems);
+        Assert.Equal(2, problem.Line);
+        Assert.Contains("alias *g", problem.Message);
+    }
+
+    [Fact]
+    public void Nested_aliases_that_expand_past_the_limit_are_refused()
+    {
+        // Eleven levels of ten aliases each: 10^11 values once expanded ("billion laughs").
+        var text = new StringBuilder("version: 1\nx0: &a0 [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n");
+        for (var i = 1; i <= 11; i++) text.Append($"x{i}: &a{i} [{string.Join(", ", Enumerable.Repeat($"*a{i - 1}", 10))}]\n");
+
+        var e = Assert.Throws<RecipeException>(() => RecipeReader.Parse(text.ToString(), "laughs.yaml"));
+
+        Assert.Contains("expands to more than", Assert.Single(e.Problems).Message);
+    }
+
+    [Fact]
+    public void Aliases_to_finished_anchors_still_work()
+    {
+        var recipe = RecipeReader.Parse("""
+            version: 1
+            export:
+              master: {format: png}
+              copies:
+                - long_edge: &edge 1536
+                  format: jpeg
+                - long_edge: *edge
+                  format: webp
+            """, "aliases.yaml");
+
+        Assert.Equal([1536, 1536], recipe.Export.Copies.Select(c => c.LongEdge));
     }
 }

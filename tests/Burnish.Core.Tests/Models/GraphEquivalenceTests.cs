@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Burnish.Models;
 using Microsoft.ML.OnnxRuntime;
@@ -103,5 +104,37 @@ public class TfjsGraphConverterErrorTests
         File.WriteAllText(dir.File("model.json"), """{"format": "layers-model", "modelTopology": {}}""");
         var e = Assert.Throws<BurnishException>(() => TfjsGraphConverter.Convert(dir.File("model.json"), new ConversionInfo(1)));
         Assert.Contains("only graph models", e.Message);
+    }
+
+    [Theory]
+    // Found by the fuzz smoke run: each threw from System.Text.Json or the base64 decoder, an "unexpected error".
+    [InlineData("""{"format": "graph-model", "format": "graph-model", "modelTopology": {"node": []}}""", "not valid JSON")]
+    [InlineData("""{"format": "graph-model", "modelTopology": {"node": [{"name": 7, "op": "Relu"}]}, "weightsManifest": []}""", "malformed model.json")]
+    [InlineData("""{"format": "graph-model", "modelTopology": {"node": [{"name": "x", "op": "Placeholder", "attr": {"dtype": {"type": "DT_FLOAT"}, "shape": {"shape": {"dim": [{"size": "1"}, {"size": "8"}, {"size": "8"}, {"size": "3"}]}}}}, {"name": "p", "op": "MaxPool", "input": ["x"], "attr": {"ksize": {"list": {"i": ["1", "2", "2", "1"]}}, "strides": {"list": {"i": ["1", "2", "2", "1"]}}, "padding": {"s": "V!=A"}}}, {"name": "out", "op": "Identity", "input": ["p"]}]}, "signature": {"outputs": {"out:0": {"name": "out:0"}}}, "weightsManifest": []}""", "malformed model.json")]
+    public void MalformedJsonIsOneLineNamingTheFile(string json, string expected)
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("model.json"), json);
+
+        var e = Assert.Throws<BurnishException>(() => TfjsGraphConverter.Convert(dir.File("model.json"), new ConversionInfo(1)));
+
+        Assert.StartsWith(dir.File("model.json"), e.Message);
+        Assert.Contains(expected, e.Message);
+    }
+
+    [Fact]
+    public void AChainOfAHundredThousandNodesConvertsWithoutExhaustingTheStack()
+    {
+        // Found while fuzzing: the converter recursed once per node, and a 200,000-node chain (11 MB of model.json,
+        // well inside the 64 MiB limit) overflowed the stack and killed the process.
+        const int Length = 100_000;
+        var nodes = new StringBuilder("[").Append(Input);
+        for (var i = 0; i < Length; i++) nodes.Append($$""", {"name": "r{{i}}", "op": "Relu", "input": ["{{(i == 0 ? "x" : $"r{i - 1}")}}"]}""");
+        nodes.Append($$""", {"name": "out", "op": "Identity", "input": ["r{{Length - 1}}"]}]""");
+        using var dir = new TempDir();
+
+        var model = TfjsGraphConverter.Convert(Write(dir, nodes.ToString()), new ConversionInfo(1));
+
+        Assert.Equal(Length, model.Graph.Node.Count(n => n.OpType == "Relu"));
     }
 }

