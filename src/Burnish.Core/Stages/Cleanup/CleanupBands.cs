@@ -29,6 +29,7 @@ internal sealed class CleanupBands
     private readonly int w, h, window, bandRows, outBands, box;
     private readonly double scale;
     private readonly LittleCms? toEncoded;
+    private readonly Image? aiLab; // read again per band only when the profile's round trip is lossy (see Lossy)
     private readonly Figures?[] figures;
     private readonly CancellationToken cancel;
     private StageReport? report;
@@ -46,6 +47,7 @@ internal sealed class CleanupBands
         scale = Math.Max((double)w / source.Width, (double)h / source.Height);
         window = ImageMetrics.HaloWindow(scale);
         var aiLab = ColourSpaces.ToLabLazy(upscaled);
+        if (!upscaled.IsGrey && Lossy(upscaled.Profile.Icc)) this.aiLab = aiLab;
         // The classical upscale's Lab straight from its linear light (the resize's own XYZ), not encoded and decoded
         // again; grey images keep their grey encoding's path, and cut-outs the encoded one (near-transparent pixels'
         // unpremultiplied light is extreme, which the encoding tames: a 16-bit cut-out's drift rose 1.36 → 1.84 without it).
@@ -195,12 +197,9 @@ internal sealed class CleanupBands
         {
             Strips.ForChunks(rows, (r0, r1) => CieLab.ToXyzVector(own, r0 * w * 3, r1 * w * 3));
             boxes = Boxes(own, weights, halo * w, y, rows);
-            Strips.ForChunks(rows, (r0, r1) =>
-            {
-                var span = own.AsSpan(r0 * w * 3, (r1 - r0) * w * 3);
-                toEncoded.Transform(span, span, (r1 - r0) * w);
-            });
+            Encode(own, rows);
             encoded = own;
+            if (aiLab is not null) KeepWhatCleanupLeft(encoded, y, rows);
         }
         else
         {
@@ -217,6 +216,60 @@ internal sealed class CleanupBands
             SharpBefore = sharpBefore, SharpLanczos = sharpLanczos, SharpAfter = sharpAfter,
             Boxes = boxes,
         });
+    }
+
+    // XYZ samples of `rows` rows to the image's encoding, in place.
+    private void Encode(float[] xyz, int rows) => Strips.ForChunks(rows, (r0, r1) =>
+    {
+        var span = xyz.AsSpan(r0 * w * 3, (r1 - r0) * w * 3);
+        toEncoded!.Transform(span, span, (r1 - r0) * w);
+    });
+
+    /// <summary>
+    /// For a profile whose round trip is lossy, the band becomes the AI result plus what cleanup changed, both
+    /// encoded the same way: result = upscaled + encode(cleaned) − encode(upscaled's own Lab). A pixel cleanup left
+    /// alone is then the upscaled pixel, bit for bit, and no pixel pays the round trip's loss. A profile with sampled
+    /// tone curves (a 26-point curv, as in the woman photo's) clips Lanczos and AI overshoot below 0 and above 1, by up
+    /// to 3,200 16-bit levels, and is off by up to 6 levels elsewhere; a soften region then moved pixels far outside it.
+    /// </summary>
+    private void KeepWhatCleanupLeft(float[] encoded, int y, int rows)
+    {
+        var count = rows * w * 3;
+        var before = new float[count];
+        Strips.ReadRows(aiLab!, y, rows, before);
+        Strips.ForChunks(rows, (r0, r1) => CieLab.ToXyzVector(before, r0 * w * 3, r1 * w * 3));
+        Encode(before, rows);
+        var original = new float[count];
+        Strips.ReadRows(upscaled.Colour, y, rows, original);
+        Strips.ForChunks(rows, (r0, r1) =>
+        {
+            for (int i = r0 * w * 3, end = r1 * w * 3; i < end; i++) encoded[i] = original[i] + (encoded[i] - before[i]);
+        });
+    }
+
+    /// <summary>
+    /// True when encoding → Lab → encoding through <paramref name="icc"/> does not give back the encoded values within
+    /// 1e-5 (float rounding), over a grid that includes overshoot below 0 and above 1. The built-in profiles' parametric
+    /// curves extend past [0, 1] and round-trip; sampled curves and LUT profiles do not.
+    /// </summary>
+    private static bool Lossy(byte[]? icc)
+    {
+        float[] levels = [-0.05f, 0, 0.002f, 0.02f, 0.1f, 0.3f, 0.55f, 0.8f, 1, 1.05f];
+        var grid = new float[levels.Length * levels.Length * levels.Length * 3];
+        var i = 0;
+        foreach (var r in levels)
+            foreach (var g in levels)
+                foreach (var b in levels) (grid[i++], grid[i++], grid[i++]) = (r, g, b);
+        var back = (float[])grid.Clone();
+        using (var toXyz = LittleCms.Create(icc, LittleCms.PixelFormat.RgbFloat, null, LittleCms.PixelFormat.XyzFloat))
+            toXyz.Transform(back, back, grid.Length / 3);
+        CieLab.FromXyzVector(back, 0, back.Length);
+        CieLab.ToXyzVector(back, 0, back.Length);
+        using (var toRgb = LittleCms.Create(null, LittleCms.PixelFormat.XyzFloat, icc, LittleCms.PixelFormat.RgbFloat))
+            toRgb.Transform(back, back, grid.Length / 3);
+        for (var k = 0; k < grid.Length; k++)
+            if (!(Math.Abs(back[k] - grid[k]) <= 1e-5f)) return true;
+        return false;
     }
 
     // Colour samples (colour bands per pixel) and alpha from row `offset` of the weights plane, interleaved into output.
