@@ -3,7 +3,7 @@ using Burnish.Fuzz;
 using SharpFuzz;
 
 // burnish-fuzz list
-// burnish-fuzz smoke [TARGET|all] [--seed N] [--iterations K] [--corpus DIR]   in-process, fixed seed (no instrumentation)
+// burnish-fuzz smoke [TARGET|all] [--seed N] [--iterations K] [--corpus DIR] [--save DIR]   in-process, fixed seed (no instrumentation)
 // burnish-fuzz afl TARGET                                                     under afl-fuzz, with Burnish.Core.dll instrumented by `sharpfuzz`
 // burnish-fuzz libfuzzer TARGET                                               under libfuzzer-dotnet
 // burnish-fuzz replay TARGET FILE...                                           each file once: ok, refused (and why), or a finding's exception
@@ -71,6 +71,11 @@ switch (command)
         {
             var result = SmokeRun.Run(target, SmokeRun.Corpus(target, root, Option("--corpus")), seed, iterations);
             Console.WriteLine($"{result.Target,-18} {result.Seeds,6} {result.Executions,7} {result.ExecutionsPerSecond,9:F0} {result.SlowestMs,11:F1} {result.Findings.Count,9}");
+            if (Option("--save") is { } save)
+            {
+                Directory.CreateDirectory(save);
+                for (var i = 0; i < result.Findings.Count; i++) File.WriteAllBytes(Path.Combine(save, $"{target.Name}-{seed}-{i}.bin"), result.Findings[i].Input);
+            }
             foreach (var f in result.Findings.Take(5))
                 Console.WriteLine($"  {f.Exception}: {f.Message.Split('\n')[0]}  input: {Convert.ToBase64String(f.Input.AsSpan(0, Math.Min(f.Input.Length, 256)))}");
             // Over a second on one input is a hang by the definition.
@@ -79,7 +84,7 @@ switch (command)
         return failed ? 1 : 0;
     }
     default:
-        Console.Error.WriteLine("usage: burnish-fuzz list | smoke [TARGET|all] [--seed N] [--iterations K] [--corpus DIR] | afl TARGET | libfuzzer TARGET | replay TARGET FILE...");
+        Console.Error.WriteLine("usage: burnish-fuzz list | smoke [TARGET|all] [--seed N] [--iterations K] [--corpus DIR] [--save DIR] | afl TARGET | libfuzzer TARGET | replay TARGET FILE...");
         return 2;
 }
 

@@ -42,26 +42,36 @@ internal static class TfjsFiles
 
     /// <summary>
     /// The bytes of the shards in <paramref name="paths"/> (beside <paramref name="modelJsonPath"/>, in order), which
-    /// must hold exactly <paramref name="expected"/> bytes: more or fewer is a truncated or foreign download.
+    /// must hold exactly <paramref name="expected"/> bytes: more or fewer is a truncated or foreign download. Sizes are
+    /// compared before anything is allocated, and a shard outside the model's folder is refused.
     /// </summary>
     public static byte[] ReadShards(string modelJsonPath, JsonArray paths, long expected)
     {
         var dir = Path.GetDirectoryName(Path.GetFullPath(modelJsonPath))!;
-        var bytes = new byte[expected];
-        var filled = 0L;
+        var shards = new List<(string Path, long Length)>();
         foreach (var p in paths)
         {
-            var shard = Path.Combine(dir, p!.GetValue<string>());
+            var shard = Path.GetFullPath(Path.Combine(dir, p?.GetValue<string>() ?? throw new BurnishException($"{modelJsonPath}: a weight shard without a name")));
+            if (Path.GetDirectoryName(shard) != dir)
+                throw new BurnishException($"{modelJsonPath}: weight shard '{p}' is not a file beside it");
             if (!File.Exists(shard)) throw new BurnishException($"{shard}: weight shard not found (listed in {modelJsonPath})");
-            var length = new FileInfo(shard).Length;
-            if (filled + length > expected)
-                throw new BurnishException($"{modelJsonPath}: the shards hold more bytes than the {expected} its weights need");
-            using var stream = File.OpenRead(shard);
-            stream.ReadExactly(bytes, (int)filled, (int)length);
-            filled += length;
+            shards.Add((shard, new FileInfo(shard).Length));
         }
-        if (filled != expected)
-            throw new BurnishException($"{modelJsonPath}: the shards hold {filled} bytes, its weights need {expected} (truncated download?)");
+        var total = shards.Sum(s => s.Length);
+        if (total != expected)
+            throw new BurnishException(total > expected
+                ? $"{modelJsonPath}: the shards hold more bytes than the {expected} its weights need"
+                : $"{modelJsonPath}: the shards hold {total} bytes, its weights need {expected} (truncated download?)");
+        if (expected > Array.MaxLength)
+            throw new BurnishException($"{modelJsonPath}: its weights need {expected} bytes, more than one model can hold here");
+        var bytes = new byte[expected];
+        var filled = 0;
+        foreach (var (shard, length) in shards)
+        {
+            using var stream = File.OpenRead(shard);
+            stream.ReadExactly(bytes, filled, (int)length);
+            filled += (int)length;
+        }
         return bytes;
     }
 }

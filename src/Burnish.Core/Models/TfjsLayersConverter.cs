@@ -90,6 +90,7 @@ public static partial class TfjsLayersConverter
             {
                 var layer = node as JsonObject ?? throw Problem("has a layer that is not an object");
                 var name = layer["name"]?.GetValue<string>() ?? layer["config"]?["name"]?.GetValue<string>() ?? throw Problem("has a layer without a name");
+                if (tensors.ContainsKey(name)) throw Problem($"has two layers named '{name}'");
                 var isOutput = name == outputNames[0];
                 Convert(layer, name, isOutput ? "output" : name);
             }
@@ -330,9 +331,10 @@ public static partial class TfjsLayersConverter
         private static double? Number(JsonObject config, string key) =>
             config[key] is JsonValue v && v.TryGetValue<double>(out var d) ? d : null;
 
-        private static int[]? Ints(JsonObject config, string key) => config[key] switch
+        private int[]? Ints(JsonObject config, string key) => config[key] switch
         {
-            JsonArray a => [.. a.Select(x => x!.GetValue<int>())],
+            JsonArray { Count: 2 } a => [.. a.Select(x => x!.GetValue<int>())],
+            JsonArray a => throw Problem($"'{key}' holds {a.Count} values; two (height, width) are expected"),
             JsonValue v when v.TryGetValue<int>(out var i) => [i, i],
             _ => null,
         };
@@ -363,13 +365,15 @@ public static partial class TfjsLayersConverter
                 foreach (var specNode in specs)
                 {
                     var spec = specNode as JsonObject ?? throw new BurnishException($"{modelJsonPath}: malformed weight entry");
-                    var name = spec["name"]?.GetValue<string>() ?? "?";
+                    var name = spec["name"]?.GetValue<string>() ?? throw new BurnishException($"{modelJsonPath}: a weight without a name");
                     var dtype = spec["dtype"]?.GetValue<string>() ?? "float32";
                     if (spec["quantization"] is JsonObject q)
                         throw new BurnishException($"{modelJsonPath}: weight '{name}' is quantised ({q["dtype"]}); only float32 weights are supported");
                     if (dtype != "float32")
                         throw new BurnishException($"{modelJsonPath}: weight '{name}' has dtype {dtype}; only float32 weights are supported");
-                    expected += 4 * Shape(spec).Aggregate(1L, (a, d) => a * d);
+                    var shape = Shape(spec);
+                    if (shape.Any(d => d < 0)) throw new BurnishException($"{modelJsonPath}: weight '{name}' has a negative dimension");
+                    expected = checked(expected + 4 * shape.Aggregate(1L, (a, d) => checked(a * d)));
                 }
 
                 var bytes = TfjsFiles.ReadShards(modelJsonPath, paths, expected);

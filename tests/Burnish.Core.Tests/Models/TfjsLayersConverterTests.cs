@@ -143,6 +143,28 @@ public class TfjsLayersConverterTests
         Assert.Contains("float32", e.Message);
     }
 
+    [Theory]
+    // Found by the fuzz smoke run (tfjs-layers): a weight without a name threw NullReferenceException, a layer name
+    // used twice ArgumentException from the ONNX builder, a one-value kernel_size IndexOutOfRangeException.
+    [InlineData("\"name\":\"c/bias\",", "", "a weight without a name")]
+    [InlineData("\"kernel_size\":[3,3]", "\"kernel_size\":[3]", "'kernel_size' holds 1 values")]
+    [InlineData("\"name\":\"r\",\"config\":{\"name\":\"r\"}", "\"name\":\"c\",\"config\":{\"name\":\"c\"}", "two layers named 'c'")]
+    [InlineData("\"paths\":[\"group1-shard1of1.bin\"]", "\"paths\":[\"../group1-shard1of1.bin\"]", "is not a file beside it")]
+    public void MalformedModelsAreOneLineNamingTheFile(string find, string replace, string expected)
+    {
+        using var dir = new TempDir();
+        var model = new TinyModel(1).Conv("c", "input_1", 1, 3, new float[9], [0f]).Layer("ReLU", "r", ["c"], []);
+        model.Write(dir, "r");
+        var json = File.ReadAllText(dir.File("model.json"));
+        Assert.Contains(find, json);
+        File.WriteAllText(dir.File("model.json"), json.Replace(find, replace));
+
+        var e = Assert.Throws<BurnishException>(() => TfjsLayersConverter.Convert(dir.File("model.json"), new ConversionInfo(255)));
+
+        Assert.StartsWith(dir.File("model.json"), e.Message);
+        Assert.Contains(expected, e.Message);
+    }
+
     [Fact]
     public void TruncatedShardIsRefused()
     {
