@@ -239,6 +239,10 @@ def report(rows, first, probes, timelines, n, cores):
         over = (medians[w]["wall"] - medians[f]["wall"]) / n
         print(f"- service overhead per image, {w[0]} worker(s) against `finish -j {w[0]}`: {over * 1000:+.0f} ms "
               f"({(medians[w]['wall'] / medians[f]['wall'] - 1) * 100:+.1f} %)")
+    spans = sorted(timelines["1w"])
+    gaps = [(spans[i + 1][0] - spans[i][1]).total_seconds() for i in range(len(spans) - 1)]
+    print(f"- 1 worker, from one image's end to the next one's start (queue fetch, state and event writes): "
+          f"median {med(gaps) * 1000:.0f} ms, max {max(gaps) * 1000:.0f} ms")
     for key in ("1w", "2w"):
         spans = sorted(timelines[key])
         t0 = spans[0][0]
