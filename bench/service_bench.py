@@ -119,8 +119,8 @@ class Service:
 
 
 def spin(seconds):
-    # At the services' own priority (nice 10), so the probe asks for what they ask for.
-    os.setpriority(os.PRIO_PROCESS, 0, max(10, os.getpriority(os.PRIO_PROCESS, 0)))
+    # At the services' own priority (`nice -n 10` below this script), so the probe asks for what they ask for.
+    os.nice(10)
     end = time.time() + seconds
     while time.time() < end:
         pass
@@ -161,7 +161,8 @@ def main():
     rows = {k: [] for k in [s[0] for s in SERVICES] + ["finish-1", "finish-2"]}
     first, probes, timelines = [], [], {}
     try:
-        services = {label: Service(dll, w, work, t) for label, w, t in SERVICES}
+        for label, w, t in SERVICES:  # one by one, so that the ones started are stopped whatever happens
+            services[label] = Service(dll, w, work, t)
         # A whole batch each as warm-up: the JIT's background recompilation of hot code runs for the first ~100
         # images and would otherwise fall on whichever side runs first.
         for s in services.values():
