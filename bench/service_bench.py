@@ -3,12 +3,20 @@
 
 Starts `burnish serve` processes on loopback (and ends them, by their own PIDs), then, interleaved so that the
 machine's load falls on every side alike:
-  - a batch of N images through a service with 1 worker and with 2 workers (POST to the job's end);
+  - a batch of N images through services with 1 and 2 workers, at the default threads per job (cores / workers) and
+    at 1 and 2 threads per job (POST to the job's end);
   - `burnish finish` of the same batch with -j 1 and -j 2 (the same core without the service);
-  - POST to the first progress event (stage-started) on the event stream, on an idle 1-worker service.
-Prints a Markdown table on stdout.
+  - POST to the first progress event (stage-started) on the event stream, on an idle 1-worker service;
+  - the cores a niced process can get at that moment (two busy processes for a few seconds): on a shared machine
+    this, not the service, bounds what a second worker can add.
+Beside each wall time: the CPU seconds the process used (user + system), the cores it kept busy (CPU / wall), the
+background JIT's share, garbage-collection pauses and the mean number of images running at once (from the
+per-image event logs). Prints Markdown on stdout.
 """
-import json, os, socket, statistics, subprocess, sys, tempfile, time, urllib.request, uuid
+import json, glob, multiprocessing, os, resource, socket, statistics, subprocess, sys, tempfile, time, urllib.request, uuid
+from datetime import datetime
+
+TICK = os.sysconf("SC_CLK_TCK")
 
 
 def free_port():
@@ -30,13 +38,16 @@ def multipart(fields, files):
 
 
 class Service:
-    def __init__(self, dll, workers, work):
+    def __init__(self, dll, workers, work, threads=None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         data = os.path.join(work, f"serve-{workers}-{self.port}")
+        self.store = os.path.join(data, "store")
         self.log = open(data + ".log", "w")
+        extra = ["--threads-per-job", str(threads)] if threads else []
+        # `nice` execs dotnet, so the child's PID is the service's own (its /proc entry gives its CPU time).
         self.process = subprocess.Popen(["nice", "-n", "10", "dotnet", dll, "serve", "--listen", f"127.0.0.1:{self.port}",
-                                         "--data", data, "--workers", str(workers)], stdout=self.log, stderr=subprocess.STDOUT)
+                                         "--data", data, "--workers", str(workers), *extra], stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 120
         while True:
             try:
@@ -68,6 +79,34 @@ class Service:
                 if raw.decode().strip() == "event: stage-started":
                     return
 
+    def cpu(self):
+        """CPU seconds of the service (user + system), and of its background JIT thread alone."""
+        fields = open(f"/proc/{self.process.pid}/stat").read().rsplit(")", 1)[1].split()
+        jit = 0.0
+        for task in glob.glob(f"/proc/{self.process.pid}/task/*"):
+            try:
+                if open(task + "/comm").read().startswith(".NET Tiered Com"):
+                    f = open(task + "/stat").read().rsplit(")", 1)[1].split()
+                    jit += (int(f[11]) + int(f[12])) / TICK
+            except FileNotFoundError:
+                pass
+        return (int(fields[11]) + int(fields[12])) / TICK, jit
+
+    def gc_pause(self):
+        for line in urllib.request.urlopen(self.url + "/metrics", timeout=60).read().decode().splitlines():
+            if line.startswith("dotnet_gc_pause_seconds_total "):
+                return float(line.split()[1])
+        return 0.0
+
+    def concurrency(self, job):
+        """Mean images running at once over the job: the sum of each image's start-to-end over the job's span."""
+        spans = []
+        for log in glob.glob(os.path.join(self.store, "jobs", job, "images", "*", "events.jsonl")):
+            events = {e["type"]: datetime.fromisoformat(e["time"]) for e in map(json.loads, open(log))}
+            spans.append((events["started"], events["image-done"]))
+        span = (max(e for _, e in spans) - min(s for s, _ in spans)).total_seconds()
+        return sum((e - s).total_seconds() for s, e in spans) / span, spans
+
     def stop(self):
         self.process.terminate()  # this process's own child, by PID
         try:
@@ -78,56 +117,139 @@ class Service:
         self.log.close()
 
 
+
+def spin(seconds):
+    # At the services' own priority (`nice -n 10` below this script), so the probe asks for what they ask for.
+    os.nice(10)
+    end = time.time() + seconds
+    while time.time() < end:
+        pass
+
+
+def capacity(seconds=3.0):
+    """Cores two niced busy processes get right now: the most that a second worker could add on this machine."""
+    before, t0 = os.times(), time.time()
+    ps = [multiprocessing.Process(target=spin, args=(seconds,)) for _ in range(2)]
+    for p in ps:
+        p.start()
+    for p in ps:
+        p.join()
+    after = os.times()
+    return ((after.children_user - before.children_user) + (after.children_system - before.children_system)) / (time.time() - t0)
+
+
+def children_cpu():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+# Services: (label, workers, threads per job; None: the default, cores / workers).
+SERVICES = [("1w", 1, None), ("2w", 2, None), ("1w1t", 1, 1), ("2w1t", 2, 1), ("2w2t", 2, 2)]
+LABELS = {"1w": "service, 1 worker, default threads ({t})", "2w": "service, 2 workers, default threads ({t} each)",
+          "1w1t": "service, 1 worker × 1 thread", "2w1t": "service, 2 workers × 1 thread",
+          "2w2t": "service, 2 workers × 2 threads (before: every job asked for every core)",
+          "finish-1": "`burnish finish -j 1` (process start included)", "finish-2": "`burnish finish -j 2`"}
+
+
 def main():
     dll, images_dir, recipe_path, rounds = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
     images = sorted(os.path.join(images_dir, f) for f in os.listdir(images_dir))
     recipe = open(recipe_path).read()
     work = tempfile.mkdtemp(prefix="burnish-service-bench-")
+    cores = os.cpu_count()
     services = {}
+    rows = {k: [] for k in [s[0] for s in SERVICES] + ["finish-1", "finish-2"]}
+    first, probes, timelines = [], [], {}
     try:
-        services = {1: Service(dll, 1, work), 2: Service(dll, 2, work)}
-        # One warm-up job each: JIT, libvips and the first model-cache look-ups are not the service's per-image cost.
+        for label, w, t in SERVICES:  # one by one, so that the ones started are stopped whatever happens
+            services[label] = Service(dll, w, work, t)
+        # A whole batch each as warm-up: the JIT's background recompilation of hot code runs for the first ~100
+        # images and would otherwise fall on whichever side runs first.
         for s in services.values():
-            s.wait(s.submit(images[:2], recipe))
-        times = {k: [] for k in ("serve-1", "serve-2", "finish-1", "finish-2", "first-event")}
+            s.wait(s.submit(images, recipe))
         for r in range(rounds):
-            for workers, s in services.items():
-                t0 = time.perf_counter()
-                s.wait(s.submit(images, recipe))
-                times[f"serve-{workers}"].append(time.perf_counter() - t0)
+            probes.append((capacity(), os.getloadavg()[0]))
+            for label, s in services.items():
+                load = os.getloadavg()[0]
+                (c0, j0), g0, t0 = s.cpu(), s.gc_pause(), time.perf_counter()
+                job = s.submit(images, recipe)
+                s.wait(job)
+                wall = time.perf_counter() - t0
+                (c1, j1), g1 = s.cpu(), s.gc_pause()
+                conc, spans = s.concurrency(job)
+                rows[label].append(dict(wall=wall, cpu=c1 - c0, jit=j1 - j0, gc=g1 - g0, conc=conc, load=load))
+                timelines[label] = spans
             for jobs in (1, 2):
                 out = os.path.join(work, f"finish-{jobs}-{r}")
-                t0 = time.perf_counter()
+                load, c0, t0 = os.getloadavg()[0], children_cpu(), time.perf_counter()
                 subprocess.run(["nice", "-n", "10", "dotnet", dll, "finish", images_dir, "-o", out, "-r", recipe_path, "-j", str(jobs)],
                                check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                times[f"finish-{jobs}"].append(time.perf_counter() - t0)
+                wall = time.perf_counter() - t0
+                rows[f"finish-{jobs}"].append(dict(wall=wall, cpu=children_cpu() - c0, jit=None, gc=None, conc=None, load=load))
             for _ in range(3):
-                s = services[1]
+                s = services["1w"]
                 t0 = time.perf_counter()
                 job = s.submit(images[:1], recipe)
                 s.first_progress(job)
-                times["first-event"].append(time.perf_counter() - t0)
+                first.append(time.perf_counter() - t0)
                 s.wait(job)
-        med = {k: statistics.median(v) for k, v in times.items()}
-        n = len(images)
-        print(f"| figure | median | runs |")
-        print(f"|---|---:|---|")
-        for k, label in (("serve-1", f"service, 1 worker: POST of {n} images to job done"),
-                         ("serve-2", f"service, 2 workers: the same"),
-                         ("finish-1", f"`burnish finish -j 1` of the same {n} (process start included)"),
-                         ("finish-2", f"`burnish finish -j 2` of the same {n}"),
-                         ("first-event", "POST of 1 image to its first `stage-started` event (idle 1-worker service)")):
-            print(f"| {label} | {med[k]:.2f} s | {', '.join(f'{t:.2f}' for t in times[k])} |")
-        print()
-        print(f"- 2 workers against 1: **{med['serve-1'] / med['serve-2']:.2f}×** the throughput")
-        for w in (1, 2):
-            over = (med[f'serve-{w}'] - med[f'finish-{w}']) / n
-            print(f"- service overhead per image, {w} worker(s) against `finish -j {w}`: {over * 1000:+.0f} ms "
-                  f"({(med[f'serve-{w}'] / med[f'finish-{w}'] - 1) * 100:+.1f} %)")
+            probes.append((capacity(), os.getloadavg()[0]))
     finally:
         for s in services.values():
             s.stop()
         subprocess.run(["rm", "-rf", work])
+    report(rows, first, probes, timelines, len(images), cores)
+
+
+def walls(runs):
+    return ", ".join(f"{r['wall']:.2f}" for r in runs)
+
+
+def med(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def report(rows, first, probes, timelines, n, cores):
+    default1, default2 = max(1, cores // 1), max(1, cores // 2)
+    print(f"| {n} images | wall, median | CPU s | cores busy (CPU / wall) | of it, background JIT | GC pauses | images at once | load average | walls |")
+    print("|---|---:|---:|---:|---:|---:|---:|---|---|")
+    medians = {}
+    for key, runs in rows.items():
+        m = {k: med([r[k] for r in runs]) for k in ("wall", "cpu", "jit", "gc", "conc")}
+        medians[key] = m
+        util = med([r["cpu"] / r["wall"] for r in runs])
+        cell = lambda v, f: "–" if v is None else f.format(v)
+        label = LABELS[key].format(t=default1 if key == "1w" else default2)
+        print(f"| {label} | {m['wall']:.2f} s | {m['cpu']:.2f} | {util:.2f} | {cell(m['jit'], '{:.2f} s')} | {cell(m['gc'], '{:.3f} s')} | "
+              f"{cell(m['conc'], '{:.2f}')} | {min(r['load'] for r in runs):.1f}–{max(r['load'] for r in runs):.1f} | {walls(runs)} |")
+    print()
+    print(f"| POST of 1 image to its first `stage-started` event (idle 1-worker service) | {med(first):.2f} s | {', '.join(f'{t:.2f}' for t in first)} |")
+    print("|---|---:|---|")
+    print()
+    caps = [c for c, _ in probes]
+    print(f"Cores that two niced busy processes got, before and after each round: median {med(caps):.2f} "
+          f"(range {min(caps):.2f}–{max(caps):.2f}; load average {min(l for _, l in probes):.1f}–{max(l for _, l in probes):.1f}).")
+    print()
+    ratio = lambda a, b: medians[a]["wall"] / medians[b]["wall"]
+    print(f"- 2 workers against 1, default threads per job: **{ratio('1w', '2w'):.2f}×** the throughput")
+    print(f"- 2 workers against 1, 1 thread per job: **{ratio('1w1t', '2w1t'):.2f}×**")
+    print(f"- 2 workers × 1 thread against 2 workers × 2 threads (before this change): {ratio('2w2t', '2w'):.2f}×")
+    print(f"- `finish -j 2` against `-j 1`: {ratio('finish-1', 'finish-2'):.2f}×")
+    for w, f in (("1w", "finish-1"), ("2w", "finish-2")):
+        over = (medians[w]["wall"] - medians[f]["wall"]) / n
+        print(f"- service overhead per image, {w[0]} worker(s) against `finish -j {w[0]}`: {over * 1000:+.0f} ms "
+              f"({(medians[w]['wall'] / medians[f]['wall'] - 1) * 100:+.1f} %)")
+    spans = sorted(timelines["1w"])
+    gaps = [(spans[i + 1][0] - spans[i][1]).total_seconds() for i in range(len(spans) - 1)]
+    print(f"- 1 worker, from one image's end to the next one's start (queue fetch, state and event writes): "
+          f"median {med(gaps) * 1000:.0f} ms, max {max(gaps) * 1000:.0f} ms")
+    for key in ("1w", "2w"):
+        spans = sorted(timelines[key])
+        t0 = spans[0][0]
+        cells = ", ".join(f"{(s - t0).total_seconds():.2f}–{(e - t0).total_seconds():.2f}" for s, e in spans)
+        print(f"- timeline of the last round, {LABELS[key].split(',', 1)[1].strip().format(t=default1 if key == '1w' else default2)} "
+              f"(seconds from the first start, start–end per image): {cells}")
 
 
 if __name__ == "__main__":

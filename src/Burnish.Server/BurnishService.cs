@@ -99,6 +99,10 @@ public static class BurnishService
         Directory.CreateDirectory(options.DataDirectory);
         var limits = options.Limits;
         services.AddSingleton(limits);
+        var threads = options.JobThreads;
+        // libvips has one thread count per process: each image's pipelines get this many, so that the workers' images
+        // together fill the cores instead of each asking for all of them (ONNX Runtime's follow through the resources).
+        if (options.Workers > 0) global::NetVips.NetVips.Concurrency = threads;
         // The same per-image budget as finish -j N, with N the workers of this process.
         services.AddSingleton(ImageBudget.For(Math.Max(1, options.Workers), limits.StageTime, limits.MaxMemoryBytes));
         services.AddSingleton<IBlobStore>(new DirectoryBlobStore(options.Store));
@@ -106,7 +110,7 @@ public static class BurnishService
         services.AddSingleton(sp =>
         {
             var log = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Burnish.Server.Stages");
-            return StageResources.ForProcess(new LoadLimits(limits.MaxPixels), new SyncProgress<string>(m => log.LogInformation("{Notice}", m)));
+            return StageResources.ForProcess(new LoadLimits(limits.MaxPixels), new SyncProgress<string>(m => log.LogInformation("{Notice}", m)), threads);
         });
         services.AddTransient<ImageJob>();
 

@@ -1,13 +1,14 @@
 using System.Net;
 using Burnish.Server.Jobs;
+using Burnish.Stages;
 
 namespace Burnish.Server;
 
 /// <summary>How <c>burnish serve</c> and <c>burnish worker</c> run. The defaults are the whole set-up of one machine.</summary>
 public sealed record ServiceOptions
 {
-    /// <summary>Threads one image job keeps busy: libvips' two by default, ONNX Runtime's two in an upscale.</summary>
-    public const int ThreadsPerJob = 2;
+    /// <summary>Threads per image job that the default worker count assumes: cores / this workers, each with this many threads.</summary>
+    public const int TypicalThreadsPerJob = 2;
 
     public const string DefaultListen = "127.0.0.1:8787";
 
@@ -19,6 +20,16 @@ public sealed record ServiceOptions
 
     /// <summary>Image jobs this process runs at once; 0 runs none (an API in front of separate workers).</summary>
     public int Workers { get; init; } = DefaultWorkers();
+
+    /// <summary>
+    /// Threads each image job may use: libvips' threads (process-wide), ONNX Runtime's intra-op threads and the colour
+    /// transforms' strips. Null: the cores shared by the workers (<see cref="StageResources.ThreadsFor"/>), so that
+    /// workers × threads ≈ cores and one worker alone uses every core.
+    /// </summary>
+    public int? ThreadsPerJob { get; init; }
+
+    /// <summary>The threads each image job of this process uses.</summary>
+    public int JobThreads => ThreadsPerJob ?? StageResources.ThreadsFor(Workers);
 
     /// <summary>The bearer token every request must carry; required to listen beyond loopback.</summary>
     public string? Token { get; init; }
@@ -47,7 +58,8 @@ public sealed record ServiceOptions
         return Path.Combine(root, "burnish");
     }
 
-    public static int DefaultWorkers() => Math.Max(1, Environment.ProcessorCount / ThreadsPerJob);
+    /// <summary>Cores / threads per job (given, else <see cref="TypicalThreadsPerJob"/>), at least 1.</summary>
+    public static int DefaultWorkers(int? threadsPerJob = null) => Math.Max(1, Environment.ProcessorCount / Math.Max(1, threadsPerJob ?? TypicalThreadsPerJob));
 
     /// <summary>The address to bind; throws <see cref="BurnishException"/> when it is not ADDRESS:PORT.</summary>
     public IPEndPoint Endpoint()
@@ -65,6 +77,7 @@ public sealed record ServiceOptions
         if (!IPAddress.IsLoopback(endpoint.Address) && string.IsNullOrEmpty(Token))
             throw new BurnishException($"listening on {endpoint} exposes the service beyond this machine; give --token (or set BURNISH_TOKEN)");
         if (Workers < 0) throw new BurnishException("--workers must be 0 or more");
+        if (ThreadsPerJob < 1) throw new BurnishException($"--threads-per-job must be at least 1, got {ThreadsPerJob}");
         if (Limits.MaxUploadBytes <= 0) throw new BurnishException("--max-upload-mb must be at least 1");
         if (Database is not null) _ = Queue.PostgresQueue.ConnectionString(Database);
     }

@@ -102,6 +102,21 @@ public sealed class RequestErrorTests
     }
 
     [Fact]
+    public void Threads_per_job_share_the_cores_between_the_workers_unless_given()
+    {
+        var cores = Environment.ProcessorCount;
+        Assert.Equal(cores, new ServiceOptions { Workers = 1 }.JobThreads);
+        Assert.Equal(Math.Max(1, cores / 2), new ServiceOptions { Workers = 2 }.JobThreads);
+        Assert.Equal(1, new ServiceOptions { Workers = cores * 4 }.JobThreads);
+        Assert.Equal(3, new ServiceOptions { Workers = 2, ThreadsPerJob = 3 }.JobThreads);
+        Assert.Equal(Math.Max(1, cores / 2), ServiceOptions.DefaultWorkers());
+        Assert.Equal(cores, ServiceOptions.DefaultWorkers(threadsPerJob: 1));
+
+        var refused = Assert.Throws<BurnishException>(() => BurnishService.Build(new ServiceOptions { DataDirectory = ServiceHost.NewDataFolder(), Workers = 1, ThreadsPerJob = 0 }));
+        Assert.Equal("--threads-per-job must be at least 1, got 0", refused.Message);
+    }
+
+    [Fact]
     public async Task With_a_token_every_request_needs_it_and_without_one_only_loopback_may_be_bound()
     {
         var refused = Assert.Throws<BurnishException>(() => BurnishService.Build(new ServiceOptions { Listen = "0.0.0.0:0", DataDirectory = ServiceHost.NewDataFolder(), Workers = 0 }));
@@ -132,10 +147,18 @@ public sealed class RequestErrorTests
         Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("/v1/models")).StatusCode);
         var metrics = await host.Client.GetStringAsync("/metrics");
         Assert.Contains("burnish_workers", metrics);
+        // What tells whether another worker can help: the process's CPU time (it has started a web host, so some) and
+        // the garbage collector's pauses, which stop every worker.
+        Assert.True(Figure(metrics, "process_cpu_seconds_total") > 0, metrics);
+        Assert.True(Figure(metrics, "dotnet_gc_pause_seconds_total") >= 0, metrics);
         Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("/readyz")).StatusCode);
 
         var info = new MultipartFormDataContent { { new ByteArrayContent(await File.ReadAllBytesAsync(ServiceHost.Fixture("a1111-parameters.png"))), "image", "a.png" } };
         var facts = await (await host.Client.PostAsync("/v1/info", info)).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(256, facts.GetProperty("info").GetProperty("width").GetInt32());
     }
+
+    /// <summary>The value of an unlabelled figure in Prometheus' text format.</summary>
+    private static double Figure(string metrics, string name) =>
+        double.Parse(metrics.Split('\n').Single(l => l.StartsWith(name + " ", StringComparison.Ordinal))[(name.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -13,7 +13,7 @@ public static class FinishCommand
         var recipe = CommonOptions.Recipe();
         var preset = CommonOptions.Preset();
         var output = new Option<string>("--output", "-o") { Description = "Output folder.", DefaultValueFactory = _ => "out" };
-        var jobs = new Option<int>("--jobs", "-j") { Description = "Images processed in parallel.", DefaultValueFactory = _ => 1 };
+        var jobs = new Option<int>("--jobs", "-j") { Description = "Images processed in parallel; they share the cores (each gets cores / N threads, at least 1).", DefaultValueFactory = _ => 1 };
         var resume = new Option<bool>("--resume") { Description = "Skip images whose sidecar records success for the same input and recipe." };
         var keep = new Option<bool>("--keep-intermediates") { Description = "Save each stage's result as a 16-bit PNG under NAME/stages/." };
         var report = new Option<bool>("--report") { Description = "Also write NAME.report.html beside each sidecar: the source, every kept intermediate and the master compared." };
@@ -51,7 +51,10 @@ public static class FinishCommand
             var limits = new LoadLimits(parse.GetValue(maxPixels));
             // Every stage is prepared once for the whole batch (the first run fetches and converts the bundled models),
             // so a bad LUT, mask or model fails here, before any image is touched.
-            using var resources = StageResources.ForProcess(limits, new SyncProgress<string>(m => Console.Error.WriteLine(m)));
+            // Images at once share the cores: -j 2 on two cores gives each image one libvips (process-wide) and one ONNX Runtime thread.
+            var threads = StageResources.ThreadsFor(parse.GetValue(jobs));
+            NetVips.NetVips.Concurrency = threads;
+            using var resources = StageResources.ForProcess(limits, new SyncProgress<string>(m => Console.Error.WriteLine(m)), threads);
             using var prepared = PreparedRecipe.Prepare(source, resources);
             var options = new FinishOptions(limits, parse.GetValue(keep), parse.GetValue(resume), Budget: budget);
             var request = new BatchRequest(items, outDir, prepared, options, parse.GetValue(jobs));

@@ -13,7 +13,8 @@ public static class ServeCommand
     {
         var listen = new Option<string>("--listen") { Description = "ADDRESS:PORT to listen on; any address but loopback needs --token.", DefaultValueFactory = _ => ServiceOptions.DefaultListen };
         var data = new Option<string?>("--data") { Description = "Data folder: the queue database and the store of inputs and outputs (default: $XDG_DATA_HOME/burnish, else ~/.local/share/burnish)." };
-        var workers = new Option<int>("--workers") { Description = "Images finished at once (default: cores / 2).", DefaultValueFactory = _ => ServiceOptions.DefaultWorkers() };
+        var workers = Workers();
+        var threads = ThreadsPerJob();
         var token = new Option<string?>("--token") { Description = "Bearer token every request must carry (default: $BURNISH_TOKEN)." };
         var maxUpload = new Option<int>("--max-upload-mb") { Description = "Largest request, in MB (413 beyond it).", DefaultValueFactory = _ => (int)(ServiceLimits.Default.MaxUploadBytes >> 20) };
         var maxImages = new Option<int>("--max-images") { Description = "Most images in one job (413 beyond it).", DefaultValueFactory = _ => ServiceLimits.Default.MaxImagesPerJob };
@@ -26,7 +27,7 @@ public static class ServeCommand
         var gpu = Gpu();
         var command = new Command("serve", "Serve the HTTP API (/v1, OpenAPI at /openapi/v1.json) with a job queue and workers in this process; no other set-up.")
         {
-            listen, data, workers, token, maxUpload, maxImages, maxQueued, maxPixels, stageTimeout, maxMemory, db, store, gpu,
+            listen, data, workers, threads, token, maxUpload, maxImages, maxQueued, maxPixels, stageTimeout, maxMemory, db, store, gpu,
         };
         command.SetAction((parse, cancel) => CommonOptions.Guard(parse, async () =>
         {
@@ -34,7 +35,8 @@ public static class ServeCommand
             {
                 Listen = parse.GetValue(listen)!,
                 DataDirectory = Path.GetFullPath(parse.GetValue(data) ?? ServiceOptions.DefaultDataDirectory()),
-                Workers = parse.GetValue(workers),
+                Workers = parse.GetValue(workers) ?? ServiceOptions.DefaultWorkers(parse.GetValue(threads)),
+                ThreadsPerJob = parse.GetValue(threads),
                 Token = parse.GetValue(token) ?? NullIfEmpty(Environment.GetEnvironmentVariable("BURNISH_TOKEN")),
                 Limits = Budgeted(new ServiceLimits((long)parse.GetValue(maxUpload) << 20, parse.GetValue(maxPixels), parse.GetValue(maxImages), parse.GetValue(maxQueued)),
                     parse, stageTimeout, maxMemory),
@@ -44,7 +46,7 @@ public static class ServeCommand
             };
             await using var app = BurnishService.Build(options);
             await app.StartAsync(cancel);
-            Console.Error.WriteLine($"burnish: serving {BurnishService.Address(app)} (data: {options.DataDirectory}, workers: {options.Workers}{(options.Token is null ? "" : ", token required")}); Ctrl+C stops");
+            Console.Error.WriteLine($"burnish: serving {BurnishService.Address(app)} (data: {options.DataDirectory}, workers: {options.Workers} × {options.JobThreads} thread(s){(options.Token is null ? "" : ", token required")}); Ctrl+C stops");
             // Ctrl+C or SIGTERM: stop taking jobs; running ones stop at a cancellation point and go back to the queue.
             await app.WaitForShutdownAsync(cancel);
             await app.StopAsync(CancellationToken.None);
@@ -61,13 +63,14 @@ public static class ServeCommand
         var store = Store();
         store.Required = true;
         var gpu = Gpu();
-        var workers = new Option<int>("--workers") { Description = "Images finished at once (default: cores / 2).", DefaultValueFactory = _ => ServiceOptions.DefaultWorkers() };
+        var workers = Workers();
+        var threads = ThreadsPerJob();
         var maxPixels = CommonOptions.MaxPixels();
         var stageTimeout = CommonOptions.StageTimeout();
         var maxMemory = CommonOptions.MaxMemoryMb();
         var command = new Command("worker", "Finish image jobs from a shared queue (--db) and store (--store) that a 'burnish serve --db' fills.")
         {
-            db, store, gpu, workers, maxPixels, stageTimeout, maxMemory,
+            db, store, gpu, workers, threads, maxPixels, stageTimeout, maxMemory,
         };
         command.SetAction((parse, cancel) => CommonOptions.Guard(parse, async () =>
         {
@@ -77,13 +80,14 @@ public static class ServeCommand
                 Database = parse.GetValue(db),
                 StorePath = storePath,
                 DataDirectory = Path.Combine(storePath, ".worker"),
-                Workers = parse.GetValue(workers),
+                Workers = parse.GetValue(workers) ?? ServiceOptions.DefaultWorkers(parse.GetValue(threads)),
+                ThreadsPerJob = parse.GetValue(threads),
                 Gpu = parse.GetValue(gpu),
                 Limits = Budgeted(ServiceLimits.Default with { MaxPixels = parse.GetValue(maxPixels) }, parse, stageTimeout, maxMemory),
             };
             using var host = BurnishService.BuildWorker(options);
             await host.StartAsync(cancel);
-            Console.Error.WriteLine($"burnish: worker taking {string.Join(", ", options.Queues)} with {options.Workers} worker(s) (store: {storePath}); Ctrl+C stops");
+            Console.Error.WriteLine($"burnish: worker taking {string.Join(", ", options.Queues)} with {options.Workers} worker(s) × {options.JobThreads} thread(s) (store: {storePath}); Ctrl+C stops");
             await host.WaitForShutdownAsync(cancel);
             await host.StopAsync(CancellationToken.None);
             return ExitCodes.Ok;
@@ -101,6 +105,16 @@ public static class ServeCommand
             MaxMemoryBytes = parse.GetValue(maxMemory) is null ? null : given.MemoryBytes,
         };
     }
+
+    private static Option<int?> Workers() => new("--workers")
+    {
+        Description = "Images finished at once (default: cores / --threads-per-job, else cores / 2; at least 1).",
+    };
+
+    private static Option<int?> ThreadsPerJob() => new("--threads-per-job")
+    {
+        Description = "Threads each image may use: libvips' and ONNX Runtime's (default: cores / workers, at least 1).",
+    };
 
     private static Option<string?> Db() => new("--db") { Description = "postgres://USER:PASSWORD@HOST:PORT/DATABASE: a queue shared with 'burnish worker' processes (default: SQLite under --data, one process)." };
 

@@ -138,7 +138,8 @@ public sealed class LittleCms : IDisposable
         var output = GC.AllocateUninitializedArray<float>(checked((int)((long)w * h * outBands))); // every sample is written below
         const int StripRows = 128;
         var strips = (h + StripRows - 1) / StripRows;
-        Parallel.For(0, strips, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount) }, s =>
+        // As many strips at once as libvips has threads per image: a host running several images at once lowers both.
+        Parallel.For(0, strips, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, global::NetVips.NetVips.Concurrency) }, s =>
         {
             var y = s * StripRows;
             var rows = Math.Min(StripRows, h - y);

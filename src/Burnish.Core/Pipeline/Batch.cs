@@ -1,4 +1,5 @@
 using Burnish.IO;
+using Burnish.Imaging;
 using Burnish.Stages;
 
 namespace Burnish.Pipeline;
@@ -39,7 +40,7 @@ public static class Batch
                 var result = Finisher.Finish(item.Path, names, request.Recipe, options,
                     new SyncProgress<StageProgress>(p => progress?.Report(new BatchEvent(i, total, item.Path, p, null))), ct);
                 results[i] = result;
-                ReleaseImageMemory();
+                DroppedImages.ReleaseFinished();
                 progress?.Report(new BatchEvent(i, total, item.Path, null, result));
                 return ValueTask.CompletedTask;
             });
@@ -62,17 +63,6 @@ public static class Batch
     {
         var tags = request.Recipe.Variants is { Count: > 1 } variants ? variants.Select(v => "." + v.FileTag).ToList() : [""];
         return request.Inputs.SelectMany(i => tags.Select(t => Path.GetFullPath(Path.Combine(request.OutputDir, i.RelativeBase + t)))).ToHashSet();
-    }
-
-    /// <summary>
-    /// libvips images hold native buffers that the GC cannot see, freed only when their small managed wrappers are
-    /// finalised. Collecting once per finished image keeps a batch's memory flat instead of growing with its length.
-    /// </summary>
-    private static void ReleaseImageMemory()
-    {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
     }
 
     /// <summary>Fails early, with one line, when the output folder cannot be created or written.</summary>

@@ -26,9 +26,21 @@ public sealed class StageResources(ModelCache models, LoadLimits limits, string 
     /// <summary>One-line notices for a person, such as "fetching esrgan-medium ×4".</summary>
     public IProgress<string>? Notices { get; } = notices;
 
+    /// <summary>
+    /// Inference threads one image may use (ONNX Runtime's intra-op threads, unless a recipe key says otherwise): every
+    /// core by default; a host running N images at once gives each cores / N, so that they do not fight over the cores.
+    /// </summary>
+    public int ThreadsPerImage { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>
+    /// Threads per image when <paramref name="imagesAtOnce"/> images run at once: the cores shared between them, at
+    /// least one each. One image alone gets every core.
+    /// </summary>
+    public static int ThreadsFor(int imagesAtOnce) => Math.Max(1, Environment.ProcessorCount / Math.Max(1, imagesAtOnce));
+
     /// <summary>The default resources of one process: the user's model cache and the system temp folder.</summary>
-    public static StageResources ForProcess(LoadLimits limits, IProgress<string>? notices = null) =>
-        new(new ModelCache(ModelCache.DefaultRoot()), limits, Path.GetTempPath(), notices);
+    public static StageResources ForProcess(LoadLimits limits, IProgress<string>? notices = null, int? threadsPerImage = null) =>
+        new(new ModelCache(ModelCache.DefaultRoot()), limits, Path.GetTempPath(), notices) { ThreadsPerImage = threadsPerImage ?? Environment.ProcessorCount };
 
     /// <summary>The service under <paramref name="key"/>: the one provided, else made by <paramref name="create"/> once and kept.</summary>
     public T Shared<T>(string key, Func<T> create) where T : class

@@ -5,7 +5,10 @@ using Burnish.Server.Queue;
 
 namespace Burnish.Server.Api;
 
-/// <summary>Prometheus' plain text format: queue depth, jobs by state, workers, and stage durations of finished images.</summary>
+/// <summary>
+/// Prometheus' plain text format: queue depth, jobs by state, workers, stage durations of finished images, and the
+/// process's CPU time and garbage-collection pauses (what tells whether more workers can help).
+/// </summary>
 public static class ServiceMetrics
 {
     public static string Render(JobBook book, IJobQueue queue)
@@ -36,6 +39,14 @@ public static class ServiceMetrics
             Line("burnish_stage_seconds_sum", $"stage=\"{stage.Key}\"", Math.Round(stage.Sum(kv => kv.Value) / 1000, 3));
             Line("burnish_stage_seconds_count", $"stage=\"{stage.Key}\"", stage.Count());
         }
+        var cpu = Environment.CpuUsage;
+        text.AppendLine("# HELP process_cpu_seconds_total CPU time of this process, user and system.\n# TYPE process_cpu_seconds_total counter");
+        Line("process_cpu_seconds_total", "", Math.Round(cpu.TotalTime.TotalSeconds, 3));
+        text.AppendLine("# HELP dotnet_gc_pause_seconds_total Time every thread of this process was paused by the garbage collector.\n# TYPE dotnet_gc_pause_seconds_total counter");
+        Line("dotnet_gc_pause_seconds_total", "", Math.Round(GC.GetTotalPauseDuration().TotalSeconds, 3));
+        text.AppendLine("# HELP dotnet_gc_collections_total Garbage collections by generation.\n# TYPE dotnet_gc_collections_total counter");
+        for (var generation = 0; generation <= GC.MaxGeneration; generation++)
+            Line("dotnet_gc_collections_total", $"generation=\"{generation}\"", GC.CollectionCount(generation));
         return text.ToString();
     }
 

@@ -55,7 +55,8 @@ public sealed class ImageJob(JobBook book, StageResources resources, ServiceLimi
                 using var prepared = PreparedRecipe.Prepare(source, resources);
                 return Finisher.Finish(input, names, prepared, new FinishOptions(new LoadLimits(limits.MaxPixels), Resume: true, Budget: budget) { Variant = entry.Variant }, progress, cancel.Token);
             }, CancellationToken.None);
-            ReleaseImageMemory();
+            // As in a batch: libvips buffers are freed only when their wrappers are finalised.
+            DroppedImages.ReleaseFinished();
             var current = progress.Current;
             if (result.Status == FinishStatus.Failed)
             {
@@ -135,14 +136,6 @@ public sealed class ImageJob(JobBook book, StageResources resources, ServiceLimi
     }
 
     private static string Name(string folder, string path) => Path.GetRelativePath(folder, path).Replace('\\', '/');
-
-    /// <summary>libvips buffers are freed only when their wrappers are finalised; as in a batch, collect once per image.</summary>
-    private static void ReleaseImageMemory()
-    {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
-    }
 
     /// <summary>
     /// Turns the core's progress into events and state, throttled: every stage start, and progress when it moved by

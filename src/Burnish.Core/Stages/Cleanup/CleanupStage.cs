@@ -18,11 +18,11 @@ public sealed class CleanupStage : IStage<CleanupParams>
         ArgumentNullException.ThrowIfNull(resources);
         // The detectors belong to the resources (a service keeps one, repair shares them); each is made only when a region asks for it.
         var finders = new Finders(
-            new Lazy<FaceDetector>(() => resources.Shared("face-detector", () => FaceDetector.FromCache(resources.Models, progress: resources.Notices))),
-            new Lazy<HandDetector>(() => resources.Shared($"hand-detector-{HandLandmarkModel.Full}", () => HandDetector.FromCache(resources.Models, HandLandmarkModel.Full, progress: resources.Notices))),
-            new Lazy<PersonSegmenter>(() => resources.Shared("person-segmenter", () => PersonSegmenter.FromCache(resources.Models, progress: resources.Notices))),
+            new Lazy<FaceDetector>(() => resources.Shared("face-detector", () => FaceDetector.FromCache(resources.Models, threads: resources.ThreadsPerImage, progress: resources.Notices))),
+            new Lazy<HandDetector>(() => resources.Shared($"hand-detector-{HandLandmarkModel.Full}", () => HandDetector.FromCache(resources.Models, HandLandmarkModel.Full, threads: resources.ThreadsPerImage, progress: resources.Notices))),
+            new Lazy<PersonSegmenter>(() => resources.Shared("person-segmenter", () => PersonSegmenter.FromCache(resources.Models, threads: resources.ThreadsPerImage, progress: resources.Notices))),
             // The opt-in subject model is looked up now, so a run without it fails before any image with the line that says how to fetch it.
-            parameters.Soften.Any(IsSubject) ? resources.Shared(SubjectDetector.ResourceKey, () => SubjectDetector.FromCache(resources.Models)) : null);
+            parameters.Soften.Any(IsSubject) ? resources.Shared(SubjectDetector.ResourceKey, () => SubjectDetector.FromCache(resources.Models, threads: resources.ThreadsPerImage)) : null);
         return new PreparedCleanup(parameters, SoftenMasks.Load(parameters, resources.Limits), finders);
     }
 

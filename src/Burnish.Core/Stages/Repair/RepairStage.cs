@@ -22,12 +22,12 @@ public sealed class RepairStage : IStage<IReadOnlyList<RepairPass>>
         // The detector's sessions belong to the resources: a service keeps one for every run.
         // So are the diffusion servers' clients: one per server, so its concurrency limit holds over the whole run.
         return RepairPlan.Load(parameters, resources.Limits,
-            () => resources.Shared("text-detector", () => TextDetector.FromCache(resources.Models, progress: resources.Notices)),
-            () => resources.Shared("face-detector", () => FaceDetector.FromCache(resources.Models, progress: resources.Notices)),
+            () => resources.Shared("text-detector", () => TextDetector.FromCache(resources.Models, threads: resources.ThreadsPerImage, progress: resources.Notices)),
+            () => resources.Shared("face-detector", () => FaceDetector.FromCache(resources.Models, threads: resources.ThreadsPerImage, progress: resources.Notices)),
             spec => resources.Shared(BackendClients.ResourceKey, () => new BackendClients()).For(spec),
-            model => resources.Shared($"hand-detector-{model}", () => HandDetector.FromCache(resources.Models, model, progress: resources.Notices)),
-            () => resources.Shared("person-segmenter", () => PersonSegmenter.FromCache(resources.Models, progress: resources.Notices)),
-            () => resources.Shared(SubjectDetector.ResourceKey, () => SubjectDetector.FromCache(resources.Models)));
+            model => resources.Shared($"hand-detector-{model}", () => HandDetector.FromCache(resources.Models, model, threads: resources.ThreadsPerImage, progress: resources.Notices)),
+            () => resources.Shared("person-segmenter", () => PersonSegmenter.FromCache(resources.Models, threads: resources.ThreadsPerImage, progress: resources.Notices)),
+            () => resources.Shared(SubjectDetector.ResourceKey, () => SubjectDetector.FromCache(resources.Models, threads: resources.ThreadsPerImage)));
     }
 
     private sealed class PreparedRepair(RepairPlan plan) : IPreparedStage

@@ -166,7 +166,7 @@ public sealed record UpscaleParams : ISelfValidating
     [Doc("Where inference runs: cpu, or cuda where the GPU build of ONNX Runtime is installed.")]
     public Device Device { get; init; } = Device.Cpu;
 
-    [Doc("Inference threads on cpu. Default: one per core.")]
+    [Doc("Inference threads on cpu. Default: one per core, shared by the images run at once (finish -j N, serve --threads-per-job).")]
     [Range(1, 1024)]
     public int? Threads { get; init; }
 

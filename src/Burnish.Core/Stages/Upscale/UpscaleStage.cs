@@ -39,14 +39,20 @@ public sealed class UpscaleStage : IStage<UpscaleParams>
         }
         if (parameters.Faces is { } faces) models.Scales(faces.Model);
         // The face detector is the resources' (cleanup shares it), made only when faces are asked for.
-        var detector = new Lazy<FaceDetector>(() => resources.Shared("face-detector", () => FaceDetector.FromCache(resources.Models, progress: resources.Notices)));
+        var detector = new Lazy<FaceDetector>(() => resources.Shared("face-detector", () => FaceDetector.FromCache(resources.Models, threads: resources.ThreadsPerImage, progress: resources.Notices)));
         return new PreparedUpscale(parameters, models, backend, graph, detector);
     }
 
-    /// <summary>The shared sessions for a device and thread count: one set per process, whatever the number of runs.</summary>
-    public static UpscaleModels SessionsFor(UpscaleParams p, StageResources resources) =>
-        resources.Shared($"upscale-models:{p.Device}:{p.Threads?.ToString(CultureInfo.InvariantCulture) ?? "auto"}",
-            () => new UpscaleModels(resources.Models, p.Device, p.Threads, resources.Notices));
+    /// <summary>
+    /// The shared sessions for a device and thread count (the recipe's, else the host's threads per image): one set per
+    /// process, whatever the number of runs.
+    /// </summary>
+    public static UpscaleModels SessionsFor(UpscaleParams p, StageResources resources)
+    {
+        var threads = p.Threads ?? resources.ThreadsPerImage;
+        return resources.Shared($"upscale-models:{p.Device}:{threads.ToString(CultureInfo.InvariantCulture)}",
+            () => new UpscaleModels(resources.Models, p.Device, threads, resources.Notices));
+    }
 
     /// <summary>Tile progress as the generic kind: the fraction over every pass, the pass and tile count as the label.</summary>
     public static StageProgress Progress(TileProgress t) =>
