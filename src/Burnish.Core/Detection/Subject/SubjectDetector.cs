@@ -27,7 +27,7 @@ public sealed class SubjectDetector : IDisposable
     {
         path = onnxPath;
         (Sha256, Licence) = (sha256, licence);
-        session = OrtSessions.Open(onnxPath, "subject model", threads);
+        session = OrtSessions.Open(onnxPath, "subject model", threads, spinning: false);
         var ins = session.InputMetadata;
         if (ins.Count != 1 || !ins.ContainsKey("input") || ins["input"].Dimensions is not [1, 3, Resolution, Resolution] || !session.OutputMetadata.ContainsKey("output"))
         {
