@@ -2,12 +2,14 @@
 #:project ../src/Burnish.Core/Burnish.Core.csproj
 #:property PublishAot=false
 #:property JsonSerializerIsReflectionEnabledByDefault=true
-// Where the time of the automatic masks goes on one image, in CPU and wall milliseconds (process CPU: every thread,
-// ONNX Runtime's included), each figure the median of RUNS repeats after one warm-up: decoding, the sRGB float
-// conversion, the resizes the detectors make, one ONNX Runtime run of each model, session creation, and each
-// detector's whole Detect with its models loaded (what one image of a batch costs). Used for bench/masks-speed.sh's
-// profile table; see docs/masks.md "Speed".
-//   dotnet run bench/masks-profile.cs -- RUNS IMAGE [subject]
+// Where the time of the automatic masks goes, for bench/masks-speed.sh. Every figure is process CPU (all threads, ONNX
+// Runtime's included) and wall milliseconds, the median of RUNS repeats after one warm-up, with the 1-minute load
+// average when it was taken.
+//   dotnet run bench/masks-profile.cs -- detect RUNS KINDS IMAGE...   one TSV row per image and kind (face, face-flip,
+//       hands, person, subject): each detector's whole detection with its models loaded, as for each image of a batch
+//   dotnet run bench/masks-profile.cs -- steps RUNS IMAGE [subject]   a Markdown table of the steps: decoding, the sRGB
+//       float conversion, the resizes, session creation, one ONNX Runtime run of each model (sessions opened as the
+//       detectors open them), the palm search alone
 using System.Diagnostics;
 using Burnish.Detection;
 using Burnish.Detection.Hands;
@@ -21,16 +23,16 @@ using NetVips;
 // As the CLI: no operation cache, so a repeat computes again rather than finding the last result.
 Cache.Max = 0;
 Cache.MaxFiles = 0;
-var runs = int.Parse(args[0]);
-var path = args[1];
-var withSubject = args.Length > 2 && args[2] == "subject";
+var mode = args[0];
+var runs = int.Parse(args[1]);
 var cache = new ModelCache(ModelCache.DefaultRoot());
 var process = Process.GetCurrentProcess();
 
-void Time(string what, Action action, int repeats = -1)
+static string Load1() => File.ReadAllText("/proc/loadavg").Split(' ')[0];
+
+(double Cpu, double Wall) Time(Action action, int repeats)
 {
-    repeats = repeats < 0 ? runs : repeats;
-    action(); // warm-up: first runs pay one-off costs (ORT's arena, libvips' caches)
+    action(); // warm-up: first runs pay one-off costs (ORT's arena, first-run allocations)
     var cpu = new List<double>();
     var wall = new List<double>();
     for (var i = 0; i < repeats; i++)
@@ -43,7 +45,7 @@ void Time(string what, Action action, int repeats = -1)
         process.Refresh();
         cpu.Add((process.TotalProcessorTime - c0).TotalMilliseconds);
     }
-    Console.WriteLine($"| {what} | {Median(cpu):F0} | {Median(wall):F0} |");
+    return (Median(cpu), Median(wall));
 }
 
 static double Median(List<double> v)
@@ -52,41 +54,76 @@ static double Median(List<double> v)
     return v.Count % 2 == 1 ? v[v.Count / 2] : (v[v.Count / 2 - 1] + v[v.Count / 2]) / 2;
 }
 
+if (mode == "detect")
+{
+    var kinds = args[2].Split(',');
+    var images = args.Skip(3).ToList();
+    using var faces = kinds.Contains("face") || kinds.Contains("face-flip") ? FaceDetector.FromCache(cache) : null;
+    using var hands = kinds.Contains("hands") ? HandDetector.FromCache(cache) : null;
+    using var person = kinds.Contains("person") ? PersonSegmenter.FromCache(cache) : null;
+    using var subject = kinds.Contains("subject") ? SubjectDetector.FromCache(cache) : null;
+    foreach (var path in images)
+    {
+        var image = ImageLoader.Load(path, LoadLimits.Default).Image;
+        void Row(string kind, Func<int> detect)
+        {
+            var found = 0;
+            var load = Load1();
+            var (cpu, wall) = Time(() => found = detect(), kind == "subject" ? Math.Min(runs, 3) : runs);
+            Console.WriteLine($"{Path.GetFileName(path)}\t{kind}\t{found}\t{cpu:F0}\t{wall:F0}\t{load}");
+        }
+        if (kinds.Contains("face")) Row("face", () => faces!.Detect(image, FaceMaskParams.Default).Count);
+        if (kinds.Contains("face-flip")) Row("face-flip", () => faces!.Detect(image, FaceMaskParams.Default with { Flip = true }).Count);
+        if (hands is not null) Row("hands", () => hands.Detect(image, HandMaskParams.Default).Count);
+        if (person is not null) Row("person", () => { var (m, r) = person.Segment(image); m.Dispose(); return r is null ? 0 : 1; });
+        if (subject is not null) Row("subject", () => SubjectMasks.From(subject.Alpha(image), image.Width, image.Height, SubjectSide.Subject).Regions.Count);
+    }
+    return;
+}
+
+var file = args[2];
+var withSubject = args.Length > 3 && args[3] == "subject";
+void Step(string what, Action action, int repeats = -1)
+{
+    var load = Load1();
+    var (cpu, wall) = Time(action, repeats < 0 ? runs : repeats);
+    Console.WriteLine($"| {what} | {cpu:F0} | {wall:F0} | {load} |");
+}
+
 void Once(string what, Action action)
 {
+    var load = Load1();
     process.Refresh();
     var c0 = process.TotalProcessorTime;
     var clock = Stopwatch.StartNew();
     action();
     process.Refresh();
-    Console.WriteLine($"| {what} (once) | {(process.TotalProcessorTime - c0).TotalMilliseconds:F0} | {clock.Elapsed.TotalMilliseconds:F0} |");
+    Console.WriteLine($"| {what} (once) | {(process.TotalProcessorTime - c0).TotalMilliseconds:F0} | {clock.Elapsed.TotalMilliseconds:F0} | {load} |");
 }
 
-Console.WriteLine($"| step ({Path.GetFileName(path)}) | CPU ms | wall ms |");
-Console.WriteLine("|---|---:|---:|");
+Console.WriteLine($"| step ({Path.GetFileName(file)}) | CPU ms | wall ms | load |");
+Console.WriteLine("|---|---:|---:|---:|");
 WorkImage image = null!;
-Time("decode (PNG to float in memory)", () => image = ImageLoader.Load(path, LoadLimits.Default).Image);
-Time("sRGB float, whole image into memory", () => { using var c = FaceDetector.SrgbColour(image).CopyMemory(); });
+Step("decode (PNG to float in memory)", () => image = ImageLoader.Load(file, LoadLimits.Default).Image);
+Step("sRGB float, whole image into memory", () => { using var c = FaceDetector.SrgbColour(image).CopyMemory(); });
 using var rgb = FaceDetector.SrgbColour(image).CopyMemory();
 foreach (var side in new[] { 128, 256, 512 })
-{
-    Time($"resize to {side}² from memory", () => { using var r = rgb.Resize((double)side / rgb.Width, kernel: Enums.Kernel.Linear); r.WriteToMemory<float>(); });
-}
+    Step($"resize to {side}² (from memory)", () => { using var r = rgb.Resize((double)side / rgb.Width, kernel: Enums.Kernel.Linear); r.WriteToMemory<float>(); });
 
-void Ort(string what, string file, long[] shape)
+void Ort(string what, string model, long[] shape)
 {
     InferenceSession session = null!;
-    Once($"{what}: session created", () => session = OrtSessions.Open(file, what, null, spinning: false));
+    Once($"{what}: session created", () => session = OrtSessions.Open(model, what, null, spinning: false));
     using (session)
     {
         var input = session.InputMetadata.Keys.Single();
         var tensor = new float[shape.Aggregate(1L, (a, b) => a * b)];
-        new Random(1).NextSingle();
         for (var i = 0; i < tensor.Length; i++) tensor[i] = (i % 251) / 251f;
-        Time($"{what}: one run {string.Join('×', shape)}", () =>
+        Step($"{what}: one run {string.Join('×', shape)}", () =>
         {
             using var value = OrtValue.CreateTensorValueFromMemory(tensor, shape);
-            using var outputs = session.Run(new RunOptions(), [input], [value], session.OutputMetadata.Keys.ToArray());
+            using var options = new RunOptions();
+            using var outputs = session.Run(options, [input], [value], session.OutputMetadata.Keys.ToArray());
         });
     }
 }
@@ -96,26 +133,16 @@ Ort("BlazeFace back", cache.PackedFile(FaceDetector.Package, FaceDetector.BackFi
 Ort("palm detector", GraphModels.OnnxPath(cache, "handdetect"), [1, 256, 256, 3]);
 Ort("hand landmarks (full)", GraphModels.OnnxPath(cache, "handlandmark-full"), [1, 224, 224, 3]);
 Ort("selfie segmenter", GraphModels.OnnxPath(cache, "selfie"), [1, 256, 256, 3]);
-
-using (var faces = FaceDetector.FromCache(cache))
-{
-    var n = 0;
-    Time("face: Detect, models loaded", () => n = faces.Detect(image, FaceMaskParams.Default).Count);
-    Console.WriteLine($"|   ({n} faces) | | |");
-}
 using (var hands = HandDetector.FromCache(cache))
 {
-    var n = 0;
-    Time("hands: Detect, models loaded", () => n = hands.Detect(image, HandMaskParams.Default).Count);
-    Time("hands: palms alone", () => hands.Palms(rgb, HandMaskParams.Default.MinScore));
-    Console.WriteLine($"|   ({n} hands) | | |");
+    var palms = 0;
+    Step("hands: the palm search alone (10 windows, NMS)", () => palms = hands.Palms(rgb, HandMaskParams.Default.MinScore).Count);
+    Console.WriteLine($"| hands: palms found, each a landmark run (at most {HandDetector.MaxPalms}) | {palms} | | |");
 }
-using (var person = PersonSegmenter.FromCache(cache))
-    Time("person: Segment, model loaded", () => { var (m, _) = person.Segment(image); m.Dispose(); });
 if (withSubject)
 {
     SubjectDetector subject = null!;
-    Once("subject: model checked and session created", () => subject = SubjectDetector.FromCache(cache));
+    Once("subject: SHA-256 check, widening to float32, session created", () => subject = SubjectDetector.FromCache(cache));
     using (subject)
-        Time("subject: Alpha, model loaded", () => subject.Alpha(image), Math.Min(runs, 3));
+        Step("subject: alpha (pre-processing, ISNet, post-processing)", () => subject.Alpha(image), Math.Min(runs, 3));
 }

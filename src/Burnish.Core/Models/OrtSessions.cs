@@ -31,10 +31,19 @@ public static class OrtSessions
     public static InferenceSession Open(string path, string what, int? threads, bool spinning = true)
     {
         if (!File.Exists(path)) throw new BurnishException($"{what} {path}: file not found");
+        return Create(options => new InferenceSession(path, options), path, what, threads, spinning);
+    }
+
+    /// <summary>Opens a model held in memory (read from <paramref name="path"/> and changed there); errors as <see cref="Open(string, string, int?, bool)"/>.</summary>
+    public static InferenceSession Open(byte[] model, string path, string what, int? threads, bool spinning = true) =>
+        Create(options => new InferenceSession(model, options), path, what, threads, spinning);
+
+    private static InferenceSession Create(Func<SessionOptions, InferenceSession> open, string path, string what, int? threads, bool spinning)
+    {
         using var options = Options(threads, spinning);
         try
         {
-            return new InferenceSession(path, options);
+            return open(options);
         }
         catch (OnnxRuntimeException e)
         {
