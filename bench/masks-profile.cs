@@ -5,9 +5,9 @@
 // Where the time of the automatic masks goes, for bench/masks-speed.sh. Every figure is process CPU (all threads, ONNX
 // Runtime's included) and wall milliseconds, the median of RUNS repeats after one warm-up, with the 1-minute load
 // average when it was taken.
-//   dotnet run bench/masks-profile.cs -- detect RUNS KINDS IMAGE...   one TSV row per image and kind (face, face-flip,
+//   dotnet run -c Release bench/masks-profile.cs -- detect RUNS KINDS IMAGE...   one TSV row per image and kind (face, face-flip,
 //       hands, person, subject): each detector's whole detection with its models loaded, as for each image of a batch
-//   dotnet run bench/masks-profile.cs -- steps RUNS IMAGE [subject]   a Markdown table of the steps: decoding, the sRGB
+//   dotnet run -c Release bench/masks-profile.cs -- steps RUNS IMAGE [subject]   a Markdown table of the steps: decoding, the sRGB
 //       float conversion, the resizes, session creation, one ONNX Runtime run of each model (sessions opened as the
 //       detectors open them), the palm search alone
 using System.Diagnostics;
@@ -64,7 +64,7 @@ if (mode == "detect")
     using var subject = kinds.Contains("subject") ? SubjectDetector.FromCache(cache) : null;
     foreach (var path in images)
     {
-        var image = ImageLoader.Load(path, LoadLimits.Default).Image;
+        var picture = ImageLoader.Load(path, LoadLimits.Default).Image;
         void Row(string kind, Func<int> detect)
         {
             var found = 0;
@@ -72,11 +72,11 @@ if (mode == "detect")
             var (cpu, wall) = Time(() => found = detect(), kind == "subject" ? Math.Min(runs, 3) : runs);
             Console.WriteLine($"{Path.GetFileName(path)}\t{kind}\t{found}\t{cpu:F0}\t{wall:F0}\t{load}");
         }
-        if (kinds.Contains("face")) Row("face", () => faces!.Detect(image, FaceMaskParams.Default).Count);
-        if (kinds.Contains("face-flip")) Row("face-flip", () => faces!.Detect(image, FaceMaskParams.Default with { Flip = true }).Count);
-        if (hands is not null) Row("hands", () => hands.Detect(image, HandMaskParams.Default).Count);
-        if (person is not null) Row("person", () => { var (m, r) = person.Segment(image); m.Dispose(); return r is null ? 0 : 1; });
-        if (subject is not null) Row("subject", () => SubjectMasks.From(subject.Alpha(image), image.Width, image.Height, SubjectSide.Subject).Regions.Count);
+        if (kinds.Contains("face")) Row("face", () => faces!.Detect(picture, FaceMaskParams.Default).Count);
+        if (kinds.Contains("face-flip")) Row("face-flip", () => faces!.Detect(picture, FaceMaskParams.Default with { Flip = true }).Count);
+        if (hands is not null) Row("hands", () => hands.Detect(picture, HandMaskParams.Default).Count);
+        if (person is not null) Row("person", () => { var (m, r) = person.Segment(picture); m.Dispose(); return r is null ? 0 : 1; });
+        if (subject is not null) Row("subject", () => SubjectMasks.From(subject.Alpha(picture), picture.Width, picture.Height, SubjectSide.Subject).Regions.Count);
     }
     return;
 }
@@ -113,7 +113,10 @@ foreach (var side in new[] { 128, 256, 512 })
 void Ort(string what, string model, long[] shape)
 {
     InferenceSession session = null!;
-    Once($"{what}: session created", () => session = OrtSessions.Open(model, what, null, spinning: false));
+    // As the detectors open theirs: spinning off (written out, so that this file also builds against older checkouts).
+    using var options = OrtSessions.Options(null);
+    options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+    Once($"{what}: session created", () => session = new InferenceSession(model, options));
     using (session)
     {
         var input = session.InputMetadata.Keys.Single();

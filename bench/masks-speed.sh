@@ -7,9 +7,11 @@
 #   2. the whole process, `burnish masks IMAGE --auto KIND`: .NET start, decoding, model loading, detection, writing
 #      the mask (GNU time: user + sys, wall, peak RSS), median of PROCESS_RUNS;
 #   3. where the time goes on the first image (bench/masks-profile.cs steps).
+# With --against CHECKOUT (another checkout of Burnish, such as the commit before a change), table 1 also times that
+# checkout's detectors, interleaved with this one's image by image, and gives the ratio of CPU seconds.
 # The subject rows need the opt-in model (burnish models fetch isnet) and are left out without it.
 # Writes bench/results/masks-speed.md.
-# Usage: bench/masks-speed.sh [--testdata DIR] [--runs N] [--process-runs N] [--kinds face,face-flip,hands,person,subject]
+# Usage: bench/masks-speed.sh [--testdata DIR] [--runs N] [--process-runs N] [--kinds face,face-flip,hands,person,subject] [--against CHECKOUT]
 # (face-flip: the face detector with the test-time flip, `--flip`; timed with the models loaded only)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -19,12 +21,14 @@ data="$root/../shared/testdata"
 runs=5
 process_runs=3
 kinds=face,face-flip,hands,person,subject
+against=
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --testdata) data="$2"; shift 2 ;;
         --runs) runs="$2"; shift 2 ;;
         --process-runs) process_runs="$2"; shift 2 ;;
         --kinds) kinds="$2"; shift 2 ;;
+        --against) against="$(cd "$2" && pwd)"; shift 2 ;;
         *) echo "unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -40,10 +44,16 @@ for f in flux__flux_dev_example flux__girl_in_field sdxl__sdxl_simple_example hi
     images+=("$data/ai-generations/comfyui/$f.png")
 done
 load() { cut -d' ' -f1 /proc/loadavg; }
-profile() { (cd "$root" && dotnet run bench/masks-profile.cs -- "$@"); }
+profile() { (cd "$root" && dotnet run -c Release bench/masks-profile.cs -- "$@"); }
+# The same harness built against the other checkout's sources.
+if [[ -n $against ]]; then
+    sed "s|^#:project .*|#:project $against/src/Burnish.Core/Burnish.Core.csproj|" "$root/bench/masks-profile.cs" > "$tmp/masks-profile.cs"
+fi
+profile_against() { (cd "$against" && dotnet run -c Release "$tmp/masks-profile.cs" -- "$@"); }
 
 # Built before anything is timed.
 profile detect 1 face "$root/tests/Burnish.Core.Tests/fixtures/subject/sd-dog.png" >/dev/null
+[[ -z $against ]] || profile_against detect 1 face "$root/tests/Burnish.Core.Tests/fixtures/subject/sd-dog.png" >/dev/null
 {
     echo "# Automatic mask speed on 1024² images"
     echo
@@ -52,10 +62,23 @@ profile detect 1 face "$root/tests/Burnish.Core.Tests/fixtures/subject/sd-dog.pn
     echo
     echo "## Detection with the models loaded (each image of a batch), median of $runs"
     echo
-    echo "| image | kind | found | CPU s | wall s | load |"
-    echo "|---|---|---:|---:|---:|---:|"
-    profile detect "$runs" "$kinds" "${images[@]}" | tee "$tmp/detect.tsv" \
-        | awk -F'\t' '{ printf "| %s | %s | %s | %.3f | %.3f | %s |\n", $1, $2, $3, $4 / 1000, $5 / 1000, $6 }'
+    if [[ -z $against ]]; then
+        echo "| image | kind | found | CPU s | wall s | load |"
+        echo "|---|---|---:|---:|---:|---:|"
+        profile detect "$runs" "$kinds" "${images[@]}" | tee "$tmp/detect.tsv" \
+            | awk -F'\t' '{ printf "| %s | %s | %s | %.3f | %.3f | %s |\n", $1, $2, $3, $4 / 1000, $5 / 1000, $6 }'
+    else
+        echo "Interleaved image by image with \`$against\` ($(git -C "$against" log -1 --format='%h %s' | cut -c1-60)…)."
+        echo
+        echo "| image | kind | found before | found | CPU s before | CPU s | CPU ratio | wall s before | wall s | load |"
+        echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+        for image in "${images[@]}"; do
+            profile_against detect "$runs" "$kinds" "$image" > "$tmp/before.tsv"
+            profile detect "$runs" "$kinds" "$image" > "$tmp/after.tsv"
+            paste "$tmp/before.tsv" "$tmp/after.tsv" | awk -F'\t' \
+                '{ printf "| %s | %s | %s | %s | %.3f | %.3f | %.2f | %.3f | %.3f | %s, %s |\n", $1, $2, $3, $9, $4 / 1000, $10 / 1000, $10 / $4, $5 / 1000, $11 / 1000, $6, $12 }'
+        done
+    fi
     echo
     echo "## Whole process, \`burnish masks IMAGE --auto KIND\`, median of $process_runs"
     echo
@@ -66,7 +89,7 @@ profile detect 1 face "$root/tests/Burnish.Core.Tests/fixtures/subject/sd-dog.pn
             rows=()
             for ((run = 0; run < process_runs; run++)); do
                 l=$(load)
-                /usr/bin/time -f "%U %S %e %M" -o "$tmp/time" "$burnish" masks "$image" --auto "$kind" -o "$tmp/m.png" --json --force >/dev/null
+                /usr/bin/time -f "%U %S %e %M" -o "$tmp/time" "$burnish" masks "$image" --auto "$kind" -o "$tmp/m.png" --json --force >/dev/null 2>"$tmp/err"
                 rows+=("$(tail -1 "$tmp/time") $l")
             done
             python3 - "$(basename "$image")" "$kind" "${rows[@]}" <<'PY'
