@@ -64,16 +64,16 @@ public sealed class FaceDetector : IDisposable
         var candidates = new List<DetectedFace>();
         var longer = Math.Max(w, h);
         // Whole image, letterboxed into each model's square.
-        candidates.AddRange(Window(front, rgb, 0, 0, longer, w, h, p, cancel));
-        candidates.AddRange(Window(back, rgb, 0, 0, longer, w, h, p, cancel));
+        candidates.AddRange(Window(front, new ResizedPixels(rgb, (double)front.Size / longer), 0, 0, w, h, p, cancel));
+        candidates.AddRange(Window(back, new ResizedPixels(rgb, (double)back.Size / longer), 0, 0, w, h, p, cancel));
         var tile = longer / 2;
         if (tile >= MinTile)
         {
-            var scale = (double)back.Size / tile;
-            using var small = rgb.Resize(scale, kernel: Enums.Kernel.Linear);
+            // Resized once for all tiles, each cut from memory.
+            var small = new ResizedPixels(rgb, (double)back.Size / tile);
             foreach (var y in Starts(h, tile))
                 foreach (var x in Starts(w, tile))
-                    candidates.AddRange(Window(back, rgb, x, y, tile, w, h, p, cancel, small, scale));
+                    candidates.AddRange(Window(back, small, x, y, w, h, p, cancel));
         }
         return SsdAnchors.WeightedNms(candidates.Where(c => c.Box.Width >= 4 && c.Box.Height >= 4))
             .Where(f => f.Score >= p.MinScore).OrderByDescending(f => f.Score).ToList();
@@ -92,39 +92,26 @@ public sealed class FaceDetector : IDisposable
     }
 
     /// <summary>
-    /// Runs <paramref name="model"/> on the square window (<paramref name="x0"/>, <paramref name="y0"/>, side
-    /// <paramref name="side"/>) of the image and returns candidates in image pixels. A candidate cut by a window edge
-    /// that is not the image's edge is dropped: the overlapping window holds it whole.
+    /// Runs <paramref name="model"/> on the square window of <paramref name="resized"/> whose corner is image pixel
+    /// (<paramref name="x0"/>, <paramref name="y0"/>) and returns candidates in image pixels. A candidate cut by a
+    /// window edge that is not the image's edge is dropped: the overlapping window holds it whole.
     /// </summary>
-    private static IEnumerable<DetectedFace> Window(Model model, Image rgb, int x0, int y0, int side, int w, int h, FaceMaskParams p,
-        CancellationToken cancel, Image? resized = null, double scale = 0)
+    private static IEnumerable<DetectedFace> Window(Model model, ResizedPixels resized, int x0, int y0, int w, int h, FaceMaskParams p,
+        CancellationToken cancel)
     {
         cancel.ThrowIfCancellationRequested();
         var size = model.Size;
-        if (resized is null)
-        {
-            scale = (double)size / side;
-            resized = rgb.Resize(scale, kernel: Enums.Kernel.Linear);
-        }
+        var scale = resized.Scale;
         // The window in resized pixels, clipped to the resized image; the rest of the square stays mid-grey.
         int rx = (int)Math.Round(x0 * scale), ry = (int)Math.Round(y0 * scale);
         int cw = Math.Min(size, resized.Width - rx), ch = Math.Min(size, resized.Height - ry);
-        using var crop = resized.Crop(rx, ry, cw, ch);
-        var pixels = crop.WriteToMemory<float>();
         // Letterbox: the content centred in the square, as MediaPipe's ImageToTensorCalculator does.
         int ox = (size - cw) / 2, oy = (size - ch) / 2;
         var results = new List<DetectedFace>();
         foreach (var mirrored in p.Flip ? new[] { false, true } : [false])
         {
             var tensor = new float[size * size * 3]; // NHWC, values 2v − 1; 0 is mid-grey padding
-            for (var y = 0; y < ch; y++)
-                for (var x = 0; x < cw; x++)
-                {
-                    var tx = mirrored ? size - 1 - (ox + x) : ox + x;
-                    var s = (y * cw + x) * 3;
-                    var t = ((oy + y) * size + tx) * 3;
-                    for (var c = 0; c < 3; c++) tensor[t + c] = 2 * Math.Clamp(pixels[s + c], 0f, 1f) - 1;
-                }
+            resized.Letterbox(tensor, size, rx, ry, cw, ch, 2, -1, mirrored);
             foreach (var f in model.Run(tensor, p.MinScore, cancel))
             {
                 var face = mirrored ? Mirror(f, size) : f;
@@ -173,7 +160,7 @@ public sealed class FaceDetector : IDisposable
         public Model(string path, int size, int? threads)
         {
             (this.path, Size) = (path, size);
-            session = OrtSessions.Open(path, "face detection model", threads);
+            session = OrtSessions.Open(path, "face detection model", threads, spinning: false);
             var ins = session.InputMetadata;
             var outs = session.OutputMetadata;
             // Outputs are told apart by size: 512 and 384 scores, 512×16 and 384×16 regressions.

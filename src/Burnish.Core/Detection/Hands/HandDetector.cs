@@ -60,10 +60,10 @@ public sealed class HandDetector : IDisposable
 
     public HandDetector(string palmPath, string landmarkPath, int? threads = null)
     {
-        palm = OrtSessions.Open(palmPath, "palm detection model", threads);
+        palm = OrtSessions.Open(palmPath, "palm detection model", threads, spinning: false);
         try
         {
-            landmarks = OrtSessions.Open(landmarkPath, "hand landmark model", threads);
+            landmarks = OrtSessions.Open(landmarkPath, "hand landmark model", threads, spinning: false);
         }
         catch
         {
@@ -132,37 +132,30 @@ public sealed class HandDetector : IDisposable
         int w = rgb.Width, h = rgb.Height;
         var longer = Math.Max(w, h);
         var candidates = new List<DetectedFace>();
-        candidates.AddRange(Window(rgb, 0, 0, longer, w, h, minScore, cancel));
+        candidates.AddRange(Window(new ResizedPixels(rgb, (double)PalmSize / longer), 0, 0, w, h, minScore, cancel));
         var tile = longer / 2;
         if (tile >= MinTile)
         {
-            var scale = (double)PalmSize / tile;
-            using var small = rgb.Resize(scale, kernel: Enums.Kernel.Linear);
+            // Resized once for all tiles, each cut from memory.
+            var small = new ResizedPixels(rgb, (double)PalmSize / tile);
             foreach (var y in FaceDetector.Starts(h, tile))
                 foreach (var x in FaceDetector.Starts(w, tile))
-                    candidates.AddRange(Window(rgb, x, y, tile, w, h, minScore, cancel, small, scale));
+                    candidates.AddRange(Window(small, x, y, w, h, minScore, cancel));
         }
         return SsdAnchors.WeightedNms(candidates.Where(c => c.Box.Width >= 4 && c.Box.Height >= 4))
             .OrderByDescending(c => c.Score).ToList();
     }
 
     /// <summary>Palm candidates of one square window, in image pixels; those cut by an inner window edge are dropped.</summary>
-    private List<DetectedFace> Window(Image rgb, int x0, int y0, int side, int w, int h, double minScore, CancellationToken cancel,
-        Image? resized = null, double scale = 0)
+    private List<DetectedFace> Window(ResizedPixels resized, int x0, int y0, int w, int h, double minScore, CancellationToken cancel)
     {
         cancel.ThrowIfCancellationRequested();
-        using var own = resized is null ? rgb.Resize((double)PalmSize / side, kernel: Enums.Kernel.Linear) : null;
-        if (own is not null) (resized, scale) = (own, (double)PalmSize / side);
+        var scale = resized.Scale;
         int rx = (int)Math.Round(x0 * scale), ry = (int)Math.Round(y0 * scale);
-        int cw = Math.Min(PalmSize, resized!.Width - rx), ch = Math.Min(PalmSize, resized.Height - ry);
-        using var crop = resized.Crop(rx, ry, cw, ch);
-        var pixels = crop.WriteToMemory<float>();
+        int cw = Math.Min(PalmSize, resized.Width - rx), ch = Math.Min(PalmSize, resized.Height - ry);
         int ox = (PalmSize - cw) / 2, oy = (PalmSize - ch) / 2;
         var tensor = new float[PalmSize * PalmSize * 3]; // NHWC, 2v − 1; 0 is mid-grey padding
-        for (var y = 0; y < ch; y++)
-            for (var x = 0; x < cw; x++)
-                for (var c = 0; c < 3; c++)
-                    tensor[((oy + y) * PalmSize + ox + x) * 3 + c] = 2 * Math.Clamp(pixels[(y * cw + x) * 3 + c], 0f, 1f) - 1;
+        resized.Letterbox(tensor, PalmSize, rx, ry, cw, ch, 2, -1);
 
         var raw = Run(palm, palmInput, tensor, [1, PalmSize, PalmSize, 3], ["Identity"], cancel)[0];
         var n = Centres.Count;

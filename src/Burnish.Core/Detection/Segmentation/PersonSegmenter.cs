@@ -24,7 +24,7 @@ public sealed class PersonSegmenter : IDisposable
 
     public PersonSegmenter(string path, int? threads = null)
     {
-        session = OrtSessions.Open(path, "person segmentation model", threads);
+        session = OrtSessions.Open(path, "person segmentation model", threads, spinning: false);
         input = session.InputMetadata.Keys.Single();
         if (session.InputMetadata[input].Dimensions is not [_, Size, Size, 3] || session.OutputMetadata.Count != 1)
         {

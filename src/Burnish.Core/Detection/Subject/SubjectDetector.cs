@@ -1,5 +1,7 @@
 using Burnish.Imaging;
 using Burnish.Models;
+using Burnish.Models.Onnx;
+using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using NetVips;
 
@@ -10,8 +12,9 @@ namespace Burnish.Detection.Subject;
 /// of @imgly/background-removal 1.4.5 (src/inference.ts, src/utils.ts) step for step, so a mask matches what that
 /// package gives: the image as 8-bit sRGB, resized to 1024² by its own bilinear sampler (source position x·w/1024,
 /// no half-pixel offset, rounded to 8 bits), normalised as (v − 128) / 256, NCHW; the output (already a sigmoid,
-/// 0–1) times 255 truncated to 8 bits, then resized back to the image by the same sampler. The session is made once
-/// and may be shared: a detection keeps its state in locals.
+/// 0–1) times 255 truncated to 8 bits, then resized back to the image by the same sampler. The model runs widened to
+/// float32 (the package's medium export is float16). The session is made once and may be shared: a detection keeps its
+/// state in locals.
 /// </summary>
 public sealed class SubjectDetector : IDisposable
 {
@@ -27,13 +30,34 @@ public sealed class SubjectDetector : IDisposable
     {
         path = onnxPath;
         (Sha256, Licence) = (sha256, licence);
-        session = OrtSessions.Open(onnxPath, "subject model", threads);
+        session = OrtSessions.Open(Float32(onnxPath), onnxPath, "subject model", threads, spinning: false);
         var ins = session.InputMetadata;
         if (ins.Count != 1 || !ins.ContainsKey("input") || ins["input"].Dimensions is not [1, 3, Resolution, Resolution] || !session.OutputMetadata.ContainsKey("output"))
         {
             session.Dispose();
             throw new BurnishException($"subject model {onnxPath}: not the ISNet export (expected an input \"input\" of [1,3,{Resolution},{Resolution}] and an output \"output\")");
         }
+    }
+
+    /// <summary>
+    /// The model widened from float16 to float32 in memory (<see cref="Float16Widening"/>): 25–30 % less CPU per image
+    /// on a CPU without float16 arithmetic, the mask at most 1 level of 255 from the float16 model's (docs/subject-masks.md).
+    /// </summary>
+    private static byte[] Float32(string onnxPath)
+    {
+        if (!File.Exists(onnxPath)) throw new BurnishException($"subject model {onnxPath}: file not found");
+        ModelProto model;
+        try
+        {
+            using var stream = File.OpenRead(onnxPath);
+            model = ModelProto.Parser.ParseFrom(stream);
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            throw new BurnishException($"subject model {onnxPath}: not an ONNX file ({e.Message})");
+        }
+        Float16Widening.Widen(model);
+        return model.ToByteArray();
     }
 
     /// <summary>The model's catalogue name, for the sidecar.</summary>
