@@ -7,6 +7,8 @@ using SharpFuzz;
 // burnish-fuzz afl TARGET                                                     under afl-fuzz, with Burnish.Core.dll instrumented by `sharpfuzz`
 // burnish-fuzz libfuzzer TARGET                                               under libfuzzer-dotnet
 // burnish-fuzz replay TARGET FILE...                                           each file once: ok, refused (and why), or a finding's exception
+// libvips prints a warning for every broken image the hald target is fed; set before libvips starts.
+Environment.SetEnvironmentVariable("VIPS_WARNING", "0");
 var command = args.Length > 0 ? args[0] : "list";
 switch (command)
 {

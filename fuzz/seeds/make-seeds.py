@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Writes the small seeds of the fuzz targets that read files (see fuzz/README.md): tiny TF.js layers and graph
 models (model.json, a NUL, then the weight shard: the layout the tfjs-* targets split), identity HaldCLUTs
-(written here as ImageMagick's hald: generator lays them out) and two ncnn .param files copied from the model cache. Run from the repository root."""
+(written here as ImageMagick's hald: generator lays them out), two ncnn .param files copied from the model cache, and
+the generation-metadata texts of the test fixtures (plus InvokeAI, NovelAI, Fooocus and Dream samples written here),
+each behind the first byte that makes the generation target read it as its PNG text chunk. Run from the repository root."""
 import glob, json, os, shutil, struct, sys, zlib
 
 out = "fuzz/seeds"
@@ -109,3 +111,23 @@ for pattern in ["ncnn/packages/waifu2x/real-cugan/models-se/up2x-no-denoise.para
         sys.exit(f"{pattern}: not in the model cache {cache}; run ./burnish models fetch first")
     os.makedirs(f"{out}/ncnn-param", exist_ok=True)
     shutil.copy(found[0], f"{out}/ncnn-param/")
+
+# The generation target reads its first byte as the chunk key (fuzz/Burnish.Fuzz/FuzzTargets.cs: ChunkKeys, index
+# byte % 7; bit 7 adds Fooocus's scheme chunk).
+keys = {"parameters": 0, "prompt": 1, "workflow": 6}
+for path in sorted(glob.glob("tests/Burnish.Core.Tests/fixtures/metadata/*.*.txt") + glob.glob("tests/Burnish.Core.Tests/fixtures/metadata/*.*.json")):
+    key = os.path.basename(path).split(".")[-2]
+    if key in keys:
+        with open(path, "rb") as f:
+            write("generation", os.path.basename(path), bytes([keys[key]]) + f.read())
+samples = {
+    "invokeai.json": (2, {"positive_prompt": "a cat", "negative_prompt": "", "seed": 42, "steps": 30, "cfg_scale": 7.5,
+                          "scheduler": "euler", "model": {"model_name": "sdxl", "base_model": "sdxl"}, "width": 1024, "height": 1024}),
+    "novelai.json": (5, {"prompt": "a cat", "steps": 28, "scale": 5, "seed": 1, "sampler": "k_euler", "uc": "lowres",
+                         "width": 832, "height": 1216}),
+    "fooocus.json": (0x85, {"prompt": "a cat", "negative_prompt": "", "steps": 30, "guidance_scale": 4, "seed": 7,
+                            "sampler": "dpmpp_2m", "base_model": "juggernaut.safetensors", "resolution": "(1024, 1024)"}),
+}
+for name, (key, value) in samples.items():
+    write("generation", name, bytes([key]) + json.dumps(value).encode())
+write("generation", "dream.txt", b"\x04" + b'"a cat" -s 50 -S 42 -W 512 -H 512 -C 7.5 -A k_lms')
