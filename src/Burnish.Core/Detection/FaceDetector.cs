@@ -64,6 +64,9 @@ public sealed class FaceDetector : IDisposable
     {
         ArgumentNullException.ThrowIfNull(rgb);
         ArgumentNullException.ThrowIfNull(p);
+        var wanted = p;
+        // Candidates the face mesh may confirm are decoded too (FaceMaskParams.ConfirmScore; FaceMesh.Admit decides).
+        if (mesh is not null && p.Mesh) p = p with { MinScore = Math.Min(p.MinScore, p.ConfirmScore) };
         int w = rgb.Width, h = rgb.Height;
         var candidates = new List<DetectedFace>();
         var longer = Math.Max(w, h);
@@ -81,7 +84,7 @@ public sealed class FaceDetector : IDisposable
         }
         var faces = SsdAnchors.WeightedNms(candidates.Where(c => c.Box.Width >= 4 && c.Box.Height >= 4))
             .Where(f => f.Score >= p.MinScore).OrderByDescending(f => f.Score).ToList();
-        return mesh is null || !p.Mesh ? faces : [.. faces.Select(f => mesh.Refine(rgb, f, p.MeshScore, cancel))];
+        return mesh is null || !wanted.Mesh ? faces : FaceMesh.Admit([.. faces.Select(f => mesh.Refine(rgb, f, wanted.MeshScore, cancel))], wanted);
     }
 
     /// <summary>Tile origins along a side: stride half a tile, the last one flush with the edge.</summary>

@@ -38,6 +38,14 @@ public sealed record FaceMaskParams
     [Range(0.0, 1.0)]
     public double MeshScore { get; init; } = 0.5;
 
+    [Doc("Score (0–1) down to which a face below min_score is still kept when the face mesh confirms it (mesh confidence at least confirm_mesh). Set it to min_score to turn confirmation off.")]
+    [Range(0.3, 0.99)]
+    public double ConfirmScore { get; init; } = 0.6;
+
+    [Doc("Face confidence (0–1) the face mesh must give a face scoring between confirm_score and min_score for it to be kept. Measured on the labelled set: it brings back drawn and painted faces, never an animal (docs/masks.md).")]
+    [Range(0.0, 1.0)]
+    public double ConfirmMesh { get; init; } = 0.85;
+
     [Doc("Also run the detector on the mirrored image (test-time flip) and merge: finds some faces the detector misses one way round (drawn and painted faces), at twice the time.")]
     public bool Flip { get; init; }
 }

@@ -151,6 +151,30 @@ public sealed class FaceMesh : IDisposable
         return face with { Mesh = fitted.Confidence >= minConfidence ? fitted : null, MeshScore = Math.Round(fitted.Confidence, 4) };
     }
 
+    /// <summary>
+    /// The faces <paramref name="p"/> keeps, best first: every face scoring <see cref="FaceMaskParams.MinScore"/>, and
+    /// below it, down to <see cref="FaceMaskParams.ConfirmScore"/>, a face the mesh confirms (face confidence at least
+    /// <see cref="FaceMaskParams.ConfirmMesh"/>) that does not lie on a face already kept (a second, weaker box on the
+    /// same face: IoU over 0.3, or half of the smaller box inside the other).
+    /// </summary>
+    public static IReadOnlyList<DetectedFace> Admit(IReadOnlyList<DetectedFace> faces, FaceMaskParams p)
+    {
+        ArgumentNullException.ThrowIfNull(faces);
+        ArgumentNullException.ThrowIfNull(p);
+        var kept = faces.Where(f => f.Score >= p.MinScore).ToList();
+        foreach (var f in faces.Where(f => f.Score < p.MinScore && f.Score >= p.ConfirmScore && f.MeshScore >= p.ConfirmMesh).OrderByDescending(f => f.Score))
+            if (!kept.Any(k => k.Box.IoU(f.Box) > 0.3 || SmallerInside(k.Box, f.Box) >= 0.5)) kept.Add(f);
+        return [.. kept.OrderByDescending(f => f.Score)];
+    }
+
+    private static double SmallerInside(Box a, Box b)
+    {
+        var w = Math.Min(a.Right, b.Right) - Math.Max(a.X, b.X);
+        var h = Math.Min(a.Bottom, b.Bottom) - Math.Max(a.Y, b.Y);
+        var smaller = Math.Min(a.Area, b.Area);
+        return w <= 0 || h <= 0 || smaller <= 0 ? 0 : w * h / smaller;
+    }
+
     private (float[] Points, double Confidence) Run(float[] tensor, CancellationToken cancel)
     {
         using var value = OrtValue.CreateTensorValueFromMemory(tensor, [1, CropSize, CropSize, 3]);

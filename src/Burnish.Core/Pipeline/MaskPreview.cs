@@ -88,7 +88,8 @@ public static class MaskPreview
         }
         if (kinds.Contains(MaskKind.Face))
         {
-            var kept = faces.Where(f => f.Score >= face.MinScore).ToList();
+            // The text veto's doubtful faces (scored below the face mask's own) go only when the mesh did not confirm them.
+            var kept = FaceMesh.Admit(faces, face);
             mask = AutoRegions.Union(mask, FaceMasks.Rasterise(kept, w, h, face.Part));
             regions.AddRange(AutoRegions.Faces(kept, face.Part, w, h));
             if (kept.Count == 0) warnings.Add("no face found");
