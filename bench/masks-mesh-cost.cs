@@ -1,5 +1,6 @@
 #!/usr/bin/env -S dotnet run
 #:project ../src/Burnish.Core/Burnish.Core.csproj
+#:property JsonSerializerIsReflectionEnabledByDefault=true
 // What the face mesh costs per face (bench/masks-mesh-cost.sh): BlazeFace finds the faces once (mesh off), then each
 // face's mesh is fitted ROUNDS times (crop + model run + points back) and its four masks rasterised, timed by the
 // process's CPU time (user + sys, all threads) and by the wall clock. ONNX Runtime with 1 thread and with its default.

@@ -62,6 +62,7 @@ def score(results, threshold):
 
 
 report = {'iou': a.iou, 'runs': []}
+outlines = {}
 lines = ['# Face mask: recall and false alarms', '',
          f'`bench/masks-recall.sh`, run {time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}; labels `bench/masks/face-labels.json`; '
          f'a face is found when a detection overlaps its box with IoU ≥ {a.iou} (one detection per face); a detection that matches no face '
@@ -91,7 +92,27 @@ for flip in (False, True):
     rows = score(shipped, 0)
     for style in ('photoreal', 'illustrated'):
         row(flip, '0.75 + mesh confirms ≥ 0.6', style, rows[style])
-lines += ['', 'Misses and false alarms of each run are in `masks-recall.json`.']
+    if not flip:
+        # Which outline each found face's mask took: the face mesh's, or BlazeFace's ellipse (mesh confidence < 0.5).
+        for lab, res in shipped:
+            o = outlines.setdefault(lab['style'], {'found': 0, 'mesh': 0, 'ellipse_faces': []})
+            dets = res['regions']
+            for f in lab['faces']:
+                best = max(dets, key=lambda d: iou(f, d['box']), default=None)
+                if best is None or iou(f, best['box']) < a.iou:
+                    continue
+                o['found'] += 1
+                if best.get('outline') == 'mesh':
+                    o['mesh'] += 1
+                else:
+                    o['ellipse_faces'].append((lab['file'], f, best.get('mesh_score')))
+lines += ['', 'Outlines of the faces found as shipped (no flip): the face mesh where its face confidence is ≥ 0.5, else the ellipse.', '',
+          '| style | faces found | outlined by the mesh | by the ellipse |', '|---|---:|---:|---:|']
+for style in ('photoreal', 'illustrated'):
+    o = outlines[style]
+    lines.append(f"| {style} | {o['found']} | {o['mesh']} ({100.0 * o['mesh'] / max(1, o['found']):.0f} %) | {o['found'] - o['mesh']} |")
+report['outlines'] = outlines
+lines += ['', 'Misses and false alarms of each run, and the faces left with ellipses, are in `masks-recall.json`.']
 open(a.results + '.md', 'w').write('\n'.join(lines) + '\n')
 json.dump(report, open(a.results + '.json', 'w'), indent=1)
 print('\n'.join(lines))

@@ -21,6 +21,9 @@ public class MasksCommandTests
         var regions = doc.RootElement.GetProperty("regions").EnumerateArray().ToList();
         Assert.Equal(5, regions.Count);
         Assert.All(regions, r => Assert.Equal("face", r.GetProperty("kind").GetString()));
+        // Each face says how it was outlined: all five by the face mesh, which is sure of them.
+        Assert.All(regions, r => Assert.Equal("mesh", r.GetProperty("outline").GetString()));
+        Assert.All(regions, r => Assert.InRange(r.GetProperty("mesh_score").GetDouble(), 0.9, 1));
         var mask = Image.NewFromFile(ws.PathOf("mask.png"));
         Assert.Equal((566, 350, 1), (mask.Width, mask.Height, mask.Bands));
         var masked = doc.RootElement.GetProperty("masked_pixels").GetInt64();

@@ -20,7 +20,9 @@ public static class AutoRegions
         foreach (var f in faces)
         {
             using var alone = FaceMasks.Rasterise([f], width, height, part);
-            var pixels = (long)Math.Round(alone.Avg() * width * height);
+            // Pixels more than half covered, as the masked count of `burnish masks` (the mesh's outlines are antialiased).
+            using var half = alone > 0.5;
+            var pixels = (long)Math.Round(half.Avg() / 255 * width * height);
             yield return new FoundRegion("face", Clip(f.Box, width, height), Math.Round(f.Score, 3), pixels, f.Outline, f.MeshScore is { } m ? Math.Round(m, 3) : null);
         }
     }

@@ -145,7 +145,9 @@ public static class MaskPreview
         var ms = clock.Elapsed.TotalMilliseconds;
 
         using var outputs = new OutputTransaction(overwrite);
-        var grey = (mask * 255).Cast(Enums.BandFormat.Uchar).Copy(interpretation: Enums.Interpretation.Bw);
+        // A pixel counted as masked (coverage > 0.5) reads as masked (≥ 128) in the PNG too: truncating 0.501 × 255 would give 127.
+        using var level = (mask * 255).Cast(Enums.BandFormat.Uchar);
+        var grey = ((mask > 0.5) & (level < 128)).Ifthenelse(128, level).Cast(Enums.BandFormat.Uchar).Copy(interpretation: Enums.Interpretation.Bw);
         outputs.StageBytes(maskPath, grey.WriteToBuffer(".png"));
         if (overlayPath is not null)
             outputs.StageBytes(overlayPath, Overlay(image, mask, faces, hands, regions).WriteToBuffer(Path.GetExtension(overlayPath) is var ext && ext.Length > 0 ? ext : ".jpg"));
