@@ -156,11 +156,33 @@ public sealed class Polygon(IReadOnlyList<Point2> points)
         var py = Points.Select(p => p.Y + dy).ToArray();
         var moved = new Polygon([.. px.Zip(py, (x, y) => new Point2(x, y))]);
         var (x0, y0, w, h) = moved.Bounds(width, height, grow);
+        if (w <= 0 || h <= 0) return;
         var reach = grow + 0.5;
+        // Squared distance to the outline, computed only near each edge (where it can make a pixel partly covered):
+        // the cost follows the outline's length, not the polygon's area.
+        var near = new double[(long)w * h];
+        Array.Fill(near, double.MaxValue);
+        var pad = reach + 1;
+        for (var k = 0; k < n; k++)
+        {
+            int j = (k + 1) % n;
+            double ex = px[j] - px[k], ey = py[j] - py[k], len2 = ex * ex + ey * ey;
+            int ex0 = Math.Max(x0, (int)Math.Floor(Math.Min(px[k], px[j]) - pad)), ex1 = Math.Min(x0 + w - 1, (int)Math.Ceiling(Math.Max(px[k], px[j]) + pad));
+            int ey0 = Math.Max(y0, (int)Math.Floor(Math.Min(py[k], py[j]) - pad)), ey1 = Math.Min(y0 + h - 1, (int)Math.Ceiling(Math.Max(py[k], py[j]) + pad));
+            for (var y = ey0; y <= ey1; y++)
+                for (var x = ex0; x <= ex1; x++)
+                {
+                    double cx = x + 0.5, cy = y + 0.5;
+                    var t = len2 > 0 ? Math.Clamp(((cx - px[k]) * ex + (cy - py[k]) * ey) / len2, 0, 1) : 0;
+                    double qx = px[k] + t * ex - cx, qy = py[k] + t * ey - cy;
+                    var i = (long)(y - y0) * w + x - x0;
+                    near[i] = Math.Min(near[i], qx * qx + qy * qy);
+                }
+        }
         var crossings = new List<double>();
         for (var y = y0; y < y0 + h; y++)
         {
-            // Inside by the even-odd rule along the row (scanline crossings); the distance only near an edge.
+            // Inside by the even-odd rule along the row (scanline crossings).
             double cy = y + 0.5;
             crossings.Clear();
             for (var k = 0; k < n; k++)
@@ -169,22 +191,16 @@ public sealed class Polygon(IReadOnlyList<Point2> points)
                 if ((py[k] <= cy) != (py[j] <= cy)) crossings.Add(px[k] + (cy - py[k]) / (py[j] - py[k]) * (px[j] - px[k]));
             }
             crossings.Sort();
+            var c = 0;
             for (var x = x0; x < x0 + w; x++)
             {
                 double cx = x + 0.5;
-                var inside = false;
-                foreach (var c in crossings) if (c < cx) inside = !inside; else break;
-                var d2 = double.MaxValue;
-                for (var k = 0; k < n; k++)
-                {
-                    int j = (k + 1) % n;
-                    double ex = px[j] - px[k], ey = py[j] - py[k], len2 = ex * ex + ey * ey;
-                    var t = len2 > 0 ? Math.Clamp(((cx - px[k]) * ex + (cy - py[k]) * ey) / len2, 0, 1) : 0;
-                    double qx = px[k] + t * ex - cx, qy = py[k] + t * ey - cy;
-                    d2 = Math.Min(d2, qx * qx + qy * qy);
-                }
-                var signed = inside ? -Math.Sqrt(d2) : Math.Sqrt(d2);
-                var coverage = (float)Math.Clamp(reach - signed, 0, 1);
+                while (c < crossings.Count && crossings[c] < cx) c++;
+                var inside = (c & 1) == 1;
+                var d2 = near[(long)(y - y0) * w + x - x0];
+                float coverage;
+                if (d2 == double.MaxValue) coverage = inside ? 1f : 0f; // farther than the ramp from every edge
+                else coverage = (float)Math.Clamp(reach - (inside ? -Math.Sqrt(d2) : Math.Sqrt(d2)), 0, 1);
                 if (coverage > 0 || inside) set((long)y * width + x, coverage);
             }
         }
