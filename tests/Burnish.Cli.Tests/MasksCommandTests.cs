@@ -21,6 +21,17 @@ public class MasksCommandTests
         var regions = doc.RootElement.GetProperty("regions").EnumerateArray().ToList();
         Assert.Equal(5, regions.Count);
         Assert.All(regions, r => Assert.Equal("face", r.GetProperty("kind").GetString()));
+        // Each face says how it was outlined: all five by the face mesh, which is sure of them.
+        Assert.All(regions, r => Assert.Equal("mesh", r.GetProperty("outline").GetString()));
+        Assert.All(regions, r => Assert.InRange(r.GetProperty("mesh_score").GetDouble(), 0.9, 1));
+        // --no-mesh: the same five faces, outlined by BlazeFace's ellipses, with no mesh score.
+        var plain = ws.Burnish("masks", "kids.jpg", "--auto", "face", "-o", "plain.png", "--no-mesh", "--json");
+        Assert.True(plain.ExitCode == 0, plain.ToString());
+        using var plainDoc = JsonDocument.Parse(plain.Stdout);
+        var ellipses = plainDoc.RootElement.GetProperty("regions").EnumerateArray().ToList();
+        Assert.Equal(5, ellipses.Count);
+        Assert.All(ellipses, r => Assert.Equal("ellipse", r.GetProperty("outline").GetString()));
+        Assert.All(ellipses, r => Assert.False(r.TryGetProperty("mesh_score", out _)));
         var mask = Image.NewFromFile(ws.PathOf("mask.png"));
         Assert.Equal((566, 350, 1), (mask.Width, mask.Height, mask.Bands));
         var masked = doc.RootElement.GetProperty("masked_pixels").GetInt64();
@@ -38,6 +49,9 @@ public class MasksCommandTests
         var unknown = ws.Burnish("masks", "kids.jpg", "--auto", "face,feet", "-o", "mask.png");
         Assert.Equal(2, unknown.ExitCode);
         Assert.StartsWith("burnish: --auto 'feet' is not one of face, text, hands, person", unknown.Stderr.Trim().Split('\n')[0]);
+        var meshScore = ws.Burnish("masks", "kids.jpg", "--auto", "face", "-o", "mask.png", "--mesh-score", "1.5");
+        Assert.Equal(2, meshScore.ExitCode);
+        Assert.Equal("burnish: --mesh-score must be a number in 0..1, got 1.5", meshScore.Stderr.Trim().Split('\n')[0]);
         var missing = ws.Burnish("masks", "nope.png", "--auto", "face", "-o", "mask.png");
         Assert.Equal(2, missing.ExitCode);
         Assert.Contains("nope.png", missing.Stderr);

@@ -3,7 +3,7 @@
 //
 //   node generate.js PACKAGE_DIR FIXTURE_DIR
 //
-// Each case feeds one 8-bit RGB PNG as a float NHWC tensor, value = sample × scale + offset (the normalisation
+// Each case (named by its model, or by name when a model has more than one) feeds one 8-bit RGB PNG as a float NHWC tensor, value = sample × scale + offset (the normalisation
 // @vladmandic/human uses for that model), and writes every output named in the model's signature as raw
 // little-endian float32 (NAME__OUTPUT.f32), plus golden.json with the shapes, scales and a few summary figures.
 'use strict';
@@ -19,6 +19,8 @@ const CASES = [
   { model: 'handlandmark-full', input: 'hand_224.png', scale: 1 / 255, offset: 0 },
   { model: 'handlandmark-lite', input: 'hand_224.png', scale: 1 / 255, offset: 0 },
   { model: 'selfie', input: 'woman_256.png', scale: 1 / 255, offset: 0 },
+  { model: 'facemesh', input: 'face_192.png', scale: 1 / 255, offset: 0 },
+  { name: 'facemesh-cat', model: 'facemesh', input: 'cat_192.png', scale: 1 / 255, offset: 0 },
 ];
 
 function handler(modelJson) {
@@ -58,7 +60,7 @@ async function main() {
     (Array.isArray(results) ? results : [results]).forEach((t, i) => {
       const values = t.dataSync();
       const name = names[i].replace(/:0$/, '');
-      const file = `${c.model}__${name}.f32`;
+      const file = `${c.name || c.model}__${name}.f32`;
       fs.writeFileSync(path.join(fixtureDir, file), Buffer.from(new Float32Array(values).buffer));
       let min = Infinity, max = -Infinity;
       for (const v of values) { min = Math.min(min, v); max = Math.max(max, v); }
@@ -67,8 +69,8 @@ async function main() {
     });
     input.dispose();
     model.dispose();
-    summary.cases.push({ model: c.model, input: c.input, scale: c.scale, offset: c.offset, outputs });
-    console.log(c.model, JSON.stringify(outputs.map(o => [o.name, o.shape, o.min, o.max])));
+    summary.cases.push({ name: c.name || c.model, model: c.model, input: c.input, scale: c.scale, offset: c.offset, outputs });
+    console.log(c.name || c.model, JSON.stringify(outputs.map(o => [o.name, o.shape, o.min, o.max])));
   }
   fs.writeFileSync(path.join(fixtureDir, 'golden.json'), JSON.stringify(summary, null, 1) + '\n');
 }

@@ -26,5 +26,10 @@ mkdir -p "$out"
 woman="$testdata/photos/sd-webui-controlnet/woman.jpeg"
 [[ -f "$out/woman_256.png" ]] || node "$here/fixture.js" "$woman" "$out/woman_256.png" 0 100 518 256
 [[ -f "$out/hand_224.png" ]] || node "$here/fixture.js" "$woman" "$out/hand_224.png" 90 250 270 224
+# And the astronaut's face (skimage, NASA, public domain), the 135 px square at (158, 62), about 1.5 times its
+# brows-to-chin box as the face crop is, resampled to 192² for facemesh.
+[[ -f "$out/face_192.png" ]] || node "$here/fixture.js" "$testdata/photos/skimage/astronaut.png" "$out/face_192.png" 158 62 135 192
+# A cat's face (skimage chelsea, public domain), the 260 px square at (110, 30): facemesh's face confidence off a human face.
+[[ -f "$out/cat_192.png" ]] || node "$here/fixture.js" "$testdata/photos/skimage/chelsea.png" "$out/cat_192.png" 110 30 260 192
 
 node "$here/generate.js" "$work/package" "$out"

@@ -27,6 +27,8 @@ public static class MasksCommand
         var part = new Option<string>("--part") { Description = "Which part of each face: face, eyes, mouth or skin.", DefaultValueFactory = _ => "face" };
         var minScore = new Option<double>("--min-score") { Description = "Score a face needs (0.3–0.99).", DefaultValueFactory = _ => FaceMaskParams.Default.MinScore };
         var flip = new Option<bool>("--flip") { Description = "Also look at the mirrored image (finds more drawn faces; twice the time)." };
+        var noMesh = new Option<bool>("--no-mesh") { Description = "Outline faces by BlazeFace's ellipses, without fitting the face mesh." };
+        var meshScore = new Option<double>("--mesh-score") { Description = "Face confidence (0–1) the face mesh needs for its outline to be used (else the ellipse).", DefaultValueFactory = _ => FaceMaskParams.Default.MeshScore };
         var handScore = new Option<double>("--hand-score") { Description = "Score a palm needs before its landmarks are checked (0.1–0.99).", DefaultValueFactory = _ => HandMaskParams.Default.MinScore };
         var textOnFaces = new Option<bool>("--text-on-faces") { Description = "With --auto text: let the text mask cover faces too (by default faces are kept out)." };
         var json = new Option<bool>("--json") { Description = "Print the regions as JSON." };
@@ -34,7 +36,7 @@ public static class MasksCommand
         var maxPixels = CommonOptions.MaxPixels();
         var command = new Command("masks", "Find faces, hands, people, text, the subject or the background and write the mask (and a preview), to check what a repair or cleanup would touch.")
         {
-            input, auto, output, overlay, part, minScore, flip, handScore, textOnFaces, json, force, maxPixels,
+            input, auto, output, overlay, part, minScore, flip, noMesh, meshScore, handScore, textOnFaces, json, force, maxPixels,
         };
         command.SetAction((parse, cancel) => CommonOptions.Guard(parse, () =>
         {
@@ -46,7 +48,9 @@ public static class MasksCommand
                 throw new BurnishException($"--overlay {preview}: the preview is a .jpg or .png");
             var score = parse.GetValue(minScore);
             if (score is < 0.3 or > 0.99) throw new BurnishException(string.Create(CultureInfo.InvariantCulture, $"--min-score must be a number in 0.3..0.99, got {score}"));
-            var face = new FaceMaskParams { Part = Part(parse.GetValue(part)!), MinScore = score, Flip = parse.GetValue(flip) };
+            var fitScore = parse.GetValue(meshScore);
+            if (fitScore is < 0 or > 1) throw new BurnishException(string.Create(CultureInfo.InvariantCulture, $"--mesh-score must be a number in 0..1, got {fitScore}"));
+            var face = new FaceMaskParams { Part = Part(parse.GetValue(part)!), MinScore = score, Flip = parse.GetValue(flip), Mesh = !parse.GetValue(noMesh), MeshScore = fitScore };
             var palmScore = parse.GetValue(handScore);
             if (palmScore is < 0.1 or > 0.99) throw new BurnishException(string.Create(CultureInfo.InvariantCulture, $"--hand-score must be a number in 0.1..0.99, got {palmScore}"));
             var text = TextMaskParams.Default with { ProtectFaces = !parse.GetValue(textOnFaces) };
@@ -60,7 +64,7 @@ public static class MasksCommand
                 return Task.FromResult(ExitCodes.Ok);
             }
             foreach (var r in result.Regions)
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Kind,-9} box {r.Box[0]},{r.Box[1]},{r.Box[2]},{r.Box[3]}  score {r.Score:0.000}  {r.Pixels} px"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Kind,-9} box {r.Box[0]},{r.Box[1]},{r.Box[2]},{r.Box[3]}  score {r.Score:0.000}  {r.Pixels} px{(r.Outline is null ? "" : $"  outline {r.Outline}")}{(r.MeshScore is { } m ? $" (mesh {m:0.000})" : "")}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"wrote {outPath}{(preview is null ? "" : $" and {preview}")} ({result.Width}×{result.Height}): {result.Regions.Count} regions, {100.0 * result.MaskedPixels / ((double)result.Width * result.Height):0.##} % masked, {result.Ms / 1000:0.00} s"));
             return Task.FromResult(ExitCodes.Ok);

@@ -14,14 +14,16 @@ public static class AutoRegions
     /// <summary>The pixel-wise maximum of two coverage images of one size.</summary>
     public static Image Union(Image a, Image b) => (a > b).Ifthenelse(a, b);
 
-    /// <summary>One region per face: its box, score, and the pixels its part of the mask covers.</summary>
+    /// <summary>One region per face: its box, score, the pixels its part of the mask covers, its outline (mesh or ellipse) and the mesh's confidence.</summary>
     public static IEnumerable<FoundRegion> Faces(IReadOnlyList<DetectedFace> faces, FacePart part, int width, int height)
     {
         foreach (var f in faces)
         {
             using var alone = FaceMasks.Rasterise([f], width, height, part);
-            var pixels = (long)Math.Round(alone.Avg() * width * height);
-            yield return new FoundRegion("face", Clip(f.Box, width, height), Math.Round(f.Score, 3), pixels);
+            // Pixels more than half covered, as the masked count of `burnish masks` (the mesh's outlines are antialiased).
+            using var half = alone > 0.5;
+            var pixels = (long)Math.Round(half.Avg() / 255 * width * height);
+            yield return new FoundRegion("face", Clip(f.Box, width, height), Math.Round(f.Score, 3), pixels, f.Outline, f.MeshScore is { } m ? Math.Round(m, 3) : null);
         }
     }
 

@@ -38,7 +38,31 @@ public sealed record DetectedFace(Box Box, double Score, IReadOnlyList<Point2> K
 
     /// <summary>Distance between the eyes in pixels: the face's own scale for the masks.</summary>
     public double EyeDistance => Math.Sqrt(Math.Pow(LeftEye.X - RightEye.X, 2) + Math.Pow(LeftEye.Y - RightEye.Y, 2));
+
+    /// <summary>The face mesh's landmarks when it fitted this face confidently; null keeps the masks on BlazeFace's ellipses.</summary>
+    public FaceLandmarks? Mesh { get; init; }
+
+    /// <summary>The face mesh's own face confidence for this face (0–1), whether or not the mesh was kept; null when no mesh ran.</summary>
+    public double? MeshScore { get; init; }
+
+    /// <summary>How the masks outline this face: "mesh" (the landmarks' polygons) or "ellipse" (BlazeFace's box and points).</summary>
+    public string Outline => Mesh is null ? "ellipse" : "mesh";
+
+    /// <summary>The same face in the pixels of the image enlarged <paramref name="scale"/> times and moved by (<paramref name="dx"/>, <paramref name="dy"/>) (pixel centres kept aligned).</summary>
+    public DetectedFace Transformed(double scale, double dx, double dy)
+    {
+        var b = Box;
+        return new DetectedFace(new Box(b.X * scale + dx, b.Y * scale + dy, b.Width * scale, b.Height * scale), Score,
+            [.. KeyPoints.Select(k => new Point2((k.X + 0.5) * scale - 0.5 + dx, (k.Y + 0.5) * scale - 0.5 + dy))])
+        {
+            Mesh = Mesh?.Transformed(scale, dx, dy),
+            MeshScore = MeshScore,
+        };
+    }
 }
 
-/// <summary>One region an automatic mask found, as the sidecar records it: kind, box (whole pixels), score and masked pixels.</summary>
-public sealed record FoundRegion(string Kind, int[] Box, double Score, long Pixels);
+/// <summary>
+/// One region an automatic mask found, as the sidecar records it: kind, box (whole pixels), score and masked pixels;
+/// for a face also how its mask was outlined (mesh or ellipse) and the face mesh's confidence.
+/// </summary>
+public sealed record FoundRegion(string Kind, int[] Box, double Score, long Pixels, string? Outline = null, double? MeshScore = null);

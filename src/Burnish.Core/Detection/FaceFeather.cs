@@ -10,13 +10,23 @@ namespace Burnish.Detection;
 public static class FaceFeather
 {
     /// <summary>
-    /// The square around the face's box centre, clipped to the image, that holds its oval (radii 0.55 w and 0.62 h,
-    /// the centre raised by 0.05 h, turned with the eyes) and the feather (libvips' gaussian with min_ampl 0.01
+    /// The region, clipped to the image, that holds the face's oval and its feather: the mesh oval's bounds, or without
+    /// a mesh the square around the box centre that holds the ellipse (radii 0.55 w and 0.62 h, the centre raised by
+    /// 0.05 h, turned with the eyes); the feather (libvips' gaussian with min_ampl 0.01
     /// reaches 3.03 σ): x, y, width, height in image pixels; empty when the face lies outside.
     /// </summary>
     public static (int X, int Y, int Width, int Height) Reach(DetectedFace face, double sigma, int width, int height)
     {
         ArgumentNullException.ThrowIfNull(face);
+        if (face.Mesh is { } mesh)
+        {
+            // The landmarks' oval, with the feather around it.
+            var oval = mesh.Polygon(FaceLandmarks.Oval);
+            var pad = Math.Ceiling(3.1 * sigma) + 2;
+            int mx0 = Math.Clamp((int)Math.Floor(oval.Min(p => p.X) - pad), 0, width), my0 = Math.Clamp((int)Math.Floor(oval.Min(p => p.Y) - pad), 0, height);
+            int mx1 = Math.Clamp((int)Math.Ceiling(oval.Max(p => p.X) + pad + 1), 0, width), my1 = Math.Clamp((int)Math.Ceiling(oval.Max(p => p.Y) + pad + 1), 0, height);
+            return (mx0, my0, Math.Max(0, mx1 - mx0), Math.Max(0, my1 - my0));
+        }
         var b = face.Box;
         var reach = Math.Max(0.55 * b.Width, 0.62 * b.Height) + 0.05 * b.Height + Math.Ceiling(3.1 * sigma) + 2;
         double cx = b.X + b.Width / 2, cy = b.Y + b.Height / 2;
@@ -29,8 +39,7 @@ public static class FaceFeather
     public static float[] Oval(DetectedFace face, int x0, int y0, int width, int height, double sigma)
     {
         ArgumentNullException.ThrowIfNull(face);
-        var moved = new DetectedFace(face.Box with { X = face.Box.X - x0, Y = face.Box.Y - y0 }, face.Score,
-            [.. face.KeyPoints.Select(k => new Point2(k.X - x0, k.Y - y0))]);
+        var moved = face.Transformed(1, -x0, -y0);
         using var oval = FaceMasks.Rasterise([moved], width, height, FacePart.Face);
         using var soft = sigma > 0 ? oval.Gaussblur(sigma, minAmpl: 0.01, precision: Enums.Precision.Float) : oval.Copy();
         using var clamped = soft.Clamp(min: 0.0, max: 1.0).Cast(Enums.BandFormat.Float);
@@ -63,8 +72,6 @@ public static class FaceFeather
     public static DetectedFace Scaled(DetectedFace face, double scale)
     {
         ArgumentNullException.ThrowIfNull(face);
-        var b = face.Box;
-        return new DetectedFace(new Box(b.X * scale, b.Y * scale, b.Width * scale, b.Height * scale), face.Score,
-            [.. face.KeyPoints.Select(k => new Point2((k.X + 0.5) * scale - 0.5, (k.Y + 0.5) * scale - 0.5))]);
+        return face.Transformed(scale, 0, 0);
     }
 }

@@ -42,6 +42,8 @@ public static class GraphModels
             "MediaPipe hand landmarks (lite), 224² crop → 21 points, presence, handedness"),
         new("selfie", "person", 1, "Apache-2.0 (MediaPipe selfie segmentation, via PINTO model zoo); package MIT",
             "MediaPipe selfie segmentation (general), 256² → person probability"),
+        new("facemesh", "faces", 1, "Apache-2.0 (MediaPipe face mesh); package MIT",
+            "MediaPipe face mesh, 192² face crop → 468 points, face confidence"),
     ];
 
     /// <summary>The files taken from the package.</summary>

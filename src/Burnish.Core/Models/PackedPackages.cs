@@ -32,7 +32,9 @@ internal static class PackedPackages
     {
         var dir = Path.Combine(packagesDir, name);
         var marker = Path.Combine(dir, IntegrityMarker);
-        if (File.Exists(marker) && File.ReadAllText(marker).Trim() == integrity) return;
+        // A list of files that grew since the package was unpacked (a model added to GraphModels) unpacks it again.
+        if (File.Exists(marker) && File.ReadAllText(marker).Trim() == integrity
+            && take.All(t => File.Exists(Path.Combine(dir, t)) || Directory.Exists(Path.Combine(dir, t)))) return;
 
         Directory.CreateDirectory(packagesDir);
         var staging = Path.Combine(packagesDir, $"{name}.partial-{Guid.NewGuid().ToString("N")[..8]}");

@@ -88,7 +88,8 @@ public static class MaskPreview
         }
         if (kinds.Contains(MaskKind.Face))
         {
-            var kept = faces.Where(f => f.Score >= face.MinScore).ToList();
+            // The text veto's doubtful faces (scored below the face mask's own) go only when the mesh did not confirm them.
+            var kept = FaceMesh.Admit(faces, face);
             mask = AutoRegions.Union(mask, FaceMasks.Rasterise(kept, w, h, face.Part));
             regions.AddRange(AutoRegions.Faces(kept, face.Part, w, h));
             if (kept.Count == 0) warnings.Add("no face found");
@@ -144,7 +145,9 @@ public static class MaskPreview
         var ms = clock.Elapsed.TotalMilliseconds;
 
         using var outputs = new OutputTransaction(overwrite);
-        var grey = (mask * 255).Cast(Enums.BandFormat.Uchar).Copy(interpretation: Enums.Interpretation.Bw);
+        // A pixel counted as masked (coverage > 0.5) reads as masked (≥ 128) in the PNG too: truncating 0.501 × 255 would give 127.
+        using var level = (mask * 255).Cast(Enums.BandFormat.Uchar);
+        var grey = ((mask > 0.5) & (level < 128)).Ifthenelse(128, level).Cast(Enums.BandFormat.Uchar).Copy(interpretation: Enums.Interpretation.Bw);
         outputs.StageBytes(maskPath, grey.WriteToBuffer(".png"));
         if (overlayPath is not null)
             outputs.StageBytes(overlayPath, Overlay(image, mask, faces, hands, regions).WriteToBuffer(Path.GetExtension(overlayPath) is var ext && ext.Length > 0 ? ext : ".jpg"));
@@ -157,7 +160,7 @@ public static class MaskPreview
         };
     }
 
-    /// <summary>The image in 8-bit sRGB with the mask tinted red, boxes drawn (faces green, hands magenta, text yellow), the eyes and hand landmarks marked.</summary>
+    /// <summary>The image in 8-bit sRGB with the mask tinted red, boxes drawn (faces green, hands magenta, text yellow), the face mesh's outlines and points (or a face's eyes without one) and hand landmarks marked.</summary>
     private static Image Overlay(WorkImage image, Image mask, IReadOnlyList<DetectedFace> faces, IReadOnlyList<DetectedHand> hands, IReadOnlyList<FoundRegion> regions)
     {
         var rgb = FaceDetector.SrgbColour(image) * 255;
@@ -174,8 +177,26 @@ public static class MaskPreview
                     m.DrawRect(colour, r.Box[0] - t, r.Box[1] - t, r.Box[2] + 2 * t, r.Box[3] + 2 * t);
             }
             foreach (var f in faces)
+            {
+                if (f.Mesh is { } mesh)
+                {
+                    // The outlines the masks follow (green), and the 468 landmarks (cyan dots).
+                    foreach (var ring in new[] { FaceLandmarks.Oval, FaceLandmarks.RightEye, FaceLandmarks.LeftEye, FaceLandmarks.RightBrow, FaceLandmarks.LeftBrow, FaceLandmarks.Lips })
+                    {
+                        var line = mesh.Polygon(ring);
+                        for (var k = 0; k < line.Count; k++)
+                        {
+                            var (a, b) = (line[k], line[(k + 1) % line.Count]);
+                            m.DrawLine([0, 255, 0], (int)Math.Round(a.X), (int)Math.Round(a.Y), (int)Math.Round(b.X), (int)Math.Round(b.Y));
+                        }
+                    }
+                    foreach (var q in mesh.Points)
+                        m.DrawRect([0, 255, 255], (int)Math.Round(q.X), (int)Math.Round(q.Y), 1, 1, fill: true);
+                    continue;
+                }
                 foreach (var eye in new[] { f.RightEye, f.LeftEye })
                     m.DrawCircle([0, 255, 255], (int)Math.Round(eye.X), (int)Math.Round(eye.Y), Math.Max(2, thick * 2), fill: true);
+            }
             foreach (var point in hands.SelectMany(hd => hd.Landmarks))
                 m.DrawCircle([0, 255, 255], (int)Math.Round(point.X), (int)Math.Round(point.Y), Math.Max(1, thick), fill: true);
         });

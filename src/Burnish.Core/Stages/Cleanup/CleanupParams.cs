@@ -25,7 +25,7 @@ public sealed record CleanupParams
     [Range(0, 1)]
     public double Detail { get; init; } = 1;
 
-    [Doc("Detail strength on faces, in place of detail there: each face's oval (BlazeFace, found on the upscaled image) gets this weight, feathered into the rest (detail_faces_feather). Higher than detail keeps the AI's face texture while the rest is calmed; lower calms plasticky faces more than the rest. Left out: faces get detail like everything else. An image with no face is left as detail makes it, with a warning; the faces found go to the sidecar.")]
+    [Doc("Detail strength on faces, in place of detail there: each face's oval (BlazeFace and the face mesh, found on the upscaled image) gets this weight, feathered into the rest (detail_faces_feather). Higher than detail keeps the AI's face texture while the rest is calmed; lower calms plasticky faces more than the rest. Left out: faces get detail like everything else. An image with no face is left as detail makes it, with a warning; the faces found go to the sidecar.")]
     [Range(0, 1)]
     public double? DetailFaces { get; init; }
 

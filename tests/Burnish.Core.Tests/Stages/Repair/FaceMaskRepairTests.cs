@@ -28,8 +28,9 @@ public class FaceMaskRepairTests(FaceDetectorFixture faces)
         var region = Assert.Single(record.Regions!);
         Assert.Equal("face", region.Kind);
         Assert.True(region.Score >= 0.75);
-        // The box is the face's, in whole pixels; the pixels are the eyes' (two ellipses of 0.32 × 0.2 eye distances).
+        // The box is the face's, in whole pixels; the pixels are the eyes' (the face mesh's two eye rings, lids included).
         Assert.InRange(region.Box[2], 80, 130);
+        Assert.Equal("mesh", region.Outline);
         var eyes = Fixtures.Pixels(FaceMasks.Rasterise(faces.Detector.Detect(image, FaceMaskParams.Default), image.Width, image.Height, FacePart.Eyes));
         Assert.Equal(eyes.Count(v => v > 0.5f), region.Pixels);
         Assert.Equal("auto face", record.Source);
