@@ -204,47 +204,13 @@ public sealed class HandDetector : IDisposable
     private DetectedHand? Landmarks(Image rgb, DetectedFace palmFound, CancellationToken cancel)
     {
         var (centre, side, r) = HandRect(palmFound);
-        var (cos, sin) = (Math.Cos(r), Math.Sin(r));
-        // Crop coordinates (u, v) in 0…224 map to the image by turning by r about the centre.
-        Point2 ToImage(double u, double v)
-        {
-            double a = (u / CropSize - 0.5) * side, b = (v / CropSize - 0.5) * side;
-            return new Point2(centre.X + a * cos - b * sin, centre.Y + a * sin + b * cos);
-        }
-        // The image region the turned square covers, read once, shrunk so the crop samples it at about 1:1.
-        var half = side * Math.Sqrt(0.5) + 2;
-        int x0 = Math.Max(0, (int)Math.Floor(centre.X - half)), y0 = Math.Max(0, (int)Math.Floor(centre.Y - half));
-        int x1 = Math.Min(rgb.Width, (int)Math.Ceiling(centre.X + half)), y1 = Math.Min(rgb.Height, (int)Math.Ceiling(centre.Y + half));
-        if (x1 - x0 < 2 || y1 - y0 < 2) return null;
-        var shrink = Math.Min(1, CropSize / side);
-        using var region = rgb.Crop(x0, y0, x1 - x0, y1 - y0);
-        using var scaled = shrink < 1 ? region.Resize(shrink, kernel: Enums.Kernel.Linear) : region.Copy();
-        var pixels = scaled.WriteToMemory<float>();
-        int sw = scaled.Width, sh = scaled.Height;
-        double kx = (double)sw / (x1 - x0), ky = (double)sh / (y1 - y0);
-
-        var tensor = new float[CropSize * CropSize * 3]; // NHWC, 0–1; outside the image stays black, as MediaPipe's crop
-        for (var v = 0; v < CropSize; v++)
-            for (var u = 0; u < CropSize; u++)
-            {
-                var q = ToImage(u + 0.5, v + 0.5);
-                double sx = (q.X - x0) * kx - 0.5, sy = (q.Y - y0) * ky - 0.5;
-                if (sx < -0.5 || sy < -0.5 || sx > sw - 0.5 || sy > sh - 0.5) continue;
-                int fx = (int)Math.Floor(sx), fy = (int)Math.Floor(sy);
-                double ax = sx - fx, ay = sy - fy;
-                int xa = Math.Clamp(fx, 0, sw - 1), xb = Math.Clamp(fx + 1, 0, sw - 1), ya = Math.Clamp(fy, 0, sh - 1), yb = Math.Clamp(fy + 1, 0, sh - 1);
-                for (var c = 0; c < 3; c++)
-                {
-                    var value = (1 - ay) * ((1 - ax) * pixels[(ya * sw + xa) * 3 + c] + ax * pixels[(ya * sw + xb) * 3 + c])
-                        + ay * ((1 - ax) * pixels[(yb * sw + xa) * 3 + c] + ax * pixels[(yb * sw + xb) * 3 + c]);
-                    tensor[(v * CropSize + u) * 3 + c] = (float)Math.Clamp(value, 0, 1);
-                }
-            }
+        var crop = new TurnedCrop(centre, side, r, CropSize);
+        if (crop.Sample(rgb) is not { } tensor) return null;
         var outputs = Run(landmarks, landmarkInput, tensor, [1, CropSize, CropSize, 3], ["Identity", "Identity_1"], cancel);
         var (points, presence) = (outputs[0], outputs[1][0]);
         if (points.Length != 63) throw new BurnishException($"hand landmark model: {points.Length} landmark values, expected 63");
         var landmarksFound = new Point2[21];
-        for (var k = 0; k < 21; k++) landmarksFound[k] = ToImage(points[3 * k], points[3 * k + 1]);
+        for (var k = 0; k < 21; k++) landmarksFound[k] = crop.ToImage(points[3 * k], points[3 * k + 1]);
         return new DetectedHand(landmarksFound, presence, palmFound.Score, palmFound.Box);
     }
 

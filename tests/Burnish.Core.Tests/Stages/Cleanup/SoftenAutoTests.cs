@@ -16,21 +16,9 @@ namespace Burnish.Core.Tests.Stages.Cleanup;
 [Collection("face-detector")]
 public class SoftenAutoTests(FaceDetectorFixture faces)
 {
-    private static (WorkImage Upscaled, WorkImage Source) Pair()
-    {
-        var source = ImageLoader.Load(Fixtures.PathOf("faces", "astronaut.jpg"), LoadLimits.Default).Image;
-        return (source.WithPixels(source.Pixels.Resize(2, kernel: Enums.Kernel.Lanczos3)), source);
-    }
+    private static (WorkImage Upscaled, WorkImage Source) Pair() => CleanupRun.Doubled(Fixtures.PathOf("faces", "astronaut.jpg"));
 
-    // The stage makes its own detector from the test model cache, as a run does. Its image is computed in bands as it
-    // is read, and its report settled afterwards from the stream, as the pipeline (StageRun) settles it.
-    private static StageOutcome Run(CleanupParams p, WorkImage upscaled, WorkImage source)
-    {
-        using var resources = new StageResources(TestModels.Cache, LoadLimits.Default, Path.GetTempPath());
-        using var prepared = new CleanupStage().Prepare(p, resources);
-        var outcome = prepared.Apply(upscaled, new StageContext(source, SourceMetadata.Empty) { Reference = source });
-        return outcome.Stream is { } stream ? outcome with { Report = stream.Report } : outcome;
-    }
+    private static StageOutcome Run(CleanupParams p, WorkImage upscaled, WorkImage source) => CleanupRun.Apply(p, upscaled, source);
 
     [Fact]
     public void SkinIsSoftenedAndNothingFarFromTheFaceMoves()

@@ -16,19 +16,9 @@ namespace Burnish.Core.Tests.Stages.Cleanup;
 /// </summary>
 public class SoftenProfiledTests
 {
-    private static (WorkImage Upscaled, WorkImage Source) Pair()
-    {
-        var source = ImageLoader.Load(Fixtures.PathOf("hands", "woman.jpeg"), LoadLimits.Default).Image;
-        return (source.WithPixels(source.Pixels.Resize(2, kernel: Enums.Kernel.Lanczos3)), source);
-    }
+    private static (WorkImage Upscaled, WorkImage Source) Pair() => CleanupRun.Doubled(Fixtures.PathOf("hands", "woman.jpeg"));
 
-    private static StageOutcome Run(CleanupParams p, WorkImage upscaled, WorkImage source)
-    {
-        using var resources = new StageResources(TestModels.Cache, LoadLimits.Default, Path.GetTempPath());
-        using var prepared = new CleanupStage().Prepare(p, resources);
-        var outcome = prepared.Apply(upscaled, new StageContext(source, SourceMetadata.Empty) { Reference = source });
-        return outcome.Stream is { } stream ? outcome with { Report = stream.Report } : outcome;
-    }
+    private static StageOutcome Run(CleanupParams p, WorkImage upscaled, WorkImage source) => CleanupRun.Apply(p, upscaled, source);
 
     // Half a 16-bit level: float rounding only, never enough to change the 16-bit master.
     private const double Still = 0.5 / 65535;
