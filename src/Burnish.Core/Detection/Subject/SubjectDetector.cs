@@ -45,17 +45,7 @@ public sealed class SubjectDetector : IDisposable
     /// </summary>
     private static byte[] Float32(string onnxPath)
     {
-        if (!File.Exists(onnxPath)) throw new BurnishException($"subject model {onnxPath}: file not found");
-        ModelProto model;
-        try
-        {
-            using var stream = File.OpenRead(onnxPath);
-            model = ModelProto.Parser.ParseFrom(stream);
-        }
-        catch (InvalidProtocolBufferException e)
-        {
-            throw new BurnishException($"subject model {onnxPath}: not an ONNX file ({e.Message})");
-        }
+        var model = OnnxFile.Load(onnxPath);
         Float16Widening.Widen(model);
         return model.ToByteArray();
     }

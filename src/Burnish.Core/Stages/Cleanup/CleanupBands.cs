@@ -199,7 +199,7 @@ internal sealed class CleanupBands
             boxes = Boxes(own, weights, halo * w, y, rows);
             Encode(own, rows);
             encoded = own;
-            if (aiLab is not null) KeepWhatCleanupLeft(encoded, y, rows);
+            if (aiLab is not null) KeepWhatCleanupLeft(encoded, samples, halo * w * 3, y, rows);
         }
         else
         {
@@ -231,12 +231,15 @@ internal sealed class CleanupBands
     /// alone is then the upscaled pixel, bit for bit, and no pixel pays the round trip's loss. A profile with sampled
     /// tone curves (a 26-point curv, as in the woman photo's) clips Lanczos and AI overshoot below 0 and above 1, by up
     /// to 3,200 16-bit levels, and is off by up to 6 levels elsewhere; a soften region then moved pixels far outside it.
+    /// <paramref name="lab"/> holds the band as read from the blended Lab, its own rows from <paramref name="offset"/>.
     /// </summary>
-    private void KeepWhatCleanupLeft(float[] encoded, int y, int rows)
+    private void KeepWhatCleanupLeft(float[] encoded, float[] lab, int offset, int y, int rows)
     {
         var count = rows * w * 3;
         var before = new float[count];
-        Strips.ReadRows(aiLab!, y, rows, before);
+        // The band's Lab samples are the AI result's own when nothing was blended in; else read them again.
+        if (labIsAi) Array.Copy(lab, offset, before, 0, count);
+        else Strips.ReadRows(aiLab!, y, rows, before);
         Strips.ForChunks(rows, (r0, r1) => CieLab.ToXyzVector(before, r0 * w * 3, r1 * w * 3));
         Encode(before, rows);
         var original = new float[count];
