@@ -41,7 +41,7 @@ public static class FuzzTargets
             ["tests/Burnish.Core.Tests/fixtures/metadata/*.png", "tests/Burnish.Core.Tests/fixtures/metadata/*.jpg", "src/Burnish.Cli/samples/*.png"], []),
         new("cube", bytes => CubeLutReader.Parse(
                 new BoundedLineReader(new StringReader(Utf8(bytes)), InputLimits.Default.MaxLineChars), "fuzz.cube"),
-            ["tests/Burnish.Core.Tests/fixtures/golden/lut/*.cube"], [typeof(LineTooLongException)]),
+            ["tests/Burnish.Core.Tests/fixtures/golden/lut/*.cube", "fuzz/seeds/cube/*.cube"], [typeof(LineTooLongException)]),
         new("hald", bytes => HaldClut.Load(Scratch.Write("hald.png", bytes)), ["fuzz/seeds/hald/*.png"], []),
         new("tfjs-layers", bytes => TfjsLayersConverter.Convert(Scratch.WriteModel(bytes), new ConversionInfo(255)), ["fuzz/seeds/tfjs-layers/*"], []),
         new("tfjs-graph", bytes => TfjsGraphConverter.Convert(Scratch.WriteModel(bytes), new ConversionInfo(1)), ["fuzz/seeds/tfjs-graph/*"], []),

@@ -3,7 +3,8 @@
 models (model.json, a NUL, then the weight shard: the layout the tfjs-* targets split), identity HaldCLUTs
 (written here as ImageMagick's hald: generator lays them out), two ncnn .param files copied from the model cache, and
 the generation-metadata texts of the test fixtures (plus InvokeAI, NovelAI, Fooocus and Dream samples written here),
-each behind the first byte that makes the generation target read it as its PNG text chunk. Run from the repository root."""
+each behind the first byte that makes the generation target read it as its PNG text chunk, and two small .cube
+tables. Run from the repository root."""
 import glob, json, os, shutil, struct, sys, zlib
 
 out = "fuzz/seeds"
@@ -131,3 +132,10 @@ samples = {
 for name, (key, value) in samples.items():
     write("generation", name, bytes([key]) + json.dumps(value).encode())
 write("generation", "dream.txt", b"\x04" + b'"a cat" -s 50 -S 42 -W 512 -H 512 -C 7.5 -A k_lms')
+# Small .cube files beside the 17³ golden (130 KB, slow for AFL to mutate): a 2³ 3D table with a title and domain,
+# and a 4-entry 1D table.
+cube3d = ['TITLE "fuzz 2"', "LUT_3D_SIZE 2", "DOMAIN_MIN 0 0 0", "DOMAIN_MAX 1 1 1"]
+cube3d += [f"{r} {g} {b}" for b in (0, 1) for g in (0, 1) for r in (0, 1)]
+write("cube", "tiny-3d.cube", ("\n".join(cube3d) + "\n").encode())
+cube1d = ["# 1D", "LUT_1D_SIZE 4", "LUT_1D_INPUT_RANGE 0.0 1.0"] + [f"{v:.6f} {v:.6f} {v:.6f}" for v in (0, 1 / 3, 2 / 3, 1)]
+write("cube", "tiny-1d.cube", ("\n".join(cube1d) + "\n").encode())

@@ -44,6 +44,12 @@ public static class ServiceMetrics
         Line("process_cpu_seconds_total", "", Math.Round(cpu.TotalTime.TotalSeconds, 3));
         text.AppendLine("# HELP dotnet_gc_pause_seconds_total Time every thread of this process was paused by the garbage collector.\n# TYPE dotnet_gc_pause_seconds_total counter");
         Line("dotnet_gc_pause_seconds_total", "", Math.Round(GC.GetTotalPauseDuration().TotalSeconds, 3));
+        text.AppendLine("# HELP process_resident_memory_bytes Resident memory of this process.\n# TYPE process_resident_memory_bytes gauge");
+        Line("process_resident_memory_bytes", "", Environment.WorkingSet);
+        text.AppendLine("# HELP dotnet_gc_heap_bytes Managed heap in use after the last collection.\n# TYPE dotnet_gc_heap_bytes gauge");
+        Line("dotnet_gc_heap_bytes", "", GC.GetGCMemoryInfo().HeapSizeBytes);
+        text.AppendLine("# HELP libvips_tracked_bytes Pixel buffers libvips holds (freed only when their images are finalised).\n# TYPE libvips_tracked_bytes gauge");
+        Line("libvips_tracked_bytes", "", global::NetVips.Stats.Mem);
         text.AppendLine("# HELP dotnet_gc_collections_total Garbage collections by generation.\n# TYPE dotnet_gc_collections_total counter");
         for (var generation = 0; generation <= GC.MaxGeneration; generation++)
             Line("dotnet_gc_collections_total", $"generation=\"{generation}\"", GC.CollectionCount(generation));
