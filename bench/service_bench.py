@@ -223,6 +223,7 @@ def med(values):
 
 def report(rows, first, probes, timelines, cold, warmup, n, cores):
     default1, default2 = max(1, cores // 1), max(1, cores // 2)
+    side = lambda key: LABELS[key].split(", ", 1)[1].format(t=default1 if key == "1w" else default2)  # "1 worker × 1 thread"
     print(f"| {n} images | wall, median | CPU s | cores busy (CPU / wall) | of it, background JIT | GC pauses | images at once | load average | walls |")
     print("|---|---:|---:|---:|---:|---:|---:|---|---|")
     medians = {}
@@ -248,8 +249,7 @@ def report(rows, first, probes, timelines, cold, warmup, n, cores):
     print(f"- cold (each service's first batch after its start, JIT included): 2 workers against 1, default threads "
           f"{cold['1w'] / cold['2w']:.2f}× ({cold['1w']:.2f} s against {cold['2w']:.2f} s), 1 thread per job "
           f"{cold['1w1t'] / cold['2w1t']:.2f}× ({cold['1w1t']:.2f} s against {cold['2w1t']:.2f} s)")
-    print(f"- warm-up batches until background JIT < 5 % of a batch's CPU: "
-          + ", ".join(f"{LABELS[k].split(', ', 1)[1].format(t=default1 if k == '1w' else default2)} {v}" for k, v in warmup.items()))
+    print(f"- warm-up batches until background JIT < 5 % of a batch's CPU: " + ", ".join(f"{side(k)} {v}" for k, v in warmup.items()))
     print(f"- `finish -j 2` against `-j 1`: {ratio('finish-1', 'finish-2'):.2f}×")
     for w, f in (("1w", "finish-1"), ("2w", "finish-2")):
         over = (medians[w]["wall"] - medians[f]["wall"]) / n
@@ -263,7 +263,7 @@ def report(rows, first, probes, timelines, cold, warmup, n, cores):
         spans = sorted(timelines[key])
         t0 = spans[0][0]
         cells = ", ".join(f"{(s - t0).total_seconds():.2f}–{(e - t0).total_seconds():.2f}" for s, e in spans)
-        print(f"- timeline of the last round, {LABELS[key].split(',', 1)[1].strip().format(t=default1 if key == '1w' else default2)} "
+        print(f"- timeline of the last round, {side(key)} "
               f"(seconds from the first start, start–end per image): {cells}")
 
 

@@ -50,12 +50,14 @@ public static class Strips
                 .Copy(interpretation: bands < 3 ? Enums.Interpretation.Bw : Enums.Interpretation.Rgb);
         }
         var tiff = new TiledSource(width, height, bands, bandRows, kernel);
-        using var image = Image.NewFromSource(tiff.Source, access: Enums.Access.Random);
+        Image image;
         // The native loader holds its own reference to the source. NetVips roots the source's wrapper (and through its
         // read callback, the kernel and every image it reads) until the native source is finalised, so the wrapper's
-        // reference must go now: kept, the native source never reaches zero and each lazy image leaked for good.
-        tiff.Source.Dispose();
-        return image.Copy(interpretation: bands < 3 ? Enums.Interpretation.Bw : Enums.Interpretation.Rgb);
+        // reference must go now, on failure too: kept, the native source never reaches zero and the image leaks.
+        using (tiff.Source)
+            image = Image.NewFromSource(tiff.Source, access: Enums.Access.Random);
+        using (image)
+            return image.Copy(interpretation: bands < 3 ? Enums.Interpretation.Bw : Enums.Interpretation.Rgb);
     }
 
     /// <summary>
