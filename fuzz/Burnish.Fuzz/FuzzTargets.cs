@@ -35,7 +35,7 @@ public static class FuzzTargets
         new("generation", Generation, ["fuzz/seeds/generation/*"], []),
         new("exif-user-comment", bytes => GenerationMetadata.Parse(new GenerationSource(new Dictionary<string, string>(), bytes, null)),
             ["tests/Burnish.Core.Tests/fixtures/metadata/*.txt"], []),
-        new("stealth", Stealth, ["tests/Burnish.Core.Tests/fixtures/metadata/*.txt"], []),
+        new("stealth", Stealth, ["fuzz/seeds/stealth/*.bin"], []),
         new("icc", bytes => IccHeader.Read(bytes), ["src/Burnish.Core/Imaging/Profiles/*.icc"], [typeof(FormatException)]),
         new("declared-profile", bytes => DeclaredProfile.IsDeclared(bytes),
             ["tests/Burnish.Core.Tests/fixtures/metadata/*.png", "tests/Burnish.Core.Tests/fixtures/metadata/*.jpg", "src/Burnish.Cli/samples/*.png"], []),

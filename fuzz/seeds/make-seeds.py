@@ -139,3 +139,26 @@ cube3d += [f"{r} {g} {b}" for b in (0, 1) for g in (0, 1) for r in (0, 1)]
 write("cube", "tiny-3d.cube", ("\n".join(cube3d) + "\n").encode())
 cube1d = ["# 1D", "LUT_1D_SIZE 4", "LUT_1D_INPUT_RANGE 0.0 1.0"] + [f"{v:.6f} {v:.6f} {v:.6f}" for v in (0, 1 / 3, 2 / 3, 1)]
 write("cube", "tiny-1d.cube", ("\n".join(cube1d) + "\n").encode())
+
+# Stealth pnginfo seeds, encoded as the extension writes them (see StealthPnginfo): the signature, the payload length
+# in bits (32-bit big-endian), then the payload, MSB first, in the LSBs of alpha (one bit a pixel) or of R, G, B (three),
+# pixels taken column by column. The target reads byte 0 as bands - 1, byte 1 as width - 1, then the pixels row by row.
+def stealth(text, bands, signature, compress):
+    payload = zlib.compress(text, 9, wbits=31) if compress else text  # wbits 31: a gzip stream, as the extension writes
+    data = signature + struct.pack(">I", 8 * len(payload)) + payload
+    bits = [(byte >> (7 - k)) & 1 for byte in data for k in range(8)]
+    channels = [bands - 1] if signature.startswith(b"stealth_png") else [0, 1, 2]
+    width = 16
+    height = -(-len(bits) // (len(channels) * width))
+    pixels = bytearray(b"\x80" * (width * height * bands))
+    for n, bit in enumerate(bits):
+        x, y = divmod(n // len(channels), height)
+        i = (y * width + x) * bands + channels[n % len(channels)]
+        pixels[i] = (pixels[i] & 0xFE) | bit
+    return bytes([bands - 1, width - 1]) + bytes(pixels)
+
+text = b"a cat on a sofa\nSteps: 20, Sampler: Euler a, CFG scale: 7, Seed: 1, Size: 512x512"
+write("stealth", "alpha-plain-rgba.bin", stealth(text, 4, b"stealth_pnginfo", False))
+write("stealth", "alpha-gzip-grey-alpha.bin", stealth(text, 2, b"stealth_pngcomp", True))
+write("stealth", "rgb-plain.bin", stealth(text, 3, b"stealth_rgbinfo", False))
+write("stealth", "rgb-gzip.bin", stealth(text, 3, b"stealth_rgbcomp", True))

@@ -43,6 +43,13 @@ public sealed class RequestErrorTests
             ServiceHost.Form(probing, images: ServiceHost.Fixture("a1111-parameters.png"))), HttpStatusCode.BadRequest);
         Assert.Contains(files.GetProperty("problems").EnumerateArray(), p => p.GetString()!.StartsWith("4:11: grade.lut.file:", StringComparison.Ordinal));
 
+        // A recipe nested 50,000 levels deep: the check for server files once built its tree before the reader's
+        // depth limit, and the stack overflow ended the process.
+        var deep = "version: 1\nx: " + new string('[', 50_000) + new string(']', 50_000) + "\n";
+        var nested = await Problem(await host.Client.PostAsync("/v1/jobs",
+            ServiceHost.Form(deep, images: ServiceHost.Fixture("a1111-parameters.png"))), HttpStatusCode.BadRequest);
+        Assert.Contains("nested deeper than", nested.GetProperty("problems")[0].GetString());
+
         // The same rule through /v1/recipes/validate, and a valid recipe's normal form and hash.
         await Problem(await host.Client.PostAsync("/v1/recipes/validate", new StringContent(recipe)), HttpStatusCode.BadRequest);
         var valid = await host.Client.PostAsync("/v1/recipes/validate", new StringContent(ServiceHost.LightRecipe));

@@ -55,15 +55,9 @@ public static class RecipeRequest
     /// </summary>
     private static List<RecipeProblem> ServerFiles(string text)
     {
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlDotNet.Core.YamlException)
-        {
-            return []; // The recipe reader reports where the text stops being YAML.
-        }
+        // Through the recipe reader's shape checks: a tree built straight from the upload could be nested deep enough
+        // to overflow the server's stack.
+        var root = RecipeReader.Root(text, UploadedOrigin);
         var problems = new List<RecipeProblem>();
         void Walk(YamlNode node, string path)
         {
@@ -83,7 +77,7 @@ public static class RecipeRequest
                     break;
             }
         }
-        foreach (var document in stream.Documents) Walk(document.RootNode, "");
+        if (root is not null) Walk(root, "");
         return problems;
     }
 

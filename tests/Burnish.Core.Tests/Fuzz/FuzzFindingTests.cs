@@ -83,4 +83,26 @@ public class FuzzFindingTests
 
         Assert.Equal([1536, 1536], recipe.Export.Copies.Select(c => c.LongEdge));
     }
+
+    [Theory]
+    // Found by AFL on the look target (1 KB each, 30–60 s before the fix): an unknown directive line ("%9 k%%…") that
+    // ends the text exactly at YamlDotNet's 1,024-character read block, where its skip to the line's end ran ~2³² steps.
+    [InlineData("look-directive-at-block-end.yaml")]
+    [InlineData("look-directive-after-nul.yaml")]
+    public async Task A_directive_line_at_the_end_of_a_read_block_does_not_stall_the_reader(string finding)
+    {
+        var text = Encoding.UTF8.GetString(File.ReadAllBytes(Fixtures.PathOf("fuzz", finding)));
+        Assert.Equal(1024, text.Length);
+        // The same shape at the second block, and after a mapping line.
+        string[] shapes = [text, "%FOO " + new string('x', 2043), "a: 1\n%FOO " + new string('x', 1014)];
+
+        foreach (var shape in shapes)
+        {
+            // A hang guard, not a speed measurement: the reader takes milliseconds; before the fix, 30 s or more.
+            var read = Task.Run(() => Record.Exception(() => RecipeReader.ParseSection<Burnish.Stages.Grade.GradeParams>(shape, "fuzz-look.yaml")));
+            Assert.True(await Task.WhenAny(read, Task.Delay(TimeSpan.FromSeconds(10))) == read, $"reading {shape.Length} characters took over 10 s");
+            var error = await read;
+            Assert.True(error is null or RecipeException, $"{error}");
+        }
+    }
 }

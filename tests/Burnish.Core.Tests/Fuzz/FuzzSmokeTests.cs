@@ -36,4 +36,19 @@ public class FuzzSmokeTests
         for (var i = 0; i < 200; i++)
             Assert.Equal(a.Mutate(corpus[i % 2], corpus), b.Mutate(corpus[i % 2], corpus));
     }
+
+    [Fact]
+    public void The_stealth_seeds_carry_stealth_encoded_text_in_the_targets_layout()
+    {
+        // Seeds the decoder refuses at the signature keep a run out of everything past it (34 edges in the first hour).
+        var seeds = Directory.GetFiles(Path.Combine(Fixtures.RepositoryRoot()!, "fuzz", "seeds", "stealth"), "*.bin");
+        Assert.Equal(4, seeds.Length);
+        foreach (var seed in seeds)
+        {
+            var bytes = File.ReadAllBytes(seed);
+            int bands = 1 + bytes[0] % 4, width = 1 + bytes[1] % 64;
+            var text = Burnish.Imaging.Generation.StealthPnginfo.Decode(bytes.AsSpan(2), width, (bytes.Length - 2) / (width * bands), bands);
+            Assert.StartsWith("a cat on a sofa\nSteps: 20", text);
+        }
+    }
 }
