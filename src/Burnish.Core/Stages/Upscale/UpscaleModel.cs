@@ -14,14 +14,16 @@ public sealed record ModelPixels(float Range = 1, bool ChannelsLast = false, boo
 /// <summary>
 /// One image-to-image ONNX model in an ONNX Runtime session, created once and reused for every tile of every image:
 /// the input and output tensors are bound to managed buffers that are reallocated only when the tile shape changes.
-/// Runs are serialised, since one run already uses every inference thread.
+/// Images running at once (a service's workers, <c>finish -j N</c>) run at once here too: ONNX Runtime's session is
+/// safe to share, and each run takes its own buffers. Serialising them kept one core busy, whatever the workers.
 /// </summary>
 public sealed class UpscaleModel : IDisposable
 {
     private readonly InferenceSession session;
     private readonly string inputName, outputName;
     private readonly Lock gate = new();
-    private Bound? bound;
+    // Buffers not in use, one set per image that ran at once; a set for another tile shape is replaced.
+    private readonly Stack<Bound> idle = new();
 
     private sealed record Bound(int Height, int Width, float[] Input, float[] Output, OrtValue InputValue, OrtValue OutputValue) : IDisposable
     {
@@ -129,9 +131,9 @@ public sealed class UpscaleModel : IDisposable
     {
         var s = Scale;
         if (planar.Length != 3 * h * w || output.Length != 3 * h * w * s * s) throw new ArgumentException("tile buffers do not match the tile size");
-        lock (gate)
+        var b = Take(h, w);
+        try
         {
-            var b = Bind(h, w);
             Pack(planar, b.Input, h, w);
             using var run = new RunOptions();
             // Shrinking after every tile would make each tile fault its working memory in again; after the last it is free.
@@ -151,20 +153,29 @@ public sealed class UpscaleModel : IDisposable
             }
             Unpack(b.Output, output, h * s, w * s);
         }
+        finally
+        {
+            lock (gate) idle.Push(b);
+        }
     }
 
-    private Bound Bind(int h, int w)
+    private Bound Take(int h, int w)
     {
-        if (bound is { } b && b.Height == h && b.Width == w) return b;
-        bound?.Dispose();
+        lock (gate)
+        {
+            if (idle.TryPop(out var b))
+            {
+                if (b.Height == h && b.Width == w) return b;
+                b.Dispose();
+            }
+        }
         var s = Scale;
         var input = new float[3 * h * w];
         var output = new float[3 * h * w * s * s];
         long[] inShape = Pixels.ChannelsLast ? [1, h, w, 3] : [1, 3, h, w];
         long[] outShape = Pixels.ChannelsLast ? [1, h * s, w * s, 3] : [1, 3, h * s, w * s];
-        bound = new Bound(h, w, input, output,
+        return new Bound(h, w, input, output,
             OrtValue.CreateTensorValueFromMemory(input, inShape), OrtValue.CreateTensorValueFromMemory(output, outShape));
-        return bound;
     }
 
     // Planar RGB 0–1 → the model's range, layout and channel order.
@@ -282,7 +293,8 @@ public sealed class UpscaleModel : IDisposable
 
     public void Dispose()
     {
-        bound?.Dispose();
+        lock (gate)
+            while (idle.TryPop(out var b)) b.Dispose();
         session?.Dispose();
     }
 

@@ -49,6 +49,30 @@ public class OwnModelTests(ModelsFixture models)
     }
 
     [Fact]
+    public void Images_that_share_a_model_run_it_at_once_each_with_its_own_buffers()
+    {
+        using var dir = new TempDir();
+        var model = models.Engine.Get(Nearest2(dir, "shared", channelsLast: false, gain: 2), 0);
+
+        // Eight callers at once, on two tile shapes, each with its own values: a buffer shared between two runs, or
+        // one replaced for the other shape mid-run, would give a caller another's pixels.
+        Parallel.For(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 8 }, k =>
+        {
+            var (h, w) = k % 2 == 0 ? (16, 24) : (20, 12);
+            for (var round = 0; round < 25; round++)
+            {
+                var planar = Enumerable.Range(0, 3 * h * w).Select(i => (k * 1000 + round * 10 + i % 7) / 1e4f).ToArray();
+                var output = new float[3 * h * w * 4];
+                model.Run(planar, h, w, output);
+                for (var c = 0; c < 3; c++)
+                    for (var y = 0; y < 2 * h; y++)
+                        for (var x = 0; x < 2 * w; x++)
+                            Assert.Equal(2 * planar[c * h * w + y / 2 * w + x / 2], output[c * 4 * h * w + y * 2 * w + x]);
+            }
+        });
+    }
+
+    [Fact]
     public void A_sidecar_gives_range_layout_and_channel_order()
     {
         using var dir = new TempDir();
