@@ -146,6 +146,6 @@ internal static class CieLab
     {
         if (samples.Length % 3 != 0) throw new ArgumentException("samples must be whole triples", nameof(samples));
         var chunks = (samples.Length + Chunk - 1) / Chunk;
-        Parallel.For(0, chunks, new ParallelOptions { CancellationToken = cancel }, c => body(c * Chunk, Math.Min(samples.Length, (c + 1) * Chunk)));
+        Parallel.For(0, chunks, ImageThreads.Options(cancel), c => body(c * Chunk, Math.Min(samples.Length, (c + 1) * Chunk)));
     }
 }

@@ -136,7 +136,7 @@ public static class ColourSpaces
             return FromLabSamples(lab, like);
         }
         var samples = GC.AllocateUninitializedArray<float>(n * 3);
-        Parallel.For(0, (n + 65535) / 65536, c =>
+        Parallel.For(0, (n + 65535) / 65536, ImageThreads.Options(), c =>
         {
             for (int i = c * 65536, end = Math.Min(n, i + 65536); i < end; i++)
             {
@@ -148,7 +148,7 @@ public static class ColourSpaces
         CieLab.ToXyz(samples);
         using var toRgb = Create(null, PixelFormat.XyzFloat, like.Profile.Icc, PixelFormat.RgbFloat);
         const int Chunk = 32768;
-        Parallel.For(0, (n + Chunk - 1) / Chunk, c =>
+        Parallel.For(0, (n + Chunk - 1) / Chunk, ImageThreads.Options(), c =>
         {
             int p0 = c * Chunk, count = Math.Min(Chunk, n - p0);
             var span = samples.AsSpan(p0 * 3, count * 3);

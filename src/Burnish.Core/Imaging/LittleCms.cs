@@ -139,7 +139,7 @@ public sealed class LittleCms : IDisposable
         const int StripRows = 128;
         var strips = (h + StripRows - 1) / StripRows;
         // As many strips at once as libvips has threads per image: a host running several images at once lowers both.
-        Parallel.For(0, strips, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, global::NetVips.NetVips.Concurrency) }, s =>
+        Parallel.For(0, strips, ImageThreads.Options(), s =>
         {
             var y = s * StripRows;
             var rows = Math.Min(StripRows, h - y);

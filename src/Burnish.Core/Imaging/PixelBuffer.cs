@@ -65,7 +65,7 @@ public sealed class PixelBuffer
     {
         const int Block = 32;
         var blocks = (Height + Block - 1) / Block;
-        Parallel.For(0, blocks, new ParallelOptions { CancellationToken = cancel }, b =>
+        Parallel.For(0, blocks, ImageThreads.Options(cancel), b =>
         {
             var start = b * Block;
             rows(start, Math.Min(Height, start + Block));

@@ -87,7 +87,7 @@ public static class Strips
             body(0, rows);
             return;
         }
-        Parallel.For(0, chunks, c => body(c * ChunkRows, Math.Min(rows, (c + 1) * ChunkRows)));
+        Parallel.For(0, chunks, ImageThreads.Options(), c => body(c * ChunkRows, Math.Min(rows, (c + 1) * ChunkRows)));
     }
 
     /// <summary>Reads rows [<paramref name="y"/>, <paramref name="y"/> + <paramref name="rows"/>) of <paramref name="image"/> as float samples.</summary>
@@ -130,7 +130,7 @@ public static class Strips
     {
         var stride = image.Width * image.Bands;
         var count = (image.Height + bandRows - 1) / bandRows;
-        Parallel.For(0, count, new ParallelOptions { CancellationToken = cancel }, () => new float[(long)bandRows * stride], (b, _, buffer) =>
+        Parallel.For(0, count, ImageThreads.Options(cancel), () => new float[(long)bandRows * stride], (b, _, buffer) =>
         {
             var y = b * bandRows;
             var rows = Math.Min(bandRows, image.Height - y);

@@ -81,7 +81,7 @@ public static class HaloMeter
         var plan = new Plan(width, planeRows, window, (float)edgeFloor);
         var total = new HaloTally();
         var blocks = (rows + BlockRows - 1) / BlockRows;
-        Parallel.For(0, blocks, new ParallelOptions { CancellationToken = cancel }, () => new Scratch(plan, alpha is not null), (b, _, s) =>
+        Parallel.For(0, blocks, ImageThreads.Options(cancel), () => new Scratch(plan, alpha is not null), (b, _, s) =>
         {
             Block(plan, s, before, after, alpha, first + b * BlockRows, Math.Min(first + rows, first + (b + 1) * BlockRows));
             return s;
@@ -104,7 +104,7 @@ public static class HaloMeter
         double edgeFloor, CancellationToken cancel)
     {
         var total = new HaloTally();
-        Parallel.For(first, first + rows, new ParallelOptions { CancellationToken = cancel }, () => new HaloTally(), (y, _, t) =>
+        Parallel.For(first, first + rows, ImageThreads.Options(cancel), () => new HaloTally(), (y, _, t) =>
         {
             for (var x = 0; x < width; x++)
             {

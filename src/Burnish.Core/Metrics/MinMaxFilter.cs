@@ -19,7 +19,7 @@ public static class MinMaxFilter
         var stride = Neighbourhood.Stride(width);
         var lanes = Neighbourhood.Lanes;
         var rows = new float[(long)stride * height];
-        var options = new ParallelOptions { CancellationToken = cancel };
+        var options = ImageThreads.Options(cancel);
         Parallel.For(0, height, options, () => new float[stride + 2 * radius], (y, _, padded) =>
         {
             Neighbourhood.Pad(plane, y, width, radius, padded);

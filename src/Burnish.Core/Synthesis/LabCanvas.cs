@@ -39,7 +39,7 @@ internal sealed class LabCanvas
         var canvas = new LabCanvas(image.Width, image.Height);
         var px = canvas.Pixels;
         int w = image.Width, h = image.Height;
-        Parallel.For(0, h, new ParallelOptions { CancellationToken = cancel }, y =>
+        Parallel.For(0, h, ImageThreads.Options(cancel), y =>
         {
             for (var i = y * w; i < (y + 1) * w; i++)
             {

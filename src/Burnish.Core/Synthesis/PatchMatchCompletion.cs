@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using Burnish.Imaging;
 
 namespace Burnish.Synthesis;
 
@@ -32,7 +33,7 @@ internal sealed class PatchMatchCompletion
     {
         this.settings = settings;
         this.cancel = cancel;
-        parallel = new ParallelOptions { CancellationToken = cancel };
+        parallel = ImageThreads.Options(cancel);
     }
 
     /// <summary>What a completion produced at full scale.</summary>

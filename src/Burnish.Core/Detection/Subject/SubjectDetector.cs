@@ -105,7 +105,7 @@ public sealed class SubjectDetector : IDisposable
     {
         var dst = new byte[(long)dw * dh * channels];
         double scaleX = (double)sw / dw, scaleY = (double)sh / dh;
-        Parallel.For(0, dh, y =>
+        Parallel.For(0, dh, ImageThreads.Options(), y =>
         {
             var srcY = y * scaleY;
             var y1 = Math.Max((int)Math.Floor(srcY), 0);

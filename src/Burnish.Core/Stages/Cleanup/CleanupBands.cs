@@ -361,7 +361,7 @@ internal sealed class CleanupBands
         var mask = new float[n * w];
         Strips.ReadRowsClamped(region.Mask, top + Halo, n - 2 * Halo, Halo, mask);
         var amount = (float)region.Params.Amount;
-        Parallel.For(blendTop, blendEnd, yy =>
+        Parallel.For(blendTop, blendEnd, ImageThreads.Options(), yy =>
         {
             for (var x = region.Left; x <= region.Right; x++)
             {
@@ -443,7 +443,7 @@ internal sealed class CleanupBands
             cancel.ThrowIfCancellationRequested();
             var rows = Math.Min(readRows, h - y);
             Strips.ReadRows(light, y, rows, samples);
-            Parallel.For(0, (rows + box - 1) / box, br =>
+            Parallel.For(0, (rows + box - 1) / box, ImageThreads.Options(), br =>
             {
                 var sums = new double[columns * channels];
                 int r0 = br * box, r1 = Math.Min(rows, r0 + box);

@@ -54,7 +54,7 @@ internal static class ColourMatch
             Strips.ReadRows(lab, y, rows, a);
             Strips.ReadRows(classicalLab, y, rows, c);
             var blockRows = (rows + factor - 1) / factor;
-            Parallel.For(0, blockRows, br =>
+            Parallel.For(0, blockRows, ImageThreads.Options(), br =>
             {
                 var sums = new double[sw * bands];
                 int r0 = br * factor, r1 = Math.Min(rows, r0 + factor);

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using Burnish.Imaging;
 
 namespace Burnish.Stages.Cleanup;
 
@@ -138,7 +139,7 @@ public static class GuidedFilter
     {
         const int Chunk = 1 << 16; // a multiple of the vector width, so only the last chunk has a scalar tail
         var chunks = (length + Chunk - 1) / Chunk;
-        Parallel.For(0, chunks, new ParallelOptions { CancellationToken = cancel }, c => body(c * Chunk, Math.Min(length, (c + 1) * Chunk)));
+        Parallel.For(0, chunks, ImageThreads.Options(cancel), c => body(c * Chunk, Math.Min(length, (c + 1) * Chunk)));
     }
 
     /// <summary>
@@ -158,7 +159,7 @@ public static class GuidedFilter
             (this.width, this.height, this.radius) = (width, height, radius);
             inverseX = Inverses(width, radius);
             inverseY = Inverses(height, radius);
-            options = new ParallelOptions { CancellationToken = cancel };
+            options = ImageThreads.Options(cancel);
         }
 
         // 1 / (pixels of the clipped window) along one axis.

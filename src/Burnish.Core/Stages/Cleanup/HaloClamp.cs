@@ -30,7 +30,7 @@ public static class HaloClamp
         }
         var stride = Neighbourhood.Stride(width);
         var blocks = (height + BlockRows - 1) / BlockRows;
-        Parallel.For(0, blocks, new ParallelOptions { CancellationToken = cancel }, () => new Scratch(stride, window), (b, _, s) =>
+        Parallel.For(0, blocks, ImageThreads.Options(cancel), () => new Scratch(stride, window), (b, _, s) =>
         {
             Block(s, lightness, reference, result, width, height, window, (float)strength, (float)edgeFloor, b);
             return s;
@@ -42,7 +42,7 @@ public static class HaloClamp
         double edgeFloor = DefaultEdgeFloor, CancellationToken cancel = default)
     {
         Check(lightness, reference, result, width, height, window, strength, edgeFloor);
-        Parallel.For(0, height, new ParallelOptions { CancellationToken = cancel }, y =>
+        Parallel.For(0, height, ImageThreads.Options(cancel), y =>
         {
             for (var x = 0; x < width; x++)
             {

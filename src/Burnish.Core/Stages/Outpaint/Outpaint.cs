@@ -137,7 +137,7 @@ public static class Outpaint
     {
         try
         {
-            Parallel.For(0, count, new ParallelOptions { CancellationToken = cancel }, action);
+            Parallel.For(0, count, ImageThreads.Options(cancel), action);
         }
         catch (AggregateException e) when (e.InnerExceptions.Count > 0)
         {

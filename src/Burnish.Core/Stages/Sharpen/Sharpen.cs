@@ -87,7 +87,7 @@ public static class Sharpen
         using var toXyz = LittleCms.Create(image.Profile.Icc, LittleCms.PixelFormat.RgbFloat, null, LittleCms.PixelFormat.XyzFloat);
         const int ChunkPixels = CieLab.ChunkSamples / 3;
         var chunks = (n + ChunkPixels - 1) / ChunkPixels;
-        Parallel.For(0, chunks, new ParallelOptions { CancellationToken = cancel }, () => new float[CieLab.ChunkSamples], (c, _, scratch) =>
+        Parallel.For(0, chunks, ImageThreads.Options(cancel), () => new float[CieLab.ChunkSamples], (c, _, scratch) =>
         {
             int p0 = c * ChunkPixels, count = Math.Min(ChunkPixels, n - p0);
             toXyz.Transform(colour.AsSpan(p0 * 3, count * 3), scratch, count);
@@ -110,7 +110,7 @@ public static class Sharpen
         var scalarFrom = n - n % 8;
         using var toRgb = LittleCms.Create(null, LittleCms.PixelFormat.XyzFloat, image.Profile.Icc, LittleCms.PixelFormat.RgbFloat);
         var slices = (changed.Length + ChunkPixels - 1) / ChunkPixels;
-        Parallel.For(0, slices, new ParallelOptions { CancellationToken = cancel }, s =>
+        Parallel.For(0, slices, ImageThreads.Options(cancel), s =>
         {
             int j0 = s * ChunkPixels, count = Math.Min(ChunkPixels, changed.Length - j0);
             var slice = new float[(count + 7) / 8 * 8 * 3]; // padded to whole vector groups: every real pixel takes the vector path

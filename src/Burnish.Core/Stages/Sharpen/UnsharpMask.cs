@@ -95,7 +95,7 @@ public static class UnsharpMask
         }
         var plan = new Plan(settings, width, height, alpha is not null);
         var blocks = (height + BlockRows - 1) / BlockRows;
-        Parallel.For(0, blocks, new ParallelOptions { CancellationToken = cancel },
+        Parallel.For(0, blocks, ImageThreads.Options(cancel),
             () => new Scratch(plan),
             (b, _, scratch) =>
             {
@@ -120,7 +120,7 @@ public static class UnsharpMask
             for (var i = 0; i < lightness.Length; i++) weighted[i] = alpha[i] * lightness[i];
         var blur = SeparableBlur(weighted, width, height, c, r);
         var alphaBlur = alpha is null ? null : SeparableBlur(alpha, width, height, c, r);
-        var options = new ParallelOptions { CancellationToken = cancel };
+        var options = ImageThreads.Options(cancel);
         Parallel.For(0, height, options, y =>
         {
             for (var x = 0; x < width; x++)
@@ -166,7 +166,7 @@ public static class UnsharpMask
     {
         var h = new float[src.Length];
         var v = new float[src.Length];
-        Parallel.For(0, height, y =>
+        Parallel.For(0, height, ImageThreads.Options(), y =>
         {
             for (var x = 0; x < width; x++)
             {
@@ -175,7 +175,7 @@ public static class UnsharpMask
                 h[y * width + x] = acc;
             }
         });
-        Parallel.For(0, height, y =>
+        Parallel.For(0, height, ImageThreads.Options(), y =>
         {
             for (var x = 0; x < width; x++)
             {

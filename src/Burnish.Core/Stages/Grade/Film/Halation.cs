@@ -189,7 +189,7 @@ public static class Halation
             Height = (buffer.Height + cell - 1) / cell;
             Stride = (Width + 7) & ~7;
             values = new float[Stride * Height];
-            Parallel.For(0, Height, new ParallelOptions { CancellationToken = cancel }, j => Accumulate(buffer, j, threshold, 0, buffer.Height));
+            Parallel.For(0, Height, ImageThreads.Options(cancel), j => Accumulate(buffer, j, threshold, 0, buffer.Height));
         }
 
         // An empty map for an image of width×height, filled band by band (Accumulate with a first row).
@@ -210,7 +210,7 @@ public static class Halation
         {
             var first = firstRow / cell;
             var last = Math.Min(Height, (firstRow + band.Height + cell - 1) / cell);
-            Parallel.For(first, last, j => Accumulate(band, j, threshold, firstRow, imageHeight));
+            Parallel.For(first, last, ImageThreads.Options(), j => Accumulate(band, j, threshold, firstRow, imageHeight));
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -250,7 +250,7 @@ public static class Halation
             var sum = taps.Sum();
             var kernel = taps.Select(w => (float)(w / sum)).ToArray();
             var across = new float[values.Length];
-            var options = new ParallelOptions { CancellationToken = cancel };
+            var options = ImageThreads.Options(cancel);
             Parallel.For(0, Height, options, () => new float[Stride + 2 * radius + 8], (j, _, padded) =>
             {
                 Across(values, across, padded, kernel, j);
