@@ -168,4 +168,20 @@ public sealed class RequestErrorTests
     /// <summary>The value of an unlabelled figure in Prometheus' text format.</summary>
     private static double Figure(string metrics, string name) =>
         double.Parse(metrics.Split('\n').Single(l => l.StartsWith(name + " ", StringComparison.Ordinal))[(name.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+
+    [Fact]
+    public async Task A_look_laid_over_a_recipe_reads_it_as_the_recipe_reader_does()
+    {
+        // A directive on the last line, ending at YamlDotNet's 1,024-character read block: the recipe reader ends the
+        // line first (FuzzFindingTests); the look's overlay read the raw text again and stalled for 30 s or more.
+        var text = "version: 1\n%FOO " + new string('x', 1008);
+        Assert.Equal(1024, text.Length);
+
+        var resolve = Task.Run(() => Burnish.Server.Api.RecipeRequest.Resolve(null, text, "warm-golden", ["16:9"]));
+        Assert.True(await Task.WhenAny(resolve, Task.Delay(TimeSpan.FromSeconds(10))) == resolve, "resolving took over 10 s");
+        var (_, origin, recipe) = await resolve;
+
+        Assert.Equal("recipe+look:warm-golden+aspects:16:9", origin);
+        Assert.Equal("warm-golden", recipe.Grade!.Preset);
+    }
 }

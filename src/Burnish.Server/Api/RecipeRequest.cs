@@ -84,9 +84,8 @@ public static class RecipeRequest
     /// <summary>Sets grade.preset and outpaint.aspects in the recipe's YAML, so the binder applies them as if written there.</summary>
     private static string Overlay(string text, string? look, IReadOnlyList<string> aspects)
     {
-        var stream = new YamlStream();
-        stream.Load(new StringReader(text));
-        var root = (YamlMappingNode)stream.Documents[0].RootNode;
+        // Read as the recipe reader reads it (the text passed it already), so the same guards apply.
+        var root = (YamlMappingNode)RecipeReader.Root(text, UploadedOrigin)!;
         if (look is not null)
             Section(root, "grade").Children[new YamlScalarNode("preset")] = new YamlScalarNode(look);
         if (aspects.Count > 0)
@@ -96,7 +95,7 @@ public static class RecipeRequest
             outpaint.Children[new YamlScalarNode("aspects")] = new YamlSequenceNode(aspects.Select(a => new YamlScalarNode(a)));
         }
         var writer = new StringWriter();
-        stream.Save(writer, assignAnchors: false);
+        new YamlStream(new YamlDocument(root)).Save(writer, assignAnchors: false);
         return writer.ToString();
     }
 

@@ -45,7 +45,7 @@ public sealed class ImageJob(JobBook book, StageResources resources, ServiceLimi
         try
         {
             var (recipeText, origin) = job.RecipeOf(entry);
-            var source = new RecipeSource(RecipeReader.Parse(ImageMasks.Recipe(book, job, entry.Source ?? entry.Index, recipeText), origin), origin);
+            var source = new RecipeSource(RecipeReader.Parse(ImageMasks.Recipe(book, job, entry.Source ?? entry.Index, recipeText, origin), origin), origin);
             var input = Path.Combine(book.Store.LocalFolder(Path.GetDirectoryName(entry.InputKey)!), Path.GetFileName(entry.InputKey));
             var outFolder = book.Store.LocalFolder(JobBook.OutputFolder(jobId));
             var names = new OutputNames(Path.Combine(outFolder, entry.OutputBase));
