@@ -1,4 +1,5 @@
 using Burnish.Imaging;
+using Burnish.Models;
 using Burnish.Pipeline;
 using Burnish.Server.Api;
 using Burnish.Server.Jobs;
@@ -110,7 +111,8 @@ public static class BurnishService
         services.AddSingleton(sp =>
         {
             var log = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Burnish.Server.Stages");
-            return StageResources.ForProcess(new LoadLimits(limits.MaxPixels), new SyncProgress<string>(m => log.LogInformation("{Notice}", m)), threads);
+            return new StageResources(new ModelCache(options.ModelsRoot), new LoadLimits(limits.MaxPixels), Path.GetTempPath(),
+                new SyncProgress<string>(m => log.LogInformation("{Notice}", m))) { ThreadsPerImage = threads };
         });
         services.AddTransient<ImageJob>();
 
@@ -125,8 +127,8 @@ public static class BurnishService
         services.AddSingleton<IBackgroundJobClient>(new BackgroundJobClient(storage, filters));
         services.AddSingleton<IJobQueue, HangfireJobQueue>();
         if (options.Workers > 0)
-            services.AddHostedService(sp => new QueueWorkers(storage, filters,
-                new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()), options.Workers, options.Queues));
+            services.AddHostedService(sp => new QueueWorkers(storage, filters, new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()),
+                options.Workers, threads, WorkerCapabilities.Of(sp.GetRequiredService<StageResources>().Models, options.Gpu), sp.GetRequiredService<IBlobStore>()));
         services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(45));
         return storage;
     }

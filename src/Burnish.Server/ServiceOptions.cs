@@ -1,4 +1,5 @@
 using System.Net;
+using Burnish.Models;
 using Burnish.Server.Jobs;
 using Burnish.Stages;
 
@@ -44,11 +45,13 @@ public sealed record ServiceOptions
     /// <summary>postgres://USER:PASSWORD@HOST:PORT/DATABASE: the queue every worker shares. Null: SQLite under the data folder (one process).</summary>
     public string? Database { get; init; }
 
-    /// <summary>This process has a GPU: its workers also take the <c>gpu</c> queue.</summary>
+    /// <summary>This process has a GPU: its workers also take the queues of work that needs one.</summary>
     public bool Gpu { get; init; }
 
-    /// <summary>The queues this process's workers take, in order of preference.</summary>
-    public IReadOnlyList<string> Queues => Gpu ? [Queue.QueueNames.Gpu, Queue.QueueNames.Default] : [Queue.QueueNames.Default];
+    /// <summary>The model cache folder. Null: $BURNISH_MODELS, else the user's cache (<see cref="ModelCache.DefaultRoot"/>).</summary>
+    public string? ModelsDirectory { get; init; }
+
+    public string ModelsRoot => Path.GetFullPath(ModelsDirectory ?? ModelCache.DefaultRoot());
 
     /// <summary>$XDG_DATA_HOME/burnish, else ~/.local/share/burnish.</summary>
     public static string DefaultDataDirectory()

@@ -40,7 +40,7 @@ public sealed class ServiceHost : IAsyncDisposable
     public static string NewDataFolder() => Directory.CreateTempSubdirectory("burnish-server-test-").FullName;
 
     public static async Task<ServiceHost> StartAsync(string? data = null, int workers = 1, ServiceLimits? limits = null, string? token = null,
-        string? database = null, string? store = null)
+        string? database = null, string? store = null, string? models = null)
     {
         data ??= NewDataFolder();
         var app = BurnishService.Build(new ServiceOptions
@@ -52,6 +52,7 @@ public sealed class ServiceHost : IAsyncDisposable
             Limits = limits ?? ServiceLimits.Default,
             Database = database,
             StorePath = store,
+            ModelsDirectory = models,
         });
         await app.StartAsync();
         var client = new HttpClient { BaseAddress = BurnishService.Address(app), Timeout = TimeSpan.FromSeconds(60) };

@@ -1,5 +1,7 @@
 using System.CommandLine;
+using Burnish.Models;
 using Burnish.Server;
+using Burnish.Server.Queue;
 using Burnish.Server.Jobs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
@@ -25,9 +27,10 @@ public static class ServeCommand
         var db = Db();
         var store = Store();
         var gpu = Gpu();
+        var models = ModelsDir();
         var command = new Command("serve", "Serve the HTTP API (/v1, OpenAPI at /openapi/v1.json) with a job queue and workers in this process; no other set-up.")
         {
-            listen, data, workers, threads, token, maxUpload, maxImages, maxQueued, maxPixels, stageTimeout, maxMemory, db, store, gpu,
+            listen, data, workers, threads, token, maxUpload, maxImages, maxQueued, maxPixels, stageTimeout, maxMemory, db, store, gpu, models,
         };
         command.SetAction((parse, cancel) => CommonOptions.Guard(parse, async () =>
         {
@@ -43,6 +46,7 @@ public static class ServeCommand
                 Database = parse.GetValue(db),
                 StorePath = parse.GetValue(store),
                 Gpu = parse.GetValue(gpu),
+                ModelsDirectory = parse.GetValue(models),
             };
             await using var app = BurnishService.Build(options);
             await app.StartAsync(cancel);
@@ -68,9 +72,10 @@ public static class ServeCommand
         var maxPixels = CommonOptions.MaxPixels();
         var stageTimeout = CommonOptions.StageTimeout();
         var maxMemory = CommonOptions.MaxMemoryMb();
-        var command = new Command("worker", "Finish image jobs from a shared queue (--db) and store (--store) that a 'burnish serve --db' fills.")
+        var models = ModelsDir();
+        var command = new Command("worker", "Finish image jobs from a shared queue (--db) and store (--store) that a 'burnish serve --db' fills; it takes the queues of work it can run (a GPU with --gpu, the opt-in models it has).")
         {
-            db, store, gpu, workers, threads, maxPixels, stageTimeout, maxMemory,
+            db, store, gpu, workers, threads, maxPixels, stageTimeout, maxMemory, models,
         };
         command.SetAction((parse, cancel) => CommonOptions.Guard(parse, async () =>
         {
@@ -83,11 +88,13 @@ public static class ServeCommand
                 Workers = parse.GetValue(workers) ?? ServiceOptions.DefaultWorkers(parse.GetValue(threads)),
                 ThreadsPerJob = parse.GetValue(threads),
                 Gpu = parse.GetValue(gpu),
+                ModelsDirectory = parse.GetValue(models),
                 Limits = Budgeted(ServiceLimits.Default with { MaxPixels = parse.GetValue(maxPixels) }, parse, stageTimeout, maxMemory),
             };
             using var host = BurnishService.BuildWorker(options);
             await host.StartAsync(cancel);
-            Console.Error.WriteLine($"burnish: worker taking {string.Join(", ", options.Queues)} with {options.Workers} worker(s) × {options.JobThreads} thread(s) (store: {storePath}); Ctrl+C stops");
+            var queues = WorkerCapabilities.Of(new ModelCache(options.ModelsRoot), options.Gpu).Queues;
+            Console.Error.WriteLine($"burnish: worker taking {string.Join(", ", queues)} with {options.Workers} worker(s) × {options.JobThreads} thread(s) (store: {storePath}); Ctrl+C stops");
             await host.WaitForShutdownAsync(cancel);
             await host.StopAsync(CancellationToken.None);
             return ExitCodes.Ok;
@@ -120,7 +127,12 @@ public static class ServeCommand
 
     private static Option<string?> Store() => new("--store") { Description = "The folder of inputs, outputs and job state that every worker shares (NFS or any shared volume; default DATA/store)." };
 
-    private static Option<bool> Gpu() => new("--gpu") { Description = "This machine has a GPU: also take jobs from the 'gpu' queue." };
+    private static Option<bool> Gpu() => new("--gpu") { Description = "This machine has a GPU: also take jobs that need one (the 'gpu' queues)." };
+
+    private static Option<string?> ModelsDir() => new("--models-dir")
+    {
+        Description = "The model cache (default: $BURNISH_MODELS, else $XDG_CACHE_HOME/burnish/models, else ~/.cache/burnish/models). The opt-in models in it decide which queues the workers take.",
+    };
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

@@ -40,6 +40,13 @@ public static partial class StageCatalogue
             : throw new InvalidOperationException($"the recipe has no section '{stage.Key}' for stage {stage.GetType().Name}");
     }
 
+    /// <summary>The opt-in models <paramref name="recipe"/> needs (sorted, each once): a machine without them cannot run it.</summary>
+    public static IReadOnlyList<string> RequiredOptInModels(Recipe recipe) =>
+        [.. Canonical.Select(stage => (stage, section: Section(recipe, stage)))
+            .Where(s => s.section is not null and not System.Collections.ICollection { Count: 0 })
+            .SelectMany(s => s.stage.RequiredOptInModels(s.section!))
+            .Distinct().Order(StringComparer.Ordinal)];
+
     /// <summary>
     /// What is missing for <paramref name="catalogue"/> to be complete: a recipe section with no stage, a stage with no
     /// section of its key and parameters type in <paramref name="recipeType"/>, or a stage the recipe

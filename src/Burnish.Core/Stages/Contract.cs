@@ -17,6 +17,13 @@ public interface IStage
 
     /// <summary>Loads and validates what <paramref name="parameters"/> name; throws <see cref="BurnishException"/> with one line when it cannot.</summary>
     IPreparedStage Prepare(object parameters, StageResources resources);
+
+    /// <summary>
+    /// The opt-in models (<see cref="Models.OptInModels"/>) that <paramref name="parameters"/> need. A machine without one
+    /// cannot run the section, since opt-in models are never fetched on demand, so a service routes such work only to
+    /// workers that have them.
+    /// </summary>
+    IReadOnlyList<string> RequiredOptInModels(object parameters) => [];
 }
 
 /// <summary>A stage whose recipe section is a <typeparamref name="TParameters"/>.</summary>
@@ -26,7 +33,12 @@ public interface IStage<in TParameters> : IStage where TParameters : class
 
     IPreparedStage IStage.Prepare(object parameters, StageResources resources) => Prepare((TParameters)parameters, resources);
 
+    IReadOnlyList<string> IStage.RequiredOptInModels(object parameters) => RequiredOptInModels((TParameters)parameters);
+
     IPreparedStage Prepare(TParameters parameters, StageResources resources);
+
+    /// <inheritdoc cref="IStage.RequiredOptInModels"/>
+    IReadOnlyList<string> RequiredOptInModels(TParameters parameters) => [];
 }
 
 /// <summary>

@@ -41,6 +41,7 @@ public static class JobsApi
         v1.MapGet("/presets", Presets).WithSummary("The shipped recipes.");
         v1.MapGet("/looks", Looks).WithSummary("The shipped grade looks.");
         v1.MapGet("/models", Models).WithSummary("The bundled super-resolution models and whether this machine has them.");
+        v1.MapGet("/workers", Workers).WithSummary("The worker processes taking jobs now: the queues each takes, and what it stated (GPU, opt-in and cached models).");
         v1.MapPost("/recipes/validate", Validate).DisableAntiforgery().WithSummary("Validates recipe text (the body, or a 'recipe' form field).");
         v1.MapPost("/info", Info).DisableAntiforgery().WithSummary("burnish info of an uploaded image (form field 'image').");
     }
@@ -77,7 +78,7 @@ public static class JobsApi
         {
             BPreset = Field(form, "b_preset"), BRecipe = Field(form, "b_recipe"), BLook = Field(form, "b_look"),
         };
-        if (Prepare(http, book, limits, request, out var recipe, out var b, out var id) is { } problem) return problem;
+        if (Prepare(http, book, limits, request, out var recipe, out var b, out var id, out var queueName) is { } problem) return problem;
 
         var sources = new List<JobSource>();
         try
@@ -101,7 +102,7 @@ public static class JobsApi
             book.Discard(id);
             return badMask;
         }
-        return Enqueue(book, queue, limits, id, http, recipe, b, request.QueueName, sources);
+        return Enqueue(book, queue, limits, id, http, recipe, b, queueName, sources);
     }
 
     /// <summary>
@@ -159,8 +160,8 @@ public static class JobsApi
             }
         }
         var request = new JobRequest(body.Preset, body.Recipe, body.Look, body.Aspects ?? [], body.Queue) { BPreset = body.BPreset, BRecipe = body.BRecipe, BLook = body.BLook };
-        if (Prepare(http, book, limits, request, out var recipe, out var b, out var id) is { } problem) return problem;
-        return Enqueue(book, queue, limits, id, http, recipe, b, request.QueueName, sources);
+        if (Prepare(http, book, limits, request, out var recipe, out var b, out var id, out var queueName) is { } problem) return problem;
+        return Enqueue(book, queue, limits, id, http, recipe, b, queueName, sources);
     }
 
     private const long MaxJsonBytes = 1L << 20;
@@ -183,16 +184,22 @@ public static class JobsApi
     /// <summary>One stored image a job finishes: its label, where it lies in the store, its size and hash.</summary>
     private sealed record JobSource(string Label, string Key, long Bytes, string Sha256);
 
-    /// <summary>Validates the recipe and queue, then admits a new job under the per-client limit; a problem is the answer.</summary>
+    /// <summary>
+    /// Validates the recipe and queue, then admits a new job under the per-client limit; a problem is the answer. The
+    /// job's queue adds to the client's choice (a GPU or not) the opt-in models its recipes need.
+    /// </summary>
     private static IResult? Prepare(HttpContext http, JobBook book, ServiceLimits limits, JobRequest request,
-        out (string Text, string Origin, Recipe Recipe) recipe, out JobArm? b, out string id)
+        out (string Text, string Origin, Recipe Recipe) recipe, out JobArm? b, out string id, out string queueName)
     {
         recipe = default;
         b = null;
         id = "";
+        queueName = QueueNames.Default;
+        IReadOnlyList<string> optIn;
         try
         {
             recipe = RecipeRequest.Resolve(request.Preset, request.Recipe, request.Look, request.Aspects);
+            optIn = StageCatalogue.RequiredOptInModels(recipe.Recipe);
         }
         catch (RecipeException e)
         {
@@ -215,6 +222,7 @@ public static class JobsApi
                 var sha = RecipeReader.Hash(parsed);
                 if (sha == RecipeReader.Hash(recipe.Recipe)) return Problems.BadRequest("recipe B is the same as recipe A: nothing to compare");
                 b = new JobArm(origin, text, sha);
+                optIn = [.. optIn.Union(StageCatalogue.RequiredOptInModels(parsed))];
             }
             catch (RecipeException e)
             {
@@ -228,6 +236,7 @@ public static class JobsApi
         // Work that needs a GPU goes to the queue only workers started with --gpu take.
         if (request.QueueName is not (QueueNames.Default or QueueNames.Gpu))
             return Problems.BadRequest($"queue '{request.QueueName}' is not one of: {QueueNames.Default}, {QueueNames.Gpu}");
+        queueName = QueueNames.For(request.QueueName == QueueNames.Gpu, optIn);
         id = JobBook.NewId();
         if (!book.TryAdmit(id, Client(http), limits.MaxUnfinishedPerClient))
             return Problems.Status(StatusCodes.Status429TooManyRequests,
@@ -267,7 +276,8 @@ public static class JobsApi
         book.Create(job);
         foreach (var entry in entries)
             book.SetTicket(id, entry.Index, queue.Enqueue(new ImageWork(id, entry.Index, queueName)));
-        return Results.Json(View(job, book.States(job)), ServiceJson.Options, statusCode: StatusCodes.Status202Accepted);
+        var states = book.States(job);
+        return Results.Json(View(job, states, Waiting(job, states, queue)), ServiceJson.Options, statusCode: StatusCodes.Status202Accepted);
     }
 
     private static string Client(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
@@ -275,8 +285,25 @@ public static class JobsApi
     private static IResult List(JobBook book) =>
         Results.Json(new { jobs = book.All().Take(200).Select(j => Summary(j, book.States(j))) }, ServiceJson.Options);
 
-    private static IResult Get(string id, JobBook book) =>
-        book.Find(id) is { } job ? Results.Json(View(job, book.States(job)), ServiceJson.Options) : Problems.NotFound($"job {id}");
+    private static IResult Get(string id, JobBook book, IJobQueue queue)
+    {
+        if (book.Find(id) is not { } job) return Problems.NotFound($"job {id}");
+        var states = book.States(job);
+        return Results.Json(View(job, states, Waiting(job, states, queue)), ServiceJson.Options);
+    }
+
+    /// <summary>Why the job's queued images wait: no live worker takes its queue. Null when one does, or nothing is queued.</summary>
+    private static string? Waiting(JobRecord job, IReadOnlyList<ImageState> states, IJobQueue queue)
+    {
+        if (!states.Any(s => s.Status == JobStatus.Queued) || queue.Servers().Any(s => s.Queues.Contains(job.Queue))) return null;
+        return $"no running worker takes queue '{job.Queue}'; its images wait for {QueueNames.Describe(job.Queue)}";
+    }
+
+    private static IResult Workers(IJobQueue queue, JobBook book) =>
+        Results.Json(new
+        {
+            workers = queue.Servers().Select(s => new { id = s.Name, workers = s.Workers, queues = s.Queues, heartbeat = s.Heartbeat, stated = QueueWorkers.Statement(book.Store, s.Name) }),
+        }, ServiceJson.Options);
 
     private static IResult Download(string id, string name, JobBook book)
     {
@@ -441,10 +468,11 @@ public static class JobsApi
             problems.Count == 1 ? e.Problems[0].ToString() : $"{problems.Count} problems in the recipe", problems);
     }
 
-    private static object View(JobRecord job, IReadOnlyList<ImageState> states) => new
+    private static object View(JobRecord job, IReadOnlyList<ImageState> states, string? waiting = null) => new
     {
         id = job.Id,
         status = JobBook.StatusOf(states),
+        waiting,
         created = job.Created,
         recipe = new { origin = job.RecipeOrigin, sha256 = job.RecipeSha256 },
         recipe_b = job.RecipeB is { } b ? new { origin = b.RecipeOrigin, sha256 = b.RecipeSha256 } : null,

@@ -32,6 +32,8 @@ public sealed class ServiceClient(HttpClient http)
         var sources = accepted.GetProperty("images").EnumerateArray()
             .ToDictionary(i => i.GetProperty("index").GetInt32(), i => i.TryGetProperty("source", out var s) ? s.GetInt32() : i.GetProperty("index").GetInt32());
         report($"job {id}: {inputs.Count} image(s) queued on {http.BaseAddress}");
+        // Queued where no running worker takes it: say so now rather than wait in silence (Ctrl+C cancels the job).
+        if (accepted.TryGetProperty("waiting", out var waiting)) report($"job {id}: {waiting.GetString()}");
 
         try
         {

@@ -23,4 +23,12 @@ public sealed class HangfireJobQueue(JobStorage storage, IBackgroundJobClient cl
             servers.Count,
             servers.Sum(s => s.WorkersCount));
     }
+
+    /// <summary>Hangfire's heartbeat comes every 30 s; a server silent for three of them is taken for dead.</summary>
+    private static readonly TimeSpan Silence = TimeSpan.FromSeconds(90);
+
+    public IReadOnlyList<QueueServer> Servers() =>
+        [.. storage.GetMonitoringApi().Servers()
+            .Where(s => s.Heartbeat is null || DateTime.UtcNow - s.Heartbeat.Value.ToUniversalTime() < Silence)
+            .Select(s => new QueueServer(s.Name, [.. s.Queues], s.WorkersCount, s.Heartbeat is { } h ? new DateTimeOffset(DateTime.SpecifyKind(h, DateTimeKind.Utc)) : null))];
 }

@@ -584,7 +584,8 @@
     try {
       const job = await api('/v1/jobs', { method: 'POST', body: form(fields) });
       showProblems(null);
-      say(`Job ${job.id} queued with ${job.images.length} images`);
+      // A job no running worker can take (say it needs an opt-in model none has) says so rather than waiting silently.
+      say(`Job ${job.id} queued with ${job.images.length} images` + (job.waiting ? `: ${job.waiting}` : ''));
       watch(job);
     } catch (err) {
       showProblems(err);

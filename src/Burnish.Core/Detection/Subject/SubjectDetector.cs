@@ -50,8 +50,11 @@ public sealed class SubjectDetector : IDisposable
         return model.ToByteArray();
     }
 
+    /// <summary>The model's catalogue name: what a recipe that finds the subject needs.</summary>
+    public static string ModelName => OptInModels.Isnet.Name;
+
     /// <summary>The model's catalogue name, for the sidecar.</summary>
-    public string Name => OptInModels.Isnet.Name;
+    public string Name => ModelName;
 
     /// <summary>SHA-256 of the model file, for the sidecar.</summary>
     public string Sha256 { get; }

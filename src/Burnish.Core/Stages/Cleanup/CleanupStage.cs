@@ -26,6 +26,9 @@ public sealed class CleanupStage : IStage<CleanupParams>
         return new PreparedCleanup(parameters, SoftenMasks.Load(parameters, resources.Limits), finders);
     }
 
+    public IReadOnlyList<string> RequiredOptInModels(CleanupParams parameters) =>
+        parameters?.Soften.Any(IsSubject) == true ? [SubjectDetector.ModelName] : [];
+
     private static bool IsSubject(SoftenRegion r) => r.Auto is SoftenMask.Subject or SoftenMask.Background;
 
     private static FacePart? PartOf(SoftenMask auto) => auto switch

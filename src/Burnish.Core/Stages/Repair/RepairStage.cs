@@ -15,6 +15,8 @@ public sealed class RepairStage : IStage<IReadOnlyList<RepairPass>>
 
     public IPreparedStage Prepare(IReadOnlyList<RepairPass> parameters, StageResources resources) => new PreparedRepair(Plan(parameters, resources));
 
+    public IReadOnlyList<string> RequiredOptInModels(IReadOnlyList<RepairPass> parameters) => RepairPlan.NeedsSubject(parameters) ? [SubjectDetector.ModelName] : [];
+
     /// <summary>The plan of <paramref name="parameters"/> with the detectors and clients of <paramref name="resources"/> (also what <see cref="AutoMaskLayers"/> finds layers with).</summary>
     public static RepairPlan Plan(IReadOnlyList<RepairPass> parameters, StageResources resources)
     {
