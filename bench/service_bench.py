@@ -94,8 +94,9 @@ class Service:
 
     def gc_pause(self):
         for line in urllib.request.urlopen(self.url + "/metrics", timeout=60).read().decode().splitlines():
-            if line.startswith("dotnet_gc_pause_seconds_total "):
-                return float(line.split()[1])
+            # OpenTelemetry's exporter: dotnet_gc_pause_time_seconds_total{otel_scope_name="System.Runtime"} VALUE
+            if line.startswith("dotnet_gc_pause_time_seconds_total"):
+                return float(line.split()[-1])
         return 0.0
 
     def concurrency(self, job):

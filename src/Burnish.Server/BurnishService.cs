@@ -19,6 +19,8 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 
 namespace Burnish.Server;
 
@@ -51,6 +53,10 @@ public static class BurnishService
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         var storage = AddQueue(builder.Services, options);
+        builder.Services.AddSingleton<ServiceMetrics>();
+        // A scrape always reads the figures of that moment (the exporter would otherwise answer from a 300 ms cache).
+        builder.Services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("burnish")).WithMetrics(metrics => metrics.AddMeter([.. ServiceMetrics.Meters])
+            .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
         // The dashboard looks these up as AddHangfire would register them; they are Hangfire's own defaults, left unchanged
         // (AddHangfire itself would set the process-wide JobStorage.Current, which two services in one process must not share).
         builder.Services.AddSingleton<IGlobalConfiguration>(GlobalConfiguration.Configuration);
@@ -67,7 +73,9 @@ public static class BurnishService
         StudioPage.Map(app);
         app.MapGet("/healthz", () => Results.Text("ok\n")).ExcludeFromDescription();
         app.MapGet("/readyz", (IJobQueue queue, JobBook book) => Ready(queue, book)).ExcludeFromDescription();
-        app.MapGet("/metrics", (JobBook book, IJobQueue queue) => Results.Text(ServiceMetrics.Render(book, queue), "text/plain; version=0.0.4")).ExcludeFromDescription();
+        // The instruments exist from here on, so the first scrape already has them.
+        app.Services.GetRequiredService<ServiceMetrics>();
+        app.MapPrometheusScrapingEndpoint("/metrics").ExcludeFromDescription();
         JobsApi.Map(app);
         StudioApi.Map(app);
         Ratings.Map(app);

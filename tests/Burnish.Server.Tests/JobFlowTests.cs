@@ -58,6 +58,20 @@ public sealed class JobFlowTests
         // A client that reconnects after the first two events gets the rest, and nothing twice.
         var resumed = await ServerSentEvents.ReadAsync(host.Client, id, events[1].Id);
         Assert.Equal(types.Skip(2), resumed.Select(e => e.Type));
+
+        // /metrics (OpenTelemetry's Prometheus exporter) counts the job from the store, with its stage times, and the
+        // API's own requests from ASP.NET Core's meter.
+        var metrics = PrometheusText.Parse(await host.Client.GetStringAsync("/metrics"));
+        Assert.Equal(1, PrometheusText.Value(metrics, "burnish_jobs", "status=done"));
+        Assert.Equal(1, PrometheusText.Value(metrics, "burnish_images", "status=done"));
+        Assert.Equal(1, PrometheusText.Value(metrics, "burnish_workers"));
+        Assert.Equal(1, PrometheusText.Value(metrics, "burnish_stage_images_total", "stage=grade"));
+        var sidecar = await host.Client.GetFromJsonAsync<JsonElement>(outputs.Single(o => o.GetProperty("role").GetString() == "sidecar").GetProperty("url").GetString());
+        var exportMs = sidecar.GetProperty("stages").EnumerateArray().Single(st => st.GetProperty("stage").GetString() == "export").GetProperty("ms").GetDouble();
+        Assert.True(exportMs > 0);
+        Assert.Equal(exportMs / 1000, PrometheusText.Value(metrics, "burnish_stage_time_seconds_total", "stage=export"), 6);
+        Assert.Equal(1, PrometheusText.Value(metrics, "http_server_request_duration_seconds_count", "http_route=/v1/jobs", "http_request_method=POST", "http_response_status_code=202"));
+        Assert.True(PrometheusText.Value(metrics, "burnish_libvips_memory_bytes") >= 0);
         Assert.True(DateTime.UtcNow - started < ServiceHost.JobTimeout);
     }
 

@@ -1,60 +1,72 @@
-using System.Globalization;
-using System.Text;
+using System.Diagnostics.Metrics;
 using Burnish.Server.Jobs;
 using Burnish.Server.Queue;
 
 namespace Burnish.Server.Api;
 
 /// <summary>
-/// Prometheus' plain text format: queue depth, jobs by state, workers, stage durations of finished images, and the
-/// process's CPU time and garbage-collection pauses (what tells whether more workers can help).
+/// The service's figures as OpenTelemetry instruments, read when /metrics is scraped (OpenTelemetry's Prometheus
+/// exporter): queue depth per queue, workers and worker processes, jobs and images by status, the time finished
+/// images spent in each stage, and the pixel memory libvips holds. Job figures come from the store, so they count
+/// the images of every worker, on any machine. The process's CPU time, garbage-collection pauses and memory come
+/// from .NET's own <c>System.Runtime</c> meter, and the API's latency from ASP.NET Core's.
 /// </summary>
-public static class ServiceMetrics
+public sealed class ServiceMetrics
 {
-    public static string Render(JobBook book, IJobQueue queue)
+    public const string MeterName = "Burnish.Server";
+
+    /// <summary>The meters /metrics exports.</summary>
+    public static IReadOnlyList<string> Meters { get; } = [MeterName, "System.Runtime", "Microsoft.AspNetCore.Hosting"];
+
+    // One scrape reads every instrument; the store and the queue are read once for all of them.
+    private static readonly TimeSpan Fresh = TimeSpan.FromSeconds(1);
+
+    private readonly JobBook book;
+    private readonly IJobQueue queue;
+    private readonly Lock gate = new();
+    private (DateTime At, Figures Figures)? last;
+
+    public ServiceMetrics(IMeterFactory meters, JobBook book, IJobQueue queue)
     {
-        var text = new StringBuilder();
-        void Line(string name, string labels, double value) =>
-            text.Append(name).Append(labels.Length > 0 ? "{" + labels + "}" : "").Append(' ').AppendLine(value.ToString(CultureInfo.InvariantCulture));
-
-        var figures = queue.Figures();
-        text.AppendLine("# HELP burnish_queue_depth Image jobs waiting in each queue.\n# TYPE burnish_queue_depth gauge");
-        foreach (var (name, depth) in figures.Enqueued) Line("burnish_queue_depth", $"queue=\"{name}\"", depth);
-        text.AppendLine("# HELP burnish_workers Workers of every server taking jobs.\n# TYPE burnish_workers gauge");
-        Line("burnish_workers", "", figures.Workers);
-        text.AppendLine("# HELP burnish_servers Processes taking jobs.\n# TYPE burnish_servers gauge");
-        Line("burnish_servers", "", figures.Servers);
-
-        var jobs = book.All();
-        var images = jobs.SelectMany(book.States).ToList();
-        text.AppendLine("# HELP burnish_jobs Jobs by status.\n# TYPE burnish_jobs gauge");
-        foreach (var group in jobs.GroupBy(j => JobBook.StatusOf(book.States(j))))
-            Line("burnish_jobs", $"status=\"{Name(group.Key)}\"", group.Count());
-        text.AppendLine("# HELP burnish_images Image jobs by status.\n# TYPE burnish_images gauge");
-        foreach (var group in images.GroupBy(s => s.Status))
-            Line("burnish_images", $"status=\"{Name(group.Key)}\"", group.Count());
-        text.AppendLine("# HELP burnish_stage_seconds Time spent in each stage by finished images.\n# TYPE burnish_stage_seconds summary");
-        foreach (var stage in images.SelectMany(s => s.StageMs ?? new Dictionary<string, double>()).GroupBy(kv => kv.Key))
-        {
-            Line("burnish_stage_seconds_sum", $"stage=\"{stage.Key}\"", Math.Round(stage.Sum(kv => kv.Value) / 1000, 3));
-            Line("burnish_stage_seconds_count", $"stage=\"{stage.Key}\"", stage.Count());
-        }
-        var cpu = Environment.CpuUsage;
-        text.AppendLine("# HELP process_cpu_seconds_total CPU time of this process, user and system.\n# TYPE process_cpu_seconds_total counter");
-        Line("process_cpu_seconds_total", "", Math.Round(cpu.TotalTime.TotalSeconds, 3));
-        text.AppendLine("# HELP dotnet_gc_pause_seconds_total Time every thread of this process was paused by the garbage collector.\n# TYPE dotnet_gc_pause_seconds_total counter");
-        Line("dotnet_gc_pause_seconds_total", "", Math.Round(GC.GetTotalPauseDuration().TotalSeconds, 3));
-        text.AppendLine("# HELP process_resident_memory_bytes Resident memory of this process.\n# TYPE process_resident_memory_bytes gauge");
-        Line("process_resident_memory_bytes", "", Environment.WorkingSet);
-        text.AppendLine("# HELP dotnet_gc_heap_bytes Managed heap in use after the last collection.\n# TYPE dotnet_gc_heap_bytes gauge");
-        Line("dotnet_gc_heap_bytes", "", GC.GetGCMemoryInfo().HeapSizeBytes);
-        text.AppendLine("# HELP libvips_tracked_bytes Pixel buffers libvips holds (freed only when their images are finalised).\n# TYPE libvips_tracked_bytes gauge");
-        Line("libvips_tracked_bytes", "", global::NetVips.Stats.Mem);
-        text.AppendLine("# HELP dotnet_gc_collections_total Garbage collections by generation.\n# TYPE dotnet_gc_collections_total counter");
-        for (var generation = 0; generation <= GC.MaxGeneration; generation++)
-            Line("dotnet_gc_collections_total", $"generation=\"{generation}\"", GC.CollectionCount(generation));
-        return text.ToString();
+        ArgumentNullException.ThrowIfNull(meters);
+        (this.book, this.queue) = (book, queue);
+        var meter = meters.Create(MeterName);
+        meter.CreateObservableGauge("burnish.queue.depth", () => Read().Queue.Enqueued.Select(kv => Tagged(kv.Value, "queue", kv.Key)),
+            "{image}", "Image jobs waiting in each queue.");
+        meter.CreateObservableGauge("burnish.workers", () => (long)Read().Queue.Workers, "{worker}", "Workers of every process taking jobs.");
+        meter.CreateObservableGauge("burnish.servers", () => (long)Read().Queue.Servers, "{process}", "Processes taking jobs.");
+        meter.CreateObservableGauge("burnish.jobs", () => Read().Jobs.Select(kv => Tagged(kv.Value, "status", Name(kv.Key))), "{job}", "Jobs by status.");
+        meter.CreateObservableGauge("burnish.images", () => Read().Images.Select(kv => Tagged(kv.Value, "status", Name(kv.Key))), "{image}", "Image jobs by status.");
+        meter.CreateObservableCounter("burnish.stage.time", () => Read().Stages.Select(s => new Measurement<double>(s.Seconds, new KeyValuePair<string, object?>("stage", s.Stage))),
+            "s", "Time finished images spent in each stage.");
+        meter.CreateObservableCounter("burnish.stage.images", () => Read().Stages.Select(s => Tagged(s.Images, "stage", s.Stage)),
+            "{image}", "Finished images that ran each stage.");
+        meter.CreateObservableGauge("burnish.libvips.memory", () => global::NetVips.Stats.Mem, "By", "Pixel buffers libvips holds (freed only when their images are finalised).");
     }
 
+    private Figures Read()
+    {
+        lock (gate)
+        {
+            if (last is { } held && DateTime.UtcNow - held.At < Fresh) return held.Figures;
+            var jobs = book.All().Select(j => (Job: j, States: book.States(j))).ToList();
+            var images = jobs.SelectMany(j => j.States).ToList();
+            var figures = new Figures(
+                queue.Figures(),
+                jobs.GroupBy(j => JobBook.StatusOf(j.States)).ToDictionary(g => g.Key, g => (long)g.Count()),
+                images.GroupBy(s => s.Status).ToDictionary(g => g.Key, g => (long)g.Count()),
+                [.. images.SelectMany(s => s.StageMs ?? new Dictionary<string, double>()).GroupBy(kv => kv.Key)
+                    .Select(g => new StageFigure(g.Key, g.Sum(kv => kv.Value) / 1000, g.Count()))]);
+            last = (DateTime.UtcNow, figures);
+            return figures;
+        }
+    }
+
+    private static Measurement<long> Tagged(long value, string key, string tag) => new(value, new KeyValuePair<string, object?>(key, tag));
+
     private static string Name(JobStatus status) => status.ToString().ToLowerInvariant();
+
+    private sealed record Figures(QueueFigures Queue, Dictionary<JobStatus, long> Jobs, Dictionary<JobStatus, long> Images, IReadOnlyList<StageFigure> Stages);
+
+    private sealed record StageFigure(string Stage, double Seconds, long Images);
 }
