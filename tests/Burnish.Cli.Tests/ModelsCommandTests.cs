@@ -27,8 +27,24 @@ public sealed class ModelsCommandTests : IDisposable
         Assert.All(rows, r => Assert.EndsWith(" no", r, StringComparison.Ordinal));
         Assert.Contains(rows, r => r.StartsWith("esrgan-thick", StringComparison.Ordinal) && r.Contains("RRDN") && r.Contains("npm @upscalerjs/esrgan-thick@1.0.0") && r.Contains("MIT"));
         Assert.Contains($"{AllEntries} not fetched yet", run.Stdout);
+        // The automatic masks' models, each with its pinned source and licence, none fetched.
+        var masks = run.Lines.SkipWhile(l => !l.StartsWith("mask models", StringComparison.Ordinal)).Skip(1).ToList();
+        Assert.Equal(MaskModels, masks.Select(l => l.Trim().Split(' ')[0]));
+        Assert.All(masks, l => Assert.Matches(@"not fetched\s+licence Apache-2\.0 .*source npm \S+@\d+\.\d+\.\d+ \S+\.(onnx|json)$", l));
         Assert.False(File.Exists(ws.PathOf("cache", "manifest.json"))); // listing writes nothing
+        Assert.False(Directory.Exists(ws.PathOf("cache", "packed")));
+
+        var json = ws.Burnish("models", "list", "--json", "--models-dir", ws.PathOf("cache"));
+        using var doc = JsonDocument.Parse(json.Stdout);
+        var listed = doc.RootElement.GetProperty("masks").EnumerateArray().ToList();
+        Assert.Equal(MaskModels, listed.Select(m => m.GetProperty("name").GetString()));
+        Assert.All(listed, m => Assert.False(m.GetProperty("cached").GetBoolean()));
+        Assert.Equal(["faces", "faces", "hands", "hands", "hands", "person", "faces", "text"], listed.Select(m => m.GetProperty("finds").GetString()));
     }
+
+    /// <summary>BlazeFace (front and back), the MediaPipe graph models, and PP-OCRv4's text detector.</summary>
+    private static readonly string[] MaskModels =
+        ["blazeface-front", "blazeface-back", "handdetect", "handlandmark-full", "handlandmark-lite", "selfie", "facemesh", "ppocr-v4-det"];
 
     [Fact]
     public void FetchFillsTheCacheAndListShowsTheFigures()

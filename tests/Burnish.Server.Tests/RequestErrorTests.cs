@@ -151,7 +151,10 @@ public sealed class RequestErrorTests
         Assert.Contains("web-only", presets.GetProperty("presets").EnumerateArray().Select(p => p.GetProperty("name").GetString()));
         var looks = await host.Client.GetFromJsonAsync<JsonElement>("/v1/looks");
         Assert.Contains("warm-golden", looks.GetProperty("looks").EnumerateArray().Select(p => p.GetProperty("name").GetString()));
-        Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("/v1/models")).StatusCode);
+        var models = await host.Client.GetFromJsonAsync<JsonElement>("/v1/models");
+        Assert.Contains("esrgan-slim", models.GetProperty("models").EnumerateArray().Select(m => m.GetProperty("name").GetString()));
+        Assert.Equal("isnet", Assert.Single(models.GetProperty("opt_in").EnumerateArray()).GetProperty("name").GetString());
+        Assert.Contains("facemesh", models.GetProperty("masks").EnumerateArray().Select(m => m.GetProperty("name").GetString()));
         var metrics = PrometheusText.Parse(await host.Client.GetStringAsync("/metrics"));
         Assert.Equal(0, PrometheusText.Value(metrics, "burnish_workers"));
         // What tells whether another worker can help: the process's CPU time (it has started a web host, so some) and

@@ -12,7 +12,7 @@ public static class ModelsCommand
 {
     public static Command Create()
     {
-        var list = new Command("list", "List the bundled models: scale, architecture, parameters, FLOPs per output pixel, receptive radius, licence, source, hash, cached or not.");
+        var list = new Command("list", "List the bundled models: scale, architecture, parameters, FLOPs per output pixel, receptive radius, licence, source, hash, cached or not; then the opt-in models and the models behind the automatic masks, with their licences.");
         var json = new Option<bool>("--json") { Description = "Print JSON instead of a table." };
         var listDir = ModelsDir();
         list.Add(json);
@@ -22,9 +22,10 @@ public static class ModelsCommand
             var cache = new ModelCache(parse.GetValue(listDir) ?? ModelCache.DefaultRoot());
             var models = cache.List();
             var optIn = new OptInModels(cache.Root).List();
+            var masks = MaskModels.List(cache);
             if (parse.GetValue(json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(new { root = cache.Root, models, opt_in = optIn }, Lineage.Json));
+                Console.WriteLine(JsonSerializer.Serialize(new { root = cache.Root, models, opt_in = optIn, masks }, Lineage.Json));
                 return Task.FromResult(ExitCodes.Ok);
             }
             if (Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
@@ -32,6 +33,7 @@ public static class ModelsCommand
             else
                 SpectreTable(cache.Root, models);
             OptInList(optIn);
+            MaskList(masks);
             return Task.FromResult(ExitCodes.Ok);
         }));
 
@@ -75,6 +77,14 @@ public static class ModelsCommand
         Console.WriteLine("opt-in models (fetched only by `burnish models fetch NAME`):");
         foreach (var m in models)
             Console.WriteLine($"  {m.Name}  {(m.Cached ? $"cached, sha256 {m.Sha256[..12]}, {m.Bytes / 1e6:0.0} MB" : "not fetched")}  licence {m.Licence}  source {m.Source}  {m.Description}");
+    }
+
+    private static void MaskList(IReadOnlyList<MaskModelInfo> models)
+    {
+        Console.WriteLine("mask models (fetched on first use by repair.auto and cleanup.soften.auto):");
+        var width = models.Max(m => m.Name.Length);
+        foreach (var m in models)
+            Console.WriteLine($"  {m.Name.PadRight(width)}  {m.Finds,-6}  {(m.Cached ? "cached" : "not fetched")}  licence {m.Licence}  source {m.Source}");
     }
 
     private static Option<string?> ModelsDir() => new("--models-dir")

