@@ -18,20 +18,14 @@ results="$root/bench/results"
 mkdir -p "$results" "$work/all" "$work/a" "$work/b"
 "$root/burnish" --help >/dev/null # build once, outside the timing
 profiles="$root/src/Burnish.Core/Imaging/Profiles"
-# The real-size set of bench/service.sh: 512² to 1328², 15 distinct files, the first five again; halves a and b.
-mapfile -t real < <(ls "$shared"/comfyui/*.png "$shared"/a1111/dog_rel.png)
+# The real-size set and light recipe of bench/service.sh; halves a and b (even and odd) for the two streams.
+source "$root/bench/service-sets.sh"
+real_set "$work/all"
 for i in $(seq 0 19); do
     name="gen-$(printf %02d "$i").png"
-    cp "${real[$((i % ${#real[@]}))]}" "$work/all/$name"
     if (( i % 2 == 0 )); then ln "$work/all/$name" "$work/a/$name"; else ln "$work/all/$name" "$work/b/$name"; fi
 done
-cat > "$work/recipe.yaml" <<'YAML'
-version: 1
-grade: {preset: warm-golden}
-export:
-  master: {format: png}
-  copies: [{long_edge: 256, format: jpeg, quality: 85}]
-YAML
+light_recipe "$work/recipe.yaml"
 # 64 MB of an image's raw pixels, read once so it is cached: gzip's input.
 vips copy "$work/all/gen-00.png" "$work/raw.v"
 for i in $(seq 1 16); do cat "$work/raw.v"; done | head -c 64M > "$work/raw.bin"

@@ -17,19 +17,9 @@ for i in $(seq -w 0 19); do
     if (( 10#$i % 2 == 0 )); then src=a1111-parameters.png; else src=comfyui-sdxl-turbo.png; fi
     cp "$root/tests/Burnish.Server.Tests/fixtures/$src" "$work/small/gen-$i.png"
 done
-# 20 real-size generations (512² to 1328², 15 distinct ComfyUI and A1111 files, the first five again).
-if [[ -d "$shared" ]]; then
-    mapfile -t real < <(ls "$shared"/comfyui/*.png "$shared"/a1111/dog_rel.png)
-    for i in $(seq 0 19); do cp "${real[$((i % ${#real[@]}))]}" "$work/real/gen-$(printf %02d "$i").png"; done
-fi
-# The light recipe of the scale-out test: a look, the 16-bit master and one small JPEG copy.
-cat > "$work/recipe.yaml" <<'YAML'
-version: 1
-grade: {preset: warm-golden}
-export:
-  master: {format: png}
-  copies: [{long_edge: 256, format: jpeg, quality: 85}]
-YAML
+source "$root/bench/service-sets.sh"
+[[ ! -d "$shared" ]] || real_set "$work/real"
+light_recipe "$work/recipe.yaml"
 {
     echo "# Service benchmarks, $(date -u +%Y-%m-%d)"
     echo
