@@ -40,9 +40,7 @@ public sealed class PreparedRecipe : IDisposable
             var recipe = source.Recipe.WithBackendsAttached();
             foreach (var stage in catalogue ?? StageCatalogue.Canonical)
             {
-                var section = StageCatalogue.Section(recipe, stage);
-                // An empty list of repair passes repairs nothing: it is left out like a missing section.
-                if (section is System.Collections.ICollection { Count: 0 }) section = null;
+                var section = StageCatalogue.RunSection(recipe, stage);
                 steps.Add(new PreparedStep(stage, section, section is null ? null : stage.Prepare(section, resources)));
             }
         }

@@ -40,10 +40,17 @@ public static partial class StageCatalogue
             : throw new InvalidOperationException($"the recipe has no section '{stage.Key}' for stage {stage.GetType().Name}");
     }
 
+    /// <summary>
+    /// The section <paramref name="stage"/> runs with, or null when the stage does not run: the recipe leaves it out,
+    /// or it is an empty list (no repair passes repair nothing).
+    /// </summary>
+    public static object? RunSection(Recipe recipe, IStage stage) =>
+        Section(recipe, stage) is { } section and not System.Collections.ICollection { Count: 0 } ? section : null;
+
     /// <summary>The opt-in models <paramref name="recipe"/> needs (sorted, each once): a machine without them cannot run it.</summary>
     public static IReadOnlyList<string> RequiredOptInModels(Recipe recipe) =>
-        [.. Canonical.Select(stage => (stage, section: Section(recipe, stage)))
-            .Where(s => s.section is not null and not System.Collections.ICollection { Count: 0 })
+        [.. Canonical.Select(stage => (stage, section: RunSection(recipe, stage)))
+            .Where(s => s.section is not null)
             .SelectMany(s => s.stage.RequiredOptInModels(s.section!))
             .Distinct().Order(StringComparer.Ordinal)];
 

@@ -60,7 +60,12 @@ public sealed class QueueWorkers(JobStorage storage, IJobFilterProvider filters,
         ArgumentNullException.ThrowIfNull(serverId);
         // The ID is NAME:GUID; a name has no ':'.
         var colon = serverId.IndexOf(':', StringComparison.Ordinal);
-        if (colon <= 0 || store.Read(StatementKey(serverId[..colon])) is not { } bytes) return null;
+        return colon <= 0 ? null : Read(store, serverId[..colon]);
+    }
+
+    private static WorkerStatement? Read(IBlobStore store, string name)
+    {
+        if (store.Read(StatementKey(name)) is not { } bytes) return null;
         try
         {
             return JsonSerializer.Deserialize<WorkerStatement>(bytes, Jobs.ServiceJson.Options);
@@ -84,7 +89,7 @@ public sealed class QueueWorkers(JobStorage storage, IJobFilterProvider filters,
         {
             var other = file[..^".json".Length];
             if (live.Any(id => id.StartsWith(other + ":", StringComparison.Ordinal))) continue;
-            if (Statement(store, other + ":") is { } stated && DateTimeOffset.UtcNow - stated.Started < TimeSpan.FromMinutes(10)) continue;
+            if (Read(store, other) is { } stated && DateTimeOffset.UtcNow - stated.Started < TimeSpan.FromMinutes(10)) continue;
             store.Delete(StatementKey(other));
         }
     }
