@@ -50,11 +50,9 @@ def main():
     had = json.load(open(ledger)) if os.path.exists(ledger) else {}
     queue = [t for t in needs if had.get(t, 0) < needs[t]]
     # Targets such as hald and ncnn-param write each input to a temp file, and AFL its current input: on a disk that
-    # was 20 MB/s of writes and 12 % iowait, so both go to memory when there is a tmpfs.
-    scratch = "/dev/shm/burnish-afl" if os.path.isdir("/dev/shm") else os.path.join(a.out, ".tmp")
-    os.makedirs(scratch, exist_ok=True)
-    env = dict(os.environ, AFL_NO_AFFINITY="1", AFL_SKIP_BIN_CHECK="1", AFL_SKIP_CPUFREQ="1",
-               AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES="1", AFL_NO_UI="1", AFL_TMPDIR=scratch, TMPDIR=scratch)
+    # was 20 MB/s of writes and 12 % iowait, so both go to memory when there is a tmpfs. One folder per target:
+    # AFL's current input has a fixed name there.
+    scratch_root = "/dev/shm/burnish-afl" if os.path.isdir("/dev/shm") else os.path.join(a.out, ".tmp")
     stopping = []
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
     running = {}
@@ -66,6 +64,10 @@ def main():
         folder = os.path.join(a.out, target)
         seeds = "-" if os.path.isdir(folder) else os.path.join(a.seeds or "", target)
         log = open(os.path.join(a.out, f"{target}.log"), "a")
+        scratch = os.path.join(scratch_root, target)
+        os.makedirs(scratch, exist_ok=True)
+        env = dict(os.environ, AFL_NO_AFFINITY="1", AFL_SKIP_BIN_CHECK="1", AFL_SKIP_CPUFREQ="1",
+                   AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES="1", AFL_NO_UI="1", AFL_TMPDIR=scratch, TMPDIR=scratch)
         say("start", target, "had", round(had.get(target, 0.0)), "of", needs[target])
         return subprocess.Popen(["afl-fuzz", "-i", seeds, "-o", folder, "-t", str(a.timeout), "-m", "none", "--",
                                  "dotnet", os.path.join(a.fuzz, "Burnish.Fuzz.dll"), "afl", target],

@@ -41,6 +41,13 @@ internal static class TfjsFiles
     }
 
     /// <summary>
+    /// <paramref name="node"/>, which must be there: a JSON null (or a missing element) where a value belongs throws as
+    /// a value of the wrong type does, so <see cref="Reading"/> names the file (AFL found the NullReferenceException).
+    /// </summary>
+    public static JsonNode Required(this JsonNode? node) =>
+        node ?? throw new InvalidOperationException("null where a value belongs");
+
+    /// <summary>
     /// The bytes of the shards in <paramref name="paths"/> (beside <paramref name="modelJsonPath"/>, in order), which
     /// must hold exactly <paramref name="expected"/> bytes: more or fewer is a truncated or foreign download. Sizes are
     /// compared before anything is allocated, and a shard outside the model's folder is refused.

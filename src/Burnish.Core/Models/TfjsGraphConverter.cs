@@ -141,7 +141,7 @@ public static class TfjsGraphConverter
         }
 
         private static List<string> Inputs(JsonObject node) =>
-            node["input"] is JsonArray a ? [.. a.Select(i => i!.GetValue<string>()).Where(i => !i.StartsWith('^'))] : [];
+            node["input"] is JsonArray a ? [.. a.Select(i => i.Required().GetValue<string>()).Where(i => !i.StartsWith('^'))] : [];
 
         /// <summary>
         /// Converts node <paramref name="reference"/> (and, first, everything it reads), once. Depth-first on a stack
@@ -567,13 +567,13 @@ public static class TfjsGraphConverter
         {
             var list = attr[key]?["list"]?["i"] as JsonArray;
             if (list is null || list.Count == 0) return (1, 1);
-            var v = list.Select(i => long.Parse(i!.ToString(), CultureInfo.InvariantCulture)).ToArray();
+            var v = list.Select(i => long.Parse(i.Required().ToString(), CultureInfo.InvariantCulture)).ToArray();
             if (v.Length != 4 || v[0] != 1 || v[3] != 1) throw Problem($"node '{name}': {key} [{string.Join(",", v)}] is not [1, h, w, 1]");
             return (v[1], v[2]);
         }
 
         private static List<string> FusedOps(JsonObject attr) =>
-            attr["fused_ops"]?["list"]?["s"] is JsonArray a ? [.. a.Select(s => Encoding.UTF8.GetString(System.Convert.FromBase64String(s!.GetValue<string>())))] : [];
+            attr["fused_ops"]?["list"]?["s"] is JsonArray a ? [.. a.Select(s => Encoding.UTF8.GetString(System.Convert.FromBase64String(s.Required().GetValue<string>())))] : [];
 
         private static string? String(JsonObject attr, string key) =>
             attr[key]?["s"]?.GetValue<string>() is { } s ? Encoding.UTF8.GetString(System.Convert.FromBase64String(s)) : null;
@@ -645,7 +645,7 @@ public static class TfjsGraphConverter
         private static (long[] Shape, long Count, int Bytes, string Kind, double Scale, double Min) Layout(string path, JsonObject spec)
         {
             var name = spec["name"]?.GetValue<string>() ?? throw new BurnishException($"{path}: a weight without a name");
-            var shape = spec["shape"] is JsonArray a ? a.Select(d => d!.GetValue<long>()).ToArray() : [];
+            var shape = spec["shape"] is JsonArray a ? a.Select(d => d.Required().GetValue<long>()).ToArray() : [];
             if (shape.Any(d => d < 0)) throw new BurnishException($"{path}: weight '{name}' has a negative dimension");
             var count = shape.Aggregate(1L, (x, d) => checked(x * d));
             var dtype = spec["dtype"]?.GetValue<string>() ?? "float32";

@@ -298,10 +298,10 @@ public static partial class TfjsLayersConverter
             var result = new List<(string, int)>();
             foreach (var entry in call)
             {
-                if (entry is not JsonArray { Count: >= 3 } e || e[0] is null)
+                if (entry is not JsonArray { Count: >= 3 } e)
                     throw Problem($"layer '{name}': inbound_nodes in an unknown format (Keras 2 functional format expected)");
-                var source = e[0]!.GetValue<string>();
-                if (e[1]!.GetValue<int>() != 0 || e[2]!.GetValue<int>() != 0)
+                var source = e[0].Required().GetValue<string>();
+                if (e[1].Required().GetValue<int>() != 0 || e[2].Required().GetValue<int>() != 0)
                     throw Problem($"layer '{name}' reads output {e[1]}/{e[2]} of '{source}' (shared layers and multi-output layers are not supported)");
                 if (!tensors.TryGetValue(source, out var t))
                     throw Problem($"layer '{name}' reads '{source}', which is not defined before it");
@@ -326,14 +326,14 @@ public static partial class TfjsLayersConverter
         }
 
         private List<string> Endpoints(JsonNode? node) =>
-            node is JsonArray list ? [.. list.Select(e => e is JsonArray a && a.Count > 0 ? a[0]!.GetValue<string>() : throw Problem("has malformed input_layers/output_layers"))] : [];
+            node is JsonArray list ? [.. list.Select(e => e is JsonArray a && a.Count > 0 ? a[0].Required().GetValue<string>() : throw Problem("has malformed input_layers/output_layers"))] : [];
 
         private static double? Number(JsonObject config, string key) =>
             config[key] is JsonValue v && v.TryGetValue<double>(out var d) ? d : null;
 
         private int[]? Ints(JsonObject config, string key) => config[key] switch
         {
-            JsonArray { Count: 2 } a => [.. a.Select(x => x!.GetValue<int>())],
+            JsonArray { Count: 2 } a => [.. a.Select(x => x.Required().GetValue<int>())],
             JsonArray a => throw Problem($"'{key}' holds {a.Count} values; two (height, width) are expected"),
             JsonValue v when v.TryGetValue<int>(out var i) => [i, i],
             _ => null,
@@ -409,6 +409,6 @@ public static partial class TfjsLayersConverter
         }
 
         private static long[] Shape(JsonObject spec) =>
-            spec["shape"] is JsonArray a ? [.. a.Select(d => d!.GetValue<long>())] : [];
+            spec["shape"] is JsonArray a ? [.. a.Select(d => d.Required().GetValue<long>())] : [];
     }
 }

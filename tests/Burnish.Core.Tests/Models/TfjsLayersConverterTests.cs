@@ -150,6 +150,12 @@ public class TfjsLayersConverterTests
     [InlineData("\"kernel_size\":[3,3]", "\"kernel_size\":[3]", "'kernel_size' holds 1 values")]
     [InlineData("\"name\":\"r\",\"config\":{\"name\":\"r\"}", "\"name\":\"c\",\"config\":{\"name\":\"c\"}", "two layers named 'c'")]
     [InlineData("\"paths\":[\"group1-shard1of1.bin\"]", "\"paths\":[\"../group1-shard1of1.bin\"]", "is not a file beside it")]
+    // Found by AFL (tfjs-layers, 2026-12-03): a JSON null where an array holds a number or a name threw
+    // NullReferenceException, an "unexpected error".
+    [InlineData("\"name\":\"c/bias\",\"shape\":[1]", "\"name\":\"c/bias\",\"shape\":[null]", "malformed model.json")]
+    [InlineData("\"kernel_size\":[3,3]", "\"kernel_size\":[3,null]", "malformed model.json")]
+    [InlineData("[\"input_1\",0,0,{}]", "[\"input_1\",null,0,{}]", "malformed model.json")]
+    [InlineData("\"output_layers\":[[\"r\"", "\"output_layers\":[[null", "malformed model.json")]
     public void MalformedModelsAreOneLineNamingTheFile(string find, string replace, string expected)
     {
         using var dir = new TempDir();
