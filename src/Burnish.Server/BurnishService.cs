@@ -123,6 +123,8 @@ public static class BurnishService
                 new SyncProgress<string>(m => log.LogInformation("{Notice}", m))) { ThreadsPerImage = threads };
         });
         services.AddTransient<ImageJob>();
+        // Read once at start: the queues taken and the statement in the store both come from it.
+        services.AddSingleton(sp => WorkerCapabilities.Of(sp.GetRequiredService<StageResources>().Models, options.Gpu));
 
         JobStorage storage = options.Database is { } database ? PostgresQueue.Storage(database) : new SQLiteStorage(Path.Combine(options.DataDirectory, "queue.db"), new SQLiteStorageOptions
         {
@@ -136,7 +138,7 @@ public static class BurnishService
         services.AddSingleton<IJobQueue, HangfireJobQueue>();
         if (options.Workers > 0)
             services.AddHostedService(sp => new QueueWorkers(storage, filters, new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()),
-                options.Workers, threads, WorkerCapabilities.Of(sp.GetRequiredService<StageResources>().Models, options.Gpu), sp.GetRequiredService<IBlobStore>()));
+                options.Workers, threads, sp.GetRequiredService<WorkerCapabilities>(), sp.GetRequiredService<IBlobStore>()));
         services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(45));
         return storage;
     }

@@ -1,9 +1,9 @@
 using System.CommandLine;
-using Burnish.Models;
 using Burnish.Server;
 using Burnish.Server.Queue;
 using Burnish.Server.Jobs;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace Burnish.Cli.Commands;
@@ -93,7 +93,7 @@ public static class ServeCommand
             };
             using var host = BurnishService.BuildWorker(options);
             await host.StartAsync(cancel);
-            var queues = WorkerCapabilities.Of(new ModelCache(options.ModelsRoot), options.Gpu).Queues;
+            var queues = host.Services.GetRequiredService<WorkerCapabilities>().Queues;
             Console.Error.WriteLine($"burnish: worker taking {string.Join(", ", queues)} with {options.Workers} worker(s) × {options.JobThreads} thread(s) (store: {storePath}); Ctrl+C stops");
             await host.WaitForShutdownAsync(cancel);
             await host.StopAsync(CancellationToken.None);
