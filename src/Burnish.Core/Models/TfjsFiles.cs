@@ -25,8 +25,9 @@ internal static class TfjsFiles
 
     /// <summary>
     /// Runs a converter over <paramref name="path"/>'s JSON, where a value of the wrong JSON type (a number where a
-    /// string belongs), a string that is not base64 or a number out of range throws from System.Text.Json or the
-    /// parsers: found by fuzzing, each is one line naming the file instead of an unexpected error.
+    /// string belongs), a string that is not base64, a number out of range or a layer named like a tensor the
+    /// converter makes ("input", "NAME/kernel": the ONNX builder's ArgumentException) throws from System.Text.Json,
+    /// the parsers or the builder: found by fuzzing, each is one line naming the file instead of an unexpected error.
     /// </summary>
     public static T Reading<T>(string path, Func<T> convert)
     {
@@ -34,7 +35,7 @@ internal static class TfjsFiles
         {
             return convert();
         }
-        catch (Exception e) when (e is InvalidOperationException or FormatException or OverflowException)
+        catch (Exception e) when (e is InvalidOperationException or FormatException or OverflowException or ArgumentException)
         {
             throw new BurnishException($"{path}: malformed model.json ({e.Message})", e);
         }

@@ -87,6 +87,7 @@ public static class TfjsGraphConverter
             {
                 var node = n as JsonObject ?? throw Problem("has a node that is not an object");
                 var name = node["name"]?.GetValue<string>() ?? throw Problem("has a node without a name");
+                if (name.Length == 0) throw Problem("has a node with an empty name");
                 if (node["op"]?.GetValue<string>() is null) throw Problem($"node '{name}' has no op");
                 nodes[name] = node;
             }

@@ -90,6 +90,7 @@ public static partial class TfjsLayersConverter
             {
                 var layer = node as JsonObject ?? throw Problem("has a layer that is not an object");
                 var name = layer["name"]?.GetValue<string>() ?? layer["config"]?["name"]?.GetValue<string>() ?? throw Problem("has a layer without a name");
+                if (name.Length == 0) throw Problem("has a layer with an empty name");
                 if (tensors.ContainsKey(name)) throw Problem($"has two layers named '{name}'");
                 var isOutput = name == outputNames[0];
                 Convert(layer, name, isOutput ? "output" : name);

@@ -118,6 +118,8 @@ public class TfjsGraphConverterErrorTests
     [InlineData("""{"format": "graph-model", "modelTopology": {"node": [{"name": "r", "op": "Relu", "input": [null]}, {"name": "out", "op": "Identity", "input": ["r"]}]}, "weightsManifest": []}""", "malformed model.json")]
     [InlineData("""{"format": "graph-model", "modelTopology": {"node": [{"name": "out", "op": "Identity", "input": []}]}, "weightsManifest": [{"paths": [], "weights": [{"name": "w", "shape": [null], "dtype": "float32"}]}]}""", "malformed model.json")]
     [InlineData("""{"format": "graph-model", "modelTopology": {"node": [{"name": "x", "op": "Placeholder", "attr": {"dtype": {"type": "DT_FLOAT"}, "shape": {"shape": {"dim": [{"size": "1"}, {"size": "8"}, {"size": "8"}, {"size": "3"}]}}}}, {"name": "p", "op": "MaxPool", "input": ["x"], "attr": {"ksize": {"list": {"i": ["1", null, "2", "1"]}}, "strides": {"list": {"i": ["1", "2", "2", "1"]}}, "padding": {"s": "VkFMSUQ="}}}, {"name": "out", "op": "Identity", "input": ["p"]}]}, "signature": {"outputs": {"out:0": {"name": "out:0"}}}, "weightsManifest": []}""", "malformed model.json")]
+    // As AFL found on the layers converter (2026-12-03): an empty name is refused before it reaches the ONNX builder.
+    [InlineData("""{"format": "graph-model", "modelTopology": {"node": [{"name": "", "op": "Relu"}]}, "weightsManifest": []}""", "has a node with an empty name")]
     public void MalformedJsonIsOneLineNamingTheFile(string json, string expected)
     {
         using var dir = new TempDir();

@@ -156,6 +156,8 @@ public class TfjsLayersConverterTests
     [InlineData("\"kernel_size\":[3,3]", "\"kernel_size\":[3,null]", "malformed model.json")]
     [InlineData("[\"input_1\",0,0,{}]", "[\"input_1\",null,0,{}]", "malformed model.json")]
     [InlineData("\"output_layers\":[[\"r\"", "\"output_layers\":[[null", "malformed model.json")]
+    // Found by AFL (tfjs-layers, 2026-12-03): a layer named "" threw ArgumentException from the ONNX builder.
+    [InlineData("\"name\":\"r\",\"config\":{\"name\":\"r\"}", "\"name\":\"\",\"config\":{\"name\":\"\"}", "a layer with an empty name")]
     public void MalformedModelsAreOneLineNamingTheFile(string find, string replace, string expected)
     {
         using var dir = new TempDir();
@@ -169,6 +171,22 @@ public class TfjsLayersConverterTests
 
         Assert.StartsWith(dir.File("model.json"), e.Message);
         Assert.Contains(expected, e.Message);
+    }
+
+    [Fact]
+    public void ALayerNamedLikeATensorTheConverterMakesIsOneLine()
+    {
+        // Found with the empty name above: layer names become ONNX tensor names beside the converter's own ("input",
+        // "output", "NAME/kernel"), and a layer called "input" threw ArgumentException from the ONNX builder.
+        using var dir = new TempDir();
+        new TinyModel(1).Conv("c", "input_1", 1, 3, new float[9], [0f]).Layer("ReLU", "r", ["c"], []).Write(dir, "r");
+        var json = File.ReadAllText(dir.File("model.json"));
+        File.WriteAllText(dir.File("model.json"), json.Replace("\"c\"", "\"input\"").Replace("\"c/", "\"input/"));
+
+        var e = Assert.Throws<BurnishException>(() => TfjsLayersConverter.Convert(dir.File("model.json"), new ConversionInfo(255)));
+
+        Assert.StartsWith(dir.File("model.json"), e.Message);
+        Assert.Contains("tensor name 'input' is already used", e.Message);
     }
 
     [Fact]
