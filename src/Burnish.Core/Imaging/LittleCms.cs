@@ -143,7 +143,8 @@ public sealed class LittleCms : IDisposable
         {
             var y = s * StripRows;
             var rows = Math.Min(StripRows, h - y);
-            var strip = source.Crop(0, y, w, rows).WriteToMemory<float>();
+            var strip = GC.AllocateUninitializedArray<float>(w * rows * inBands);
+            Strips.ReadRows(source, y, rows, strip);
             if (matrix is not null)
             {
                 Shortcut(strip, output.AsSpan((int)((long)y * w * outBands), strip.Length));

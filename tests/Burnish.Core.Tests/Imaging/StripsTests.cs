@@ -30,6 +30,29 @@ public class StripsTests
     }
 
     [Fact]
+    public void One_thread_per_image_reads_the_same_rows_on_the_calling_thread()
+    {
+        // At one libvips thread per image (finish -j 2 on 2 cores, the service's workers) ReadRows computes on the
+        // calling thread instead of through a libvips worker; the rows must be the same, through a lazy image too.
+        var source = Ramp(301, 97, 3);
+        var lazy = Strips.Map(source, 3, (input, output, _) => { for (var i = 0; i < input.Length; i++) output[i] = input[i] * 0.5f; }, 16);
+        using var u8 = (source * 255).Cast(Enums.BandFormat.Uchar);
+        float[] Read(Image image) { var rows = new float[40 * 301 * 3]; Strips.ReadRows(image, 33, 40, rows); return rows; }
+        var threads = NetVips.NetVips.Concurrency;
+        try
+        {
+            NetVips.NetVips.Concurrency = 2;
+            var expected = new[] { source, lazy, u8 }.Select(Read).ToList();
+            NetVips.NetVips.Concurrency = 1;
+            Assert.Equal(expected, new[] { source, lazy, u8 }.Select(Read).ToList());
+        }
+        finally
+        {
+            NetVips.NetVips.Concurrency = threads;
+        }
+    }
+
+    [Fact]
     public void Halo_rows_repeat_the_edges()
     {
         var source = Ramp(3, 4, 1);
