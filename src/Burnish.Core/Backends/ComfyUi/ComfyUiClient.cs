@@ -107,7 +107,16 @@ public sealed class ComfyUiClient : IDiffusionBackend, IDisposable
             var promptId = Guid.NewGuid().ToString();
             var clientId = Guid.NewGuid().ToString("N");
             using var socket = await ConnectAsync(clientId, cancel);
-            await SubmitAsync(graph, promptId, clientId, cancel);
+            try
+            {
+                await SubmitAsync(graph, promptId, clientId, cancel);
+            }
+            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+            {
+                // Cancelled while the POST was on its way: the server may have taken the job, and the id is ours.
+                await CancelAsync(promptId);
+                throw;
+            }
             using var job = CancellationTokenSource.CreateLinkedTokenSource(cancel);
             job.CancelAfter(TimeSpan.FromSeconds(Spec.Timeout));
             try

@@ -24,6 +24,9 @@ public sealed record ComfyUiBehaviour
 
     /// <summary>The sampler raises this (execution_error, and status_str error in the history).</summary>
     public string? ExecutionError { get; init; }
+
+    /// <summary>/prompt takes the job at once and answers this much later (a slow or distant server).</summary>
+    public TimeSpan AnswerDelay { get; init; }
 }
 
 /// <summary>
@@ -171,6 +174,7 @@ public sealed class ComfyUiTestServer : IAsyncDisposable
             var stop = new CancellationTokenSource();
             running[id] = stop;
             _ = Task.Run(() => Execute(id, client, body["prompt"]!.AsObject(), stop.Token));
+            await Task.Delay(behaviour.AnswerDelay, CancellationToken.None);
             return Results.Json(new { prompt_id = id, number = PromptPosts, node_errors = new { } });
         });
         app.MapGet("/history/{id}", (string id) => Results.Content(history.TryGetValue(id, out var entry) ? new JsonObject { [id] = entry.DeepClone() }.ToJsonString() : "{}", "application/json"));
