@@ -100,7 +100,7 @@ public static class Strips
         if (global::NetVips.NetVips.Concurrency == 1)
         {
             // One thread per image: compute the rows on this thread. WriteToMemory would hand them to a libvips worker
-            // and wait, a hand-off per band that runs nothing in parallel (two 1-thread workers: 1.60× → 1.69× one).
+            // and wait, a hand-off per band that runs nothing in parallel (0–5 % faster per image in A/B runs).
             using var region = Region.New(samples ?? crop);
             MemoryMarshal.Cast<byte, float>(region.Fetch(0, 0, image.Width, rows)).CopyTo(output);
             return;
