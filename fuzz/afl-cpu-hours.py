@@ -73,6 +73,10 @@ def main():
                                  "dotnet", os.path.join(a.fuzz, "Burnish.Fuzz.dll"), "afl", target],
                                 stdout=log, stderr=log, env=env)
 
+    def credit(target, seconds):
+        had[target] = had.get(target, 0.0) + seconds
+        json.dump(had, open(ledger, "w"), indent=1)
+
     def stop(target, used):
         run = running.pop(target)
         run.send_signal(signal.SIGINT)
@@ -81,8 +85,7 @@ def main():
         except subprocess.TimeoutExpired:
             run.kill()
             run.wait()
-        had[target] = had.get(target, 0.0) + used
-        json.dump(had, open(ledger, "w"), indent=1)
+        credit(target, used)
         say("stopped", target, "now", round(had[target]), "CPU s")
 
     os.makedirs(a.out, exist_ok=True)
@@ -97,8 +100,7 @@ def main():
             if run.poll() is not None:
                 say(target, "ended by itself, exit", run.returncode, "(see its log)")
                 running.pop(target)
-                had[target] = had.get(target, 0.0) + used[target]
-                json.dump(had, open(ledger, "w"), indent=1)
+                credit(target, used[target])
                 continue
             used[target] = tree_cpu(run.pid)
             if had.get(target, 0.0) + used[target] >= needs[target]:
