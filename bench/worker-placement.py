@@ -3,8 +3,9 @@
   - one service with 1, 2 and 3 workers at 1 thread per job (each image one libvips thread);
   - two 1-worker services at once, each given half the batch, free to run on either CPU and pinned one to each
     (taskset): how much of the loss is the scheduler placing one image's threads on both CPUs;
-  - with --compare DLL, another build's 1 and 2 workers beside them (an A/B of a change).
-Usage: bench/worker-placement.py DLL IMAGES_DIR RECIPE ROUNDS [--compare DLL]
+  - with --compare DLL, another build's 1 and 2 workers beside them (an A/B of a change);
+  - with --workers-only, only the 1- and 2-worker sides (and --compare's): more rounds in the same time.
+Usage: bench/worker-placement.py DLL IMAGES_DIR RECIPE ROUNDS [--compare DLL] [--workers-only]
 (bench/service-sets.sh makes the real-size set and the light recipe; `./burnish --help` builds .build/cli/burnish.dll.)
 Prints a Markdown table: median wall of the batch, throughput against 1 worker of DLL, cores busy, every round's wall.
 """
@@ -19,6 +20,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("dll"); ap.add_argument("images"); ap.add_argument("recipe"); ap.add_argument("rounds", type=int)
     ap.add_argument("--compare", help="a second build's burnish.dll")
+    ap.add_argument("--workers-only", action="store_true", help="only 1 and 2 workers of each build")
     a = ap.parse_args()
     images = sorted(os.path.join(a.images, f) for f in os.listdir(a.images))
     recipe = open(a.recipe).read()
@@ -46,10 +48,11 @@ def main():
 
     sides = {}
     try:
-        for w in (1, 2, 3):
+        for w in (1, 2) if a.workers_only else (1, 2, 3):
             sides[f"1 service, {w} worker{'s' if w > 1 else ''}"] = ([service(w)], lambda ss: batch(ss[0], images))
-        sides["2 services of 1 worker, half each, unpinned"] = ([service(1), service(1)], lambda ss: halves(*ss))
-        sides["2 services of 1 worker, half each, pinned to CPU 0 and 1"] = ([service(1, cpu=0), service(1, cpu=1)], lambda ss: halves(*ss))
+        if not a.workers_only:
+            sides["2 services of 1 worker, half each, unpinned"] = ([service(1), service(1)], lambda ss: halves(*ss))
+            sides["2 services of 1 worker, half each, pinned to CPU 0 and 1"] = ([service(1, cpu=0), service(1, cpu=1)], lambda ss: halves(*ss))
         if a.compare:
             for w in (1, 2):
                 sides[f"--compare build, {w} worker{'s' if w > 1 else ''}"] = ([service(w, a.compare)], lambda ss: batch(ss[0], images))

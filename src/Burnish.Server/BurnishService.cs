@@ -128,7 +128,9 @@ public static class BurnishService
 
         JobStorage storage = options.Database is { } database ? PostgresQueue.Storage(database) : new SQLiteStorage(Path.Combine(options.DataDirectory, "queue.db"), new SQLiteStorageOptions
         {
-            QueuePollInterval = TimeSpan.FromMilliseconds(200),
+            // How soon an idle worker sees new work (this storage has no signal): 200 ms cost a batch 0.1 s at its start
+            // on average; 50 ms costs an idle service 0.5 % more of a core (1.9 % against 1.4 %).
+            QueuePollInterval = TimeSpan.FromMilliseconds(50),
             // A job fetched by a process that died is handed out again after this; longer than any one image takes.
             InvisibilityTimeout = TimeSpan.FromMinutes(15),
         });

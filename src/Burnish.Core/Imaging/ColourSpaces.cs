@@ -15,7 +15,7 @@ public static class ColourSpaces
     {
         if (image.Profile.SameAs(target) && !image.IsGrey) return image with { Profile = target };
         var (colour, format) = Source(image);
-        using var transform = Create(image.Profile.Icc, format, target.Icc, PixelFormat.RgbFloat);
+        using var transform = Create(image.Profile, format, target, PixelFormat.RgbFloat);
         return new WorkImage(WithAlpha(Tag(transform.Apply(colour), Enums.Interpretation.Rgb), image.Alpha), target);
     }
 
@@ -29,7 +29,7 @@ public static class ColourSpaces
     public static Image ToLab(WorkImage image)
     {
         var (colour, format) = Source(image);
-        using var transform = Create(image.Profile.Icc, format, null, PixelFormat.XyzFloat);
+        using var transform = Create(image.Profile, format, null, PixelFormat.XyzFloat);
         var samples = transform.ApplySamples(colour);
         CieLab.FromXyz(samples);
         // The image wraps the array (pinned, not copied): nothing else holds it.
@@ -45,17 +45,22 @@ public static class ColourSpaces
     {
         var (colour, format) = Source(image);
         // Owned by the lazy image's kernel, released by its finalizer once the image is gone (as LittleCms.Apply's).
-        var transform = Create(image.Profile.Icc, format, null, PixelFormat.XyzFloat);
+        var transform = Create(image.Profile, format, null, PixelFormat.XyzFloat);
         int w = image.Width, inBands = colour.Bands;
         var lab = Strips.Lazy(w, image.Height, 3, (y, rows, output) =>
         {
-            var input = inBands == 3 ? output : new float[(long)rows * w * inBands];
-            Strips.ReadRows(colour, y, rows, input);
-            Strips.ForChunks(rows, (r0, r1) =>
+            if (inBands == 3) Run(output);
+            else Strips.WithScratch(rows * w * inBands, Run);
+
+            void Run(float[] input)
             {
-                transform.Transform(input.AsSpan(r0 * w * inBands, (r1 - r0) * w * inBands), output.AsSpan(r0 * w * 3, (r1 - r0) * w * 3), (r1 - r0) * w);
-                CieLab.FromXyzVector(output, r0 * w * 3, r1 * w * 3);
-            });
+                Strips.ReadRows(colour, y, rows, input);
+                Strips.ForChunks(rows, (r0, r1) =>
+                {
+                    transform.Transform(input.AsSpan(r0 * w * inBands, (r1 - r0) * w * inBands), output.AsSpan(r0 * w * 3, (r1 - r0) * w * 3), (r1 - r0) * w);
+                    CieLab.FromXyzVector(output, r0 * w * 3, r1 * w * 3);
+                });
+            }
         });
         return lab.Copy(interpretation: Enums.Interpretation.Lab);
     }
@@ -89,7 +94,7 @@ public static class ColourSpaces
     /// <summary>Back from <see cref="ToLinear"/> into <paramref name="target"/>'s encoding.</summary>
     public static Image FromLinear(Image xyz, ColourProfile target)
     {
-        using var transform = Create(null, PixelFormat.XyzFloat, target.Icc, PixelFormat.RgbFloat);
+        using var transform = Create(null, PixelFormat.XyzFloat, target, PixelFormat.RgbFloat);
         return Tag(transform.Apply(xyz), Enums.Interpretation.Rgb);
     }
 
@@ -104,12 +109,12 @@ public static class ColourSpaces
         {
             var samples = lab.Cast(Enums.BandFormat.Float).WriteToMemory<float>();
             CieLab.ToXyz(samples);
-            using var toRgb = Create(null, PixelFormat.XyzFloat, like.Profile.Icc, PixelFormat.RgbFloat);
+            using var toRgb = Create(null, PixelFormat.XyzFloat, like.Profile, PixelFormat.RgbFloat);
             return toRgb.ApplySamples(Image.NewFromMemoryCopy<float>(samples, lab.Width, lab.Height, 3, Enums.BandFormat.Float));
         }
         if (like.Profile.IsGrey)
         {
-            using var transform = Create(null, PixelFormat.LabFloat, like.Profile.Icc, PixelFormat.GreyFloat);
+            using var transform = Create(null, PixelFormat.LabFloat, like.Profile, PixelFormat.GreyFloat);
             return transform.Apply(lab).WriteToMemory<float>();
         }
         var rgb = FromLab(lab, like.Profile).WriteToMemory<float>();
@@ -146,7 +151,7 @@ public static class ColourSpaces
             }
         });
         CieLab.ToXyz(samples);
-        using var toRgb = Create(null, PixelFormat.XyzFloat, like.Profile.Icc, PixelFormat.RgbFloat);
+        using var toRgb = Create(null, PixelFormat.XyzFloat, like.Profile, PixelFormat.RgbFloat);
         const int Chunk = 32768;
         Parallel.For(0, (n + Chunk - 1) / Chunk, ImageThreads.Options(), c =>
         {
@@ -168,7 +173,7 @@ public static class ColourSpaces
     private static Image ToPcs(WorkImage image, PixelFormat pcs, Enums.Interpretation interpretation)
     {
         var (colour, format) = Source(image);
-        using var transform = Create(image.Profile.Icc, format, null, pcs);
+        using var transform = Create(image.Profile, format, null, pcs);
         return Tag(transform.Apply(colour), interpretation);
     }
 

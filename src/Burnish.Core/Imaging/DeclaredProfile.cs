@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
 
@@ -12,9 +13,17 @@ public static class DeclaredProfile
     public static bool IsDeclared(string path)
     {
         using var stream = File.OpenRead(path);
-        var head = new byte[Math.Min(stream.Length, 4 << 20)]; // profiles sit near the start; 4 MiB covers any header
-        stream.ReadExactly(head);
-        return IsDeclared(head);
+        var length = (int)Math.Min(stream.Length, 4 << 20); // profiles sit near the start; 4 MiB covers any header
+        var head = ArrayPool<byte>.Shared.Rent(length); // a large object per image otherwise
+        try
+        {
+            stream.ReadExactly(head, 0, length);
+            return IsDeclared(head.AsSpan(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(head);
+        }
     }
 
     /// <summary>As <see cref="IsDeclared(string)"/>, on a file's first bytes (where its headers are).</summary>

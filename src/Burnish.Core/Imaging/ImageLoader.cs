@@ -177,10 +177,12 @@ public static class ImageLoader
         var expected = bands < 3 ? "GRAY" : "RGB";
         if (header.ColourSpace != expected)
             throw new ImageInputException(path, $"unreadable ICC profile: it describes {header.ColourSpace} but the image is {(bands < 3 ? "grey" : "RGB")}");
-        if (!LittleCms.CanTransform(icc, bands < 3 ? LittleCms.PixelFormat.GreyFloat : LittleCms.PixelFormat.RgbFloat))
-            throw new ImageInputException(path, "unreadable ICC profile: LittleCMS cannot build a transform from it");
         var profile = new ColourProfile("embedded", header.Description ?? "embedded", icc);
-        return profile.SameAs(ShippedProfiles.Srgb) ? ShippedProfiles.Srgb : profile;
+        // The shipped sRGB (what most generations embed) needs no check, and its curves are sampled once per process.
+        if (profile.SameAs(ShippedProfiles.Srgb)) return ShippedProfiles.Srgb;
+        if (!LittleCms.CanTransform(profile, bands < 3 ? LittleCms.PixelFormat.GreyFloat : LittleCms.PixelFormat.RgbFloat))
+            throw new ImageInputException(path, "unreadable ICC profile: LittleCMS cannot build a transform from it");
+        return profile;
     }
 
     private static SourceMetadata ReadMetadata(Image image)

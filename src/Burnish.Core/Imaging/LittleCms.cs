@@ -27,7 +27,8 @@ public sealed class LittleCms : IDisposable
 
     private readonly nint transform;
     private readonly int inBands, outBands;
-    // The matrix/TRC shortcut: decode → one 3×3 matrix → encode, when both sides allow it (see MatrixShaper).
+    // The matrix/TRC shortcut: decode → one 3×3 matrix → encode, when both sides allow it (see MatrixShaper). The
+    // profiles hold them, so every transform made from one profile shares its sampled curves.
     private readonly MatrixShaper? decoder, encoder;
     private readonly double[]? matrix;
 
@@ -40,7 +41,7 @@ public sealed class LittleCms : IDisposable
     }
 
     /// <summary>A transform between two profiles; <c>null</c> for a PCS side means XYZ or Lab (D50), per the format.</summary>
-    public static LittleCms Create(byte[]? from, PixelFormat inFormat, byte[]? to, PixelFormat outFormat)
+    public static LittleCms Create(ColourProfile? from, PixelFormat inFormat, ColourProfile? to, PixelFormat outFormat)
     {
         var made = Build(from, inFormat, to, outFormat);
         made.recipe = (from, inFormat, to, outFormat);
@@ -48,13 +49,13 @@ public sealed class LittleCms : IDisposable
     }
 
     // What the transform was made from, so a lazy image can own a transform of its own (see Apply).
-    private (byte[]? From, PixelFormat In, byte[]? To, PixelFormat Out) recipe;
+    private (ColourProfile? From, PixelFormat In, ColourProfile? To, PixelFormat Out) recipe;
 
-    private static LittleCms Build(byte[]? from, PixelFormat inFormat, byte[]? to, PixelFormat outFormat)
+    private static LittleCms Build(ColourProfile? from, PixelFormat inFormat, ColourProfile? to, PixelFormat outFormat)
     {
         if (Shortcut(from, inFormat, to, outFormat) is { } fast) return fast;
-        var input = Open(from, inFormat);
-        var output = Open(to, outFormat);
+        var input = Open(from?.Icc, inFormat);
+        var output = Open(to?.Icc, outFormat);
         try
         {
             var t = cmsCreateTransform(input, (uint)inFormat, output, (uint)outFormat, RelativeColorimetric, NoCache);
@@ -69,33 +70,27 @@ public sealed class LittleCms : IDisposable
     }
 
     // Matrix/TRC RGB or PCS XYZ on both sides: the same pipeline LittleCMS would run, with its curves pre-sampled.
-    private static LittleCms? Shortcut(byte[]? from, PixelFormat inFormat, byte[]? to, PixelFormat outFormat)
+    private static LittleCms? Shortcut(ColourProfile? from, PixelFormat inFormat, ColourProfile? to, PixelFormat outFormat)
     {
-        static bool Eligible(byte[]? icc, PixelFormat f) => icc is null ? f == PixelFormat.XyzFloat : f == PixelFormat.RgbFloat;
+        static bool Eligible(ColourProfile? profile, PixelFormat f) => profile is null ? f == PixelFormat.XyzFloat : f == PixelFormat.RgbFloat;
         if (!Eligible(from, inFormat) || !Eligible(to, outFormat)) return null;
-        var decoder = from is null ? null : MatrixShaper.TryRead(from);
+        var decoder = from?.Shaper;
         if (from is not null && decoder is null) return null;
-        var encoder = to is null ? null : MatrixShaper.TryRead(to);
-        if (to is not null && encoder is null)
-        {
-            decoder?.Dispose();
-            return null;
-        }
+        var encoder = to?.Shaper;
+        if (to is not null && encoder is null) return null;
         var toPcs = decoder is null ? Matrix3.Identity : Matrix(decoder.ToXyz);
         var fromPcs = encoder is null ? Matrix3.Identity : Matrix(encoder.ToXyz).Inverse();
-        if (decoder is { IsLinear: true }) { decoder.Dispose(); decoder = null; }
-        if (encoder is { IsLinear: true }) { encoder.Dispose(); encoder = null; }
-        return new LittleCms(decoder, encoder, fromPcs * toPcs);
+        return new LittleCms(decoder is { IsLinear: true } ? null : decoder, encoder is { IsLinear: true } ? null : encoder, fromPcs * toPcs);
     }
 
     private static Matrix3 Matrix(double[] m) => new(m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8]);
 
     /// <summary>True when LittleCMS can build a transform from the profile to XYZ: it opens and its tags read.</summary>
-    public static bool CanTransform(byte[] icc, PixelFormat format)
+    public static bool CanTransform(ColourProfile profile, PixelFormat format)
     {
         try
         {
-            Create(icc, format, null, PixelFormat.XyzFloat).Dispose();
+            Create(profile, format, null, PixelFormat.XyzFloat).Dispose();
             return true;
         }
         catch (BurnishException)
@@ -143,16 +138,19 @@ public sealed class LittleCms : IDisposable
         {
             var y = s * StripRows;
             var rows = Math.Min(StripRows, h - y);
-            var strip = GC.AllocateUninitializedArray<float>(w * rows * inBands);
-            Strips.ReadRows(source, y, rows, strip);
-            if (matrix is not null)
+            Strips.WithScratch(w * rows * inBands, scratch =>
             {
-                Shortcut(strip, output.AsSpan((int)((long)y * w * outBands), strip.Length));
-                return;
-            }
-            fixed (float* src = strip)
-            fixed (float* dst = &output[(long)y * w * outBands])
-                cmsDoTransform(transform, src, dst, (uint)(w * rows));
+                var strip = scratch.AsSpan(0, w * rows * inBands);
+                Strips.ReadRows(source, y, rows, strip);
+                if (matrix is not null)
+                {
+                    Shortcut(strip, output.AsSpan((int)((long)y * w * outBands), strip.Length));
+                    return;
+                }
+                fixed (float* src = strip)
+                fixed (float* dst = &output[(long)y * w * outBands])
+                    cmsDoTransform(transform, src, dst, (uint)(w * rows));
+            });
         });
         return output;
     }
@@ -254,8 +252,6 @@ public sealed class LittleCms : IDisposable
     {
         if (Interlocked.Exchange(ref released, 1) != 0) return;
         if (transform != 0) cmsDeleteTransform(transform);
-        decoder?.Dispose();
-        encoder?.Dispose();
     }
 
     private static nint Open(byte[]? icc, PixelFormat format)

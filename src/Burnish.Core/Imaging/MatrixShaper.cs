@@ -10,9 +10,11 @@ namespace Burnish.Imaging;
 /// The matrix/TRC half of an RGB ICC profile, as LittleCMS reads it: its three tone curves (sampled from LittleCMS's
 /// own curve evaluation into fine tables) and its colorant matrix (to PCS XYZ, D50). A conversion between two such
 /// profiles is then decode → 3×3 matrix → encode, the pipeline LittleCMS itself builds for them, without a pow per
-/// sample. Values outside 0–1 fall back to LittleCMS's curves, so results stay unbounded.
+/// sample. Values outside 0–1 fall back to LittleCMS's curves, so results stay unbounded. Immutable once read, so a
+/// profile reads it once and its transforms share it (<see cref="ColourProfile.Shaper"/>); the curves are freed when
+/// it is collected.
 /// </summary>
-internal sealed class MatrixShaper : IDisposable
+internal sealed class MatrixShaper
 {
     // Decode tables are uniform in the encoded value; encode tables are uniform in the fourth root of the linear value,
     // which keeps steep pure-gamma starts accurate (x^(1/2.2) is smooth in x^(1/4)).
@@ -56,7 +58,11 @@ internal sealed class MatrixShaper : IDisposable
             {
                 var xyz = (double*)cmsReadTag(profile, ColorantTags[c]);
                 var trc = cmsReadTag(profile, TrcTags[c]);
-                if (xyz == null || trc == 0) return null;
+                if (xyz == null || trc == 0)
+                {
+                    for (var k = 0; k < c; k++) { cmsFreeToneCurve(curves[k]); cmsFreeToneCurve(inverses[k]); }
+                    return null;
+                }
                 matrix[c] = xyz[0];
                 matrix[3 + c] = xyz[1];
                 matrix[6 + c] = xyz[2];
@@ -148,7 +154,7 @@ internal sealed class MatrixShaper : IDisposable
         return table[i] + (table[i + 1] - table[i]) * (f - i);
     }
 
-    public void Dispose()
+    ~MatrixShaper()
     {
         foreach (var c in curves) cmsFreeToneCurve(c);
         foreach (var c in inverses) cmsFreeToneCurve(c);

@@ -71,7 +71,7 @@ public static partial class ImageMetrics
         Image colour;
         if (image.IsGrey && image.Profile.IsGrey)
         {
-            using var transform = LittleCms.Create(null, LittleCms.PixelFormat.XyzFloat, image.Profile.Icc, LittleCms.PixelFormat.GreyFloat);
+            using var transform = LittleCms.Create(null, LittleCms.PixelFormat.XyzFloat, image.Profile, LittleCms.PixelFormat.GreyFloat);
             colour = transform.Apply(xyz).Copy(interpretation: Enums.Interpretation.Bw);
         }
         else

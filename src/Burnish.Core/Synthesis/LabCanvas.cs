@@ -109,7 +109,7 @@ internal sealed class LabCanvas
         if (!like.IsGrey) return ColourSpaces.FromLab(lab, like.Profile).WriteToMemory<float>();
         if (like.Profile.IsGrey)
         {
-            using var transform = LittleCms.Create(null, LittleCms.PixelFormat.LabFloat, like.Profile.Icc, LittleCms.PixelFormat.GreyFloat);
+            using var transform = LittleCms.Create(null, LittleCms.PixelFormat.LabFloat, like.Profile, LittleCms.PixelFormat.GreyFloat);
             return transform.Apply(lab).WriteToMemory<float>();
         }
         // Untagged grey is sRGB-encoded grey (ColourSpaces widens it to RGB), so R, G and B are averaged back.

@@ -18,7 +18,7 @@ public class CieLabTests
             : ((random.NextDouble() * 1.5 - 0.2) * 65535, (random.NextDouble() * 1.5 - 0.2) * 65535, (random.NextDouble() * 1.5 - 0.2) * 65535)).ToList();
         var profile = ShippedProfiles.ById(space);
         var image = new WorkImage(Fixtures.Row16(rows), profile);
-        using var toLab = LittleCms.Create(profile.Icc, LittleCms.PixelFormat.RgbFloat, null, LittleCms.PixelFormat.LabFloat);
+        using var toLab = LittleCms.Create(profile, LittleCms.PixelFormat.RgbFloat, null, LittleCms.PixelFormat.LabFloat);
         var expected = Fixtures.Pixels(toLab.Apply(image.Pixels));
         var lab = ColourSpaces.ToLab(image);
         var actual = Fixtures.Pixels(lab);
@@ -27,7 +27,7 @@ public class CieLabTests
         var worst = actual.Zip(expected, (a, e) => Math.Abs(a - e)).Max();
         Assert.True(worst <= 2e-3, $"worst Lab difference {worst}");
 
-        using var fromLab = LittleCms.Create(null, LittleCms.PixelFormat.LabFloat, profile.Icc, LittleCms.PixelFormat.RgbFloat);
+        using var fromLab = LittleCms.Create(null, LittleCms.PixelFormat.LabFloat, profile, LittleCms.PixelFormat.RgbFloat);
         var back = Fixtures.Pixels(ColourSpaces.FromLab(lab, profile));
         var reference = Fixtures.Pixels(fromLab.Apply(lab));
         var worstBack = back.Zip(reference, (a, e) => Math.Abs(a - e) * 65535).Max();
@@ -41,7 +41,7 @@ public class CieLabTests
     {
         var grey = ImageLoader.Load(Fixtures.PathOf("tree_alpha_16bit.png"), LoadLimits.Default).Image; // its green channel serves as a grey image
         var plane = grey.Colour[1];
-        using var toLab = LittleCms.Create(ShippedProfiles.Srgb.Icc, LittleCms.PixelFormat.RgbFloat, null, LittleCms.PixelFormat.LabFloat);
+        using var toLab = LittleCms.Create(ShippedProfiles.Srgb, LittleCms.PixelFormat.RgbFloat, null, LittleCms.PixelFormat.LabFloat);
         var rgb = new WorkImage(plane.Bandjoin(plane, plane).Copy(interpretation: Enums.Interpretation.Rgb), ShippedProfiles.Srgb);
         var untaggedGrey = new WorkImage(plane.Copy(interpretation: Enums.Interpretation.Bw), ShippedProfiles.Srgb);
         var worst = Fixtures.Pixels(ColourSpaces.ToLab(untaggedGrey)).Zip(Fixtures.Pixels(toLab.Apply(rgb.Pixels)), (a, e) => Math.Abs(a - e)).Max();

@@ -38,8 +38,8 @@ public class ColourAccuracyTests
         var rows = Enumerable.Range(0, 4096).Select(_ => (random.NextDouble() * 65535, random.NextDouble() * 65535, random.NextDouble() * 65535)).ToList();
         var input = new WorkImage(Fixtures.Row16(rows), ShippedProfiles.Srgb);
         var shortcut = ColourSpaces.Convert(input, ShippedProfiles.DisplayP3).Pixels;
-        using var toLab = LittleCms.Create(ShippedProfiles.Srgb.Icc, LittleCms.PixelFormat.RgbFloat, null, LittleCms.PixelFormat.LabFloat);
-        using var fromLab = LittleCms.Create(null, LittleCms.PixelFormat.LabFloat, ShippedProfiles.DisplayP3.Icc, LittleCms.PixelFormat.RgbFloat);
+        using var toLab = LittleCms.Create(ShippedProfiles.Srgb, LittleCms.PixelFormat.RgbFloat, null, LittleCms.PixelFormat.LabFloat);
+        using var fromLab = LittleCms.Create(null, LittleCms.PixelFormat.LabFloat, ShippedProfiles.DisplayP3, LittleCms.PixelFormat.RgbFloat);
         var lcmsLab = toLab.Apply(input.Pixels);
         var reference = fromLab.Apply(lcmsLab);
         var worst = Fixtures.Pixels(shortcut).Zip(Fixtures.Pixels(reference), (a, b) => Math.Abs(a - b) * 65535).Max();

@@ -25,14 +25,14 @@ public class MatrixShaperVectorTests
         for (var i = 0; i < samples.Length; i++) samples[i] = (float)(random.NextDouble() * 1.4 - 0.2);
         float[] edges = [0f, 1f, -0f, 1e-9f, 0.99999994f, 1.0000001f, float.NaN, -1e-7f, 2f, -3f, 0.5f, 16383.5f / 16384];
         edges.CopyTo(samples, 30);
-        var fromIcc = ShippedProfiles.ById(from).Icc;
-        var toIcc = ShippedProfiles.ById(to).Icc;
-        using var transform = LittleCms.Create(fromIcc, LittleCms.PixelFormat.RgbFloat, toIcc, LittleCms.PixelFormat.RgbFloat);
+        var fromProfile = ShippedProfiles.ById(from);
+        var toProfile = ShippedProfiles.ById(to);
+        using var transform = LittleCms.Create(fromProfile, LittleCms.PixelFormat.RgbFloat, toProfile, LittleCms.PixelFormat.RgbFloat);
         var actual = new float[samples.Length];
         transform.Transform(samples, actual, samples.Length / 3);
 
-        using var decoder = MatrixShaper.TryRead(fromIcc)!;
-        using var encoder = MatrixShaper.TryRead(toIcc)!;
+        var decoder = MatrixShaper.TryRead(fromProfile.Icc)!;
+        var encoder = MatrixShaper.TryRead(toProfile.Icc)!;
         var m = ToPcs(encoder).Inverse() * ToPcs(decoder);
         for (var p = 0; p < samples.Length / 3; p++)
         {

@@ -52,6 +52,26 @@ public class StripsTests
         }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void A_kernel_that_fails_fails_the_read_with_a_libvips_error(int threads)
+    {
+        // The kernel runs inside libvips' read of the lazy image: its exception becomes a read error there, and the
+        // read must throw, not hand back rows it never wrote (one thread: the direct region fetch; more: the sink).
+        var lazy = Strips.Map(Ramp(64, 64, 3), 3, (_, _, _) => throw new InvalidOperationException("kernel failed"), 16);
+        var before = NetVips.NetVips.Concurrency;
+        try
+        {
+            NetVips.NetVips.Concurrency = threads;
+            Assert.Throws<VipsException>(() => Strips.ReadRows(lazy, 16, 16, new float[16 * 64 * 3]));
+        }
+        finally
+        {
+            NetVips.NetVips.Concurrency = before;
+        }
+    }
+
     [Fact]
     public void Halo_rows_repeat_the_edges()
     {

@@ -47,7 +47,7 @@ internal sealed class CleanupBands
         scale = Math.Max((double)w / source.Width, (double)h / source.Height);
         window = ImageMetrics.HaloWindow(scale);
         var aiLab = ColourSpaces.ToLabLazy(upscaled);
-        if (!upscaled.IsGrey && Lossy(upscaled.Profile.Icc)) this.aiLab = aiLab;
+        if (!upscaled.IsGrey && Lossy(upscaled.Profile)) this.aiLab = aiLab;
         // The classical upscale's Lab straight from its linear light (the resize's own XYZ), not encoded and decoded
         // again; grey images keep their grey encoding's path, and cut-outs the encoded one (near-transparent pixels'
         // unpremultiplied light is extreme, which the encoding tames: a 16-bit cut-out's drift rose 1.36 → 1.84 without it).
@@ -72,7 +72,7 @@ internal sealed class CleanupBands
         this.bandRows = Math.Max(16, (bandRows + 15) / 16 * 16); // as the strip engine rounds it
         figures = new Figures?[(h + this.bandRows - 1) / this.bandRows];
         outBands = upscaled.Pixels.Bands;
-        if (!upscaled.IsGrey) toEncoded = LittleCms.Create(null, LittleCms.PixelFormat.XyzFloat, upscaled.Profile.Icc, LittleCms.PixelFormat.RgbFloat);
+        if (!upscaled.IsGrey) toEncoded = LittleCms.Create(null, LittleCms.PixelFormat.XyzFloat, upscaled.Profile, LittleCms.PixelFormat.RgbFloat);
         // The colour drift after is measured from a box mean of the result's linear light, gathered as bands are made;
         // its side divides the band height, so no box straddles two bands.
         var (dw, dh) = ImageMetrics.DriftSizeOf(w, h, source);
@@ -251,11 +251,11 @@ internal sealed class CleanupBands
     }
 
     /// <summary>
-    /// True when encoding → Lab → encoding through <paramref name="icc"/> does not give back the encoded values within
+    /// True when encoding → Lab → encoding through <paramref name="profile"/> does not give back the encoded values within
     /// 1e-5 (float rounding), over a grid that includes overshoot below 0 and above 1. The built-in profiles' parametric
     /// curves extend past [0, 1] and round-trip; sampled curves and LUT profiles do not.
     /// </summary>
-    private static bool Lossy(byte[]? icc)
+    private static bool Lossy(ColourProfile profile)
     {
         float[] levels = [-0.05f, 0, 0.002f, 0.02f, 0.1f, 0.3f, 0.55f, 0.8f, 1, 1.05f];
         var grid = new float[levels.Length * levels.Length * levels.Length * 3];
@@ -264,11 +264,11 @@ internal sealed class CleanupBands
             foreach (var g in levels)
                 foreach (var b in levels) (grid[i++], grid[i++], grid[i++]) = (r, g, b);
         var back = (float[])grid.Clone();
-        using (var toXyz = LittleCms.Create(icc, LittleCms.PixelFormat.RgbFloat, null, LittleCms.PixelFormat.XyzFloat))
+        using (var toXyz = LittleCms.Create(profile, LittleCms.PixelFormat.RgbFloat, null, LittleCms.PixelFormat.XyzFloat))
             toXyz.Transform(back, back, grid.Length / 3);
         CieLab.FromXyzVector(back, 0, back.Length);
         CieLab.ToXyzVector(back, 0, back.Length);
-        using (var toRgb = LittleCms.Create(null, LittleCms.PixelFormat.XyzFloat, icc, LittleCms.PixelFormat.RgbFloat))
+        using (var toRgb = LittleCms.Create(null, LittleCms.PixelFormat.XyzFloat, profile, LittleCms.PixelFormat.RgbFloat))
             toRgb.Transform(back, back, grid.Length / 3);
         for (var k = 0; k < grid.Length; k++)
             if (!(Math.Abs(back[k] - grid[k]) <= 1e-5f)) return true;

@@ -180,8 +180,8 @@ public static class Grade
             curve = ToneCurve.IsIdentity(p.Tone) ? null : ToneCurve.Build(p.Tone);
             if (p.Lut is not { Strength: > 0 }) return;
             // Creative LUTs expect display-referred sRGB; the detour is float and unbounded, so nothing clips on the way.
-            encode = LittleCms.Create(ShippedProfiles.LinearRec2020.Icc, LittleCms.PixelFormat.RgbFloat, ShippedProfiles.Srgb.Icc, LittleCms.PixelFormat.RgbFloat);
-            decode = LittleCms.Create(ShippedProfiles.Srgb.Icc, LittleCms.PixelFormat.RgbFloat, ShippedProfiles.LinearRec2020.Icc, LittleCms.PixelFormat.RgbFloat);
+            encode = LittleCms.Create(ShippedProfiles.LinearRec2020, LittleCms.PixelFormat.RgbFloat, ShippedProfiles.Srgb, LittleCms.PixelFormat.RgbFloat);
+            decode = LittleCms.Create(ShippedProfiles.Srgb, LittleCms.PixelFormat.RgbFloat, ShippedProfiles.LinearRec2020, LittleCms.PixelFormat.RgbFloat);
         }
 
         public void Apply(PixelBuffer buffer, CancellationToken cancel)

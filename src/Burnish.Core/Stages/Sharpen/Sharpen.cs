@@ -84,7 +84,7 @@ public static class Sharpen
         var n = w * h;
         var colour = PixelBuffer.From(image.Colour).Data;
         var lightness = new float[n];
-        using var toXyz = LittleCms.Create(image.Profile.Icc, LittleCms.PixelFormat.RgbFloat, null, LittleCms.PixelFormat.XyzFloat);
+        using var toXyz = LittleCms.Create(image.Profile, LittleCms.PixelFormat.RgbFloat, null, LittleCms.PixelFormat.XyzFloat);
         const int ChunkPixels = CieLab.ChunkSamples / 3;
         var chunks = (n + ChunkPixels - 1) / ChunkPixels;
         Parallel.For(0, chunks, ImageThreads.Options(cancel), () => new float[CieLab.ChunkSamples], (c, _, scratch) =>
@@ -108,7 +108,7 @@ public static class Sharpen
 
         // Pixels in ToLab's scalar tail (the last n mod 8) got their Lab from the scalar curve; the rest from the vector one.
         var scalarFrom = n - n % 8;
-        using var toRgb = LittleCms.Create(null, LittleCms.PixelFormat.XyzFloat, image.Profile.Icc, LittleCms.PixelFormat.RgbFloat);
+        using var toRgb = LittleCms.Create(null, LittleCms.PixelFormat.XyzFloat, image.Profile, LittleCms.PixelFormat.RgbFloat);
         var slices = (changed.Length + ChunkPixels - 1) / ChunkPixels;
         Parallel.For(0, slices, ImageThreads.Options(cancel), s =>
         {
