@@ -55,6 +55,8 @@ public static class Strips
         // The native loader holds its own reference to the source. NetVips roots the source's wrapper (and through its
         // read callback, the kernel and every image it reads) until the native source is finalised, so the wrapper's
         // reference must go now, on failure too: kept, the native source never reaches zero and the image leaks.
+        // Failing on warnings: libvips' TIFF reader takes a tile it cannot read as a warning, and without this a
+        // kernel that threw left its band black and the read went on.
         using (tiff.Source)
             image = Image.NewFromSource(tiff.Source, access: Enums.Access.Random, failOn: Enums.FailOn.Warning);
         using (image)
