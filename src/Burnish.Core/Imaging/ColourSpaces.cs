@@ -47,21 +47,12 @@ public static class ColourSpaces
         // Owned by the lazy image's kernel, released by its finalizer once the image is gone (as LittleCms.Apply's).
         var transform = Create(image.Profile, format, null, PixelFormat.XyzFloat);
         int w = image.Width, inBands = colour.Bands;
-        var lab = Strips.Lazy(w, image.Height, 3, (y, rows, output) =>
-        {
-            if (inBands == 3) Run(output);
-            else Strips.WithScratch(rows * w * inBands, Run);
-
-            void Run(float[] input)
+        var lab = Strips.Lazy(w, image.Height, 3, (y, rows, output) => Strips.WithRows(colour, y, rows, output, 3, input =>
+            Strips.ForChunks(rows, (r0, r1) =>
             {
-                Strips.ReadRows(colour, y, rows, input);
-                Strips.ForChunks(rows, (r0, r1) =>
-                {
-                    transform.Transform(input.AsSpan(r0 * w * inBands, (r1 - r0) * w * inBands), output.AsSpan(r0 * w * 3, (r1 - r0) * w * 3), (r1 - r0) * w);
-                    CieLab.FromXyzVector(output, r0 * w * 3, r1 * w * 3);
-                });
-            }
-        });
+                transform.Transform(input.AsSpan(r0 * w * inBands, (r1 - r0) * w * inBands), output.AsSpan(r0 * w * 3, (r1 - r0) * w * 3), (r1 - r0) * w);
+                CieLab.FromXyzVector(output, r0 * w * 3, r1 * w * 3);
+            })));
         return lab.Copy(interpretation: Enums.Interpretation.Lab);
     }
 

@@ -70,19 +70,27 @@ public static class Strips
     public static Image Map(Image source, int outBands, PointKernel point, int bandRows = DefaultBandRows)
     {
         int w = source.Width, inBands = source.Bands;
-        var inPlace = inBands == outBands;
-        return Lazy(w, source.Height, outBands, (y, rows, output) =>
-        {
-            if (inPlace) Run(output);
-            else WithScratch(rows * w * inBands, Run);
+        return Lazy(w, source.Height, outBands, (y, rows, output) => WithRows(source, y, rows, output, outBands, input =>
+            ForChunks(rows, (r0, r1) =>
+                point(input.AsSpan(r0 * w * inBands, (r1 - r0) * w * inBands), output.AsSpan(r0 * w * outBands, (r1 - r0) * w * outBands), (r1 - r0) * w))), bandRows);
+    }
 
-            void Run(float[] input)
-            {
-                ReadRows(source, y, rows, input);
-                ForChunks(rows, (r0, r1) =>
-                    point(input.AsSpan(r0 * w * inBands, (r1 - r0) * w * inBands), output.AsSpan(r0 * w * outBands, (r1 - r0) * w * outBands), (r1 - r0) * w));
-            }
-        }, bandRows);
+    /// <summary>
+    /// Reads rows [<paramref name="y"/>, <paramref name="y"/> + <paramref name="rows"/>) of <paramref name="source"/>
+    /// for a band kernel writing <paramref name="output"/> (<paramref name="outBands"/> bands), then runs
+    /// <paramref name="body"/> over them: in <paramref name="output"/> itself when the band counts agree (the kernel
+    /// works in place), else in pooled scratch.
+    /// </summary>
+    public static void WithRows(Image source, int y, int rows, float[] output, int outBands, Action<float[]> body)
+    {
+        if (source.Bands == outBands) Run(output);
+        else WithScratch(rows * source.Width * source.Bands, Run);
+
+        void Run(float[] input)
+        {
+            ReadRows(source, y, rows, input);
+            body(input);
+        }
     }
 
     /// <summary>
